@@ -1,0 +1,3 @@
+namespace Rerank.LuceneBaseline.Beir;
+
+public sealed record BeirQuery(string Id, string Text);
