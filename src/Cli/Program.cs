@@ -1,1 +1,3 @@
-Console.WriteLine("rerank");
+using Rerank.Cli;
+
+return await RerankCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

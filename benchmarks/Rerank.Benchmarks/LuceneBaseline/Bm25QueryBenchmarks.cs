@@ -1,0 +1,45 @@
+using BenchmarkDotNet.Attributes;
+using Rerank.LuceneBaseline.Beir;
+using Rerank.LuceneBaseline.Indexing;
+
+namespace Rerank.Benchmarks.LuceneBaseline;
+
+/// <summary>
+/// Query throughput on SciFact: all 300 test queries, top 100, flat BM25 over title + text. One operation = one
+/// query, so queries/s = 1 / mean. Threads = 1 is the baseline; the ratio column is the parallel speed-up.
+/// </summary>
+[MemoryDiagnoser]
+public class Bm25QueryBenchmarks
+{
+    private const int SciFactTestQueries = 300;
+    private Bm25Index? _index;
+    private IReadOnlyList<BeirQuery> _queries = [];
+    private string _indexPath = "";
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var dataset = BeirDataset.Open(BenchmarkData.Collection("scifact"), "test");
+        _queries = dataset.Queries;
+        if (_queries.Count != SciFactTestQueries)
+        {
+            throw new InvalidOperationException($"Expected {SciFactTestQueries} SciFact test queries, read {_queries.Count}.");
+        }
+
+        _indexPath = Path.Combine(Path.GetTempPath(), "rerank-bench-query-index", Guid.NewGuid().ToString("N"));
+        _index = Bm25Index.OpenOrBuild(_indexPath, dataset.CorpusPath, dataset.ReadCorpus(), new Bm25IndexOptions());
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _index?.Dispose();
+        Directory.Delete(_indexPath, recursive: true);
+    }
+
+    [Benchmark(OperationsPerInvoke = SciFactTestQueries, Description = "search 300 queries, top 100")]
+    public int SearchAll() => _index!.SearchAll(_queries, 100, maxDegreeOfParallelism: Threads).Count;
+}

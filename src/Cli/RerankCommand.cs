@@ -1,0 +1,15 @@
+using System.CommandLine;
+using Rerank.Cli.Eval;
+
+namespace Rerank.Cli;
+
+/// <summary>The <c>rerank</c> executable's command tree.</summary>
+internal static class RerankCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Rerank: D2LLM reranking for Elasticsearch, and the BM25 baseline it is measured against.");
+        root.Subcommands.Add(EvalCommand.Create());
+        return root;
+    }
+}

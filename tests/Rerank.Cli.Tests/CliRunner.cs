@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace Rerank.Cli.Tests;
+
+/// <summary>Runs the real <c>rerank</c> command tree in-process and captures what it prints.</summary>
+internal static class CliRunner
+{
+    public static CliResult Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = RerankCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Output, string Error);

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Rerank.TestUtilities;
+
+namespace Rerank.Cli.Tests.Eval;
+
+public sealed class EvalBm25CommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void EvalBm25_SmallCollection_WritesHandComputedMetrics()
+    {
+        // q1 "apple": d3 (2 tokens) outranks d1 (3 tokens); d1 is relevant at rank 2.
+        // q2 "banana": only d2 matches; d2 grade 2 at rank 1, d3 grade 1 not retrieved.
+        // q3 has only a grade-0 judgment, so it is not evaluated.
+        var data = new BeirFolderBuilder()
+            .Document("d1", "", "apple pie recipe")
+            .Document("d2", "", "banana bread")
+            .Document("d3", "", "apple juice")
+            .Query("q1", "apple")
+            .Query("q2", "banana")
+            .Query("q3", "cherry")
+            .Judgment("q1", "d1", 1)
+            .Judgment("q2", "d2", 2)
+            .Judgment("q2", "d3", 1)
+            .Judgment("q3", "d1", 0)
+            .WriteTo(Path.Combine(_temp.Path, "tiny"));
+        var jsonPath = Path.Combine(_temp.Path, "out.json");
+
+        var result = CliRunner.Run("eval", "bm25", "--data", data, "--json", jsonPath, "--index-dir", Path.Combine(_temp.Path, "index"));
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        var root = json.RootElement;
+        var ndcgQ1 = 1 / Math.Log2(3);
+        var ndcgQ2 = 2 / (2 + (1 / Math.Log2(3)));
+        Assert.Equal((ndcgQ1 + ndcgQ2) / 2, root.GetProperty("ndcg@10").GetDouble(), 1e-9);
+        Assert.Equal((0.5 + 1.0) / 2, root.GetProperty("mrr@10").GetDouble(), 1e-9);
+        Assert.Equal((1.0 + 0.5) / 2, root.GetProperty("recall@100").GetDouble(), 1e-9);
+        Assert.Equal((0.5 + 0.5) / 2, root.GetProperty("map@100").GetDouble(), 1e-9);
+        Assert.Equal(2, root.GetProperty("queries").GetInt32());
+        Assert.Contains("ndcg", result.Output);
+        Assert.Contains("1 queries have no relevant document", result.Output);
+    }
+
+    [Fact]
+    public void EvalBm25_RunOption_WritesTrecRunLines()
+    {
+        var data = new BeirFolderBuilder()
+            .Document("d1", "Apple", "pie")
+            .Document("d2", "", "apple apple")
+            .Query("q1", "apple")
+            .Judgment("q1", "d1", 1)
+            .WriteTo(Path.Combine(_temp.Path, "run"));
+        var runPath = Path.Combine(_temp.Path, "bm25.run");
+
+        var result = CliRunner.Run("eval", "bm25", "--data", data, "--run", runPath, "--index-dir", Path.Combine(_temp.Path, "index"));
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = File.ReadAllLines(runPath).Select(l => l.Split(' ')).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Equal(6, l.Length));
+        Assert.Equal(["q1", "Q0", "d2", "1"], lines[0][..4]);
+        Assert.Equal(["q1", "Q0", "d1", "2"], lines[1][..4]);
+        Assert.True(double.Parse(lines[0][4], System.Globalization.CultureInfo.InvariantCulture) > double.Parse(lines[1][4], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void EvalBm25_MalformedCorpusLine_FailsNamingFileAndLine()
+    {
+        var data = new BeirFolderBuilder()
+            .Document("d1", "", "apple")
+            .Query("q1", "apple")
+            .Judgment("q1", "d1", 1)
+            .WriteTo(Path.Combine(_temp.Path, "bad"));
+        var corpus = Path.Combine(data, "corpus.jsonl");
+        File.AppendAllText(corpus, "{\"_id\": \"d2\", \"title\": \"no text field\"}\n");
+
+        var result = CliRunner.Run("eval", "bm25", "--data", data, "--index-dir", Path.Combine(_temp.Path, "index"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: ", result.Error);
+        Assert.Contains($"{corpus}:2:", result.Error);
+        Assert.Contains("text", result.Error);
+    }
+
+    [Fact]
+    public void EvalBm25_QrelNamesUnknownDocument_FailsNamingQrelsLine()
+    {
+        var data = new BeirFolderBuilder()
+            .Document("d1", "", "apple")
+            .Query("q1", "apple")
+            .Judgment("q1", "d1", 1)
+            .Judgment("q1", "missing-doc", 1)
+            .WriteTo(Path.Combine(_temp.Path, "unknown"));
+
+        var result = CliRunner.Run("eval", "bm25", "--data", data, "--index-dir", Path.Combine(_temp.Path, "index"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(Path.Combine(data, "qrels", "test.tsv") + ":3:", result.Error);
+        Assert.Contains("missing-doc", result.Error);
+    }
+
+    [Fact]
+    public void EvalBm25_MissingSplit_FailsListingAvailableSplits()
+    {
+        var data = new BeirFolderBuilder().Document("d1", "", "apple").Query("q1", "apple").Judgment("q1", "d1", 1)
+            .WriteTo(Path.Combine(_temp.Path, "splits"), split: "dev");
+
+        var result = CliRunner.Run("eval", "bm25", "--data", data, "--split", "test", "--index-dir", Path.Combine(_temp.Path, "index"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("dev", result.Error);
+    }
+
+    [Theory]
+    [InlineData("--top-k", "0")]
+    [InlineData("--threads", "0")]
+    [InlineData("--analyzer", "klingon")]
+    public void EvalBm25_InvalidOption_FailsWithoutRunning(string option, string value)
+    {
+        var result = CliRunner.Run("eval", "bm25", "--data", _temp.Path, option, value);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(option.TrimStart('-'), result.Error + result.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("eval", "--help")]
+    [InlineData("eval", "bm25", "--help")]
+    public void Help_EveryCommand_PrintsUsage(params string[] args)
+    {
+        var result = CliRunner.Run(args);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:", result.Output);
+    }
+
+    [Fact]
+    public void EvalBm25_SciFactTest_MatchesPublishedBm25()
+    {
+        var scifact = RepositoryPaths.RequireSharedCollection("scifact");
+        var jsonPath = Path.Combine(_temp.Path, "scifact.json");
+
+        var result = CliRunner.Run("eval", "bm25", "--data", scifact, "--split", "test", "--json", jsonPath, "--index-dir", Path.Combine(_temp.Path, "index"));
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        // BEIR's published BM25 on SciFact test: nDCG@10 = 0.665; accept the band around it.
+        var ndcg = json.RootElement.GetProperty("ndcg@10").GetDouble();
+        Assert.InRange(ndcg, 0.645, 0.690);
+        Assert.Equal(300, json.RootElement.GetProperty("queries").GetInt32());
+    }
+}
