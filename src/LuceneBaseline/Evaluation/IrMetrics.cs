@@ -13,17 +13,8 @@ public static class IrMetrics
     /// <summary>nDCG@k with linear gain (the grade) and discount log2(rank + 1); 0 when nothing is relevant.</summary>
     public static double Ndcg(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k)
     {
-        Check(ranking, judgments, k);
-        var dcg = 0.0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < Math.Min(k, ranking.Count); i++)
-        {
-            if (seen.Add(ranking[i]) && Grade(judgments, ranking[i]) is var grade and > 0)
-            {
-                dcg += grade / Math.Log2(i + 2);
-            }
-        }
-
+        var grades = GradesInTop(ranking, judgments, k);
+        var dcg = grades.Select((g, i) => g / Math.Log2(i + 2)).Sum();
         var ideal = judgments.Values.Where(g => g > 0).OrderDescending().Take(k).Select((g, i) => g / Math.Log2(i + 2)).Sum();
         return ideal == 0 ? 0 : dcg / ideal;
     }
@@ -31,32 +22,21 @@ public static class IrMetrics
     /// <summary>1 / rank of the first relevant document within the top k; 0 when there is none.</summary>
     public static double ReciprocalRank(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k)
     {
-        Check(ranking, judgments, k);
-        for (var i = 0; i < Math.Min(k, ranking.Count); i++)
-        {
-            if (Grade(judgments, ranking[i]) > 0)
-            {
-                return 1.0 / (i + 1);
-            }
-        }
-
-        return 0;
+        var rank = Array.FindIndex(GradesInTop(ranking, judgments, k), g => g > 0) + 1;
+        return rank == 0 ? 0 : 1.0 / rank;
     }
 
     /// <summary>Relevant documents in the top k over all relevant documents; 0 when nothing is relevant.</summary>
     public static double Recall(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k)
     {
-        Check(ranking, judgments, k);
+        var found = GradesInTop(ranking, judgments, k).Count(g => g > 0);
         var relevant = RelevantCount(judgments);
-        return relevant == 0 ? 0 : (double)RelevantInTop(ranking, judgments, k) / relevant;
+        return relevant == 0 ? 0 : (double)found / relevant;
     }
 
     /// <summary>Relevant documents in the top k over k (trec_eval P_k: over k even when fewer were retrieved).</summary>
-    public static double Precision(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k)
-    {
-        Check(ranking, judgments, k);
-        return (double)RelevantInTop(ranking, judgments, k) / k;
-    }
+    public static double Precision(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k) =>
+        (double)GradesInTop(ranking, judgments, k).Count(g => g > 0) / k;
 
     /// <summary>
     /// Average precision cut at k (trec_eval <c>map_cut_k</c>): the sum of precision at the rank of each relevant
@@ -64,52 +44,43 @@ public static class IrMetrics
     /// </summary>
     public static double AveragePrecision(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k)
     {
-        Check(ranking, judgments, k);
+        var grades = GradesInTop(ranking, judgments, k);
         var relevant = RelevantCount(judgments);
-        if (relevant == 0)
-        {
-            return 0;
-        }
-
         var found = 0;
         var sum = 0.0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < Math.Min(k, ranking.Count); i++)
+        for (var i = 0; i < grades.Length; i++)
         {
-            if (seen.Add(ranking[i]) && Grade(judgments, ranking[i]) > 0)
+            if (grades[i] > 0)
             {
                 found++;
                 sum += (double)found / (i + 1);
             }
         }
 
-        return sum / relevant;
+        return relevant == 0 ? 0 : sum / relevant;
     }
 
-    private static int RelevantInTop(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var count = 0;
-        for (var i = 0; i < Math.Min(k, ranking.Count); i++)
-        {
-            if (seen.Add(ranking[i]) && Grade(judgments, ranking[i]) > 0)
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    private static int RelevantCount(IReadOnlyDictionary<string, int> judgments) => judgments.Values.Count(g => g > 0);
-
-    private static int Grade(IReadOnlyDictionary<string, int> judgments, string documentId) =>
-        judgments.TryGetValue(documentId, out var grade) ? grade : 0;
-
-    private static void Check(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k)
+    /// <summary>
+    /// The positive grade at each of the first k positions, 0 for a non-relevant document or a repeat of an
+    /// earlier one.
+    /// </summary>
+    private static int[] GradesInTop(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judgments, int k)
     {
         ArgumentNullException.ThrowIfNull(ranking);
         ArgumentNullException.ThrowIfNull(judgments);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var grades = new int[Math.Min(k, ranking.Count)];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < grades.Length; i++)
+        {
+            if (seen.Add(ranking[i]) && judgments.TryGetValue(ranking[i], out var grade) && grade > 0)
+            {
+                grades[i] = grade;
+            }
+        }
+
+        return grades;
     }
+
+    private static int RelevantCount(IReadOnlyDictionary<string, int> judgments) => judgments.Values.Count(g => g > 0);
 }
