@@ -67,6 +67,29 @@ public sealed class EvalBm25CommandTests : IDisposable
         Assert.True(double.Parse(lines[0][4], System.Globalization.CultureInfo.InvariantCulture) > double.Parse(lines[1][4], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData("standard", 1.0)]
+    [InlineData("cjk", 0.0)]
+    public void EvalBm25_AnalyzerOption_ChangesHowChineseMatches(string analyzer, double expectedMrr)
+    {
+        // Standard splits Han text into single characters: both documents hold 北, 京, 大, 学 and tie, and
+        // trec_eval's tie order (id descending) puts d2 first. CJK bigrams: only d1 holds 北京, so d2 is never retrieved.
+        var data = new BeirFolderBuilder()
+            .Document("d1", "", "北京大学")
+            .Document("d2", "", "京北大学")
+            .Query("q1", "北京")
+            .Judgment("q1", "d2", 1)
+            .WriteTo(Path.Combine(_temp.Path, "zh"));
+        var jsonPath = Path.Combine(_temp.Path, analyzer + ".json");
+
+        var result = CliRunner.Run("eval", "bm25", "--data", data, "--analyzer", analyzer, "--json", jsonPath, "--index-dir", Path.Combine(_temp.Path, "index"));
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        Assert.Equal(expectedMrr, json.RootElement.GetProperty("mrr@10").GetDouble(), 12);
+        Assert.Equal(analyzer, json.RootElement.GetProperty("bm25").GetProperty("analyzer").GetString());
+    }
+
     [Fact]
     public void EvalBm25_MalformedCorpusLine_FailsNamingFileAndLine()
     {
