@@ -20,12 +20,16 @@ public sealed class BeirDataset
     /// <summary>The folder's name, used as the collection's name.</summary>
     public string Name => Path.GetFileName(Directory);
 
+    /// <summary>The split opened, e.g. <c>test</c>.</summary>
     public string Split { get; }
 
+    /// <summary><c>corpus.jsonl</c> in the folder.</summary>
     public string CorpusPath => Path.Combine(Directory, "corpus.jsonl");
 
+    /// <summary><c>queries.jsonl</c> in the folder.</summary>
     public string QueriesPath => Path.Combine(Directory, "queries.jsonl");
 
+    /// <summary><c>qrels/&lt;split&gt;.tsv</c> in the folder.</summary>
     public string QrelsPath => Path.Combine(Directory, "qrels", Split + ".tsv");
 
     /// <summary>The split's judgments.</summary>

@@ -3,6 +3,7 @@ namespace Rerank.LuceneBaseline.Beir;
 /// <summary>A collection file that breaks the BEIR format; the message reads <c>path:line: problem</c>.</summary>
 public sealed class BeirFormatException : Exception
 {
+    /// <summary>A problem on 1-based <paramref name="lineNumber"/> of <paramref name="filePath"/>.</summary>
     public BeirFormatException(string filePath, int lineNumber, string problem, Exception? innerException = null)
         : base($"{filePath}:{lineNumber}: {problem}", innerException)
     {

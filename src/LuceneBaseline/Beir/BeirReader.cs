@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 
 namespace Rerank.LuceneBaseline.Beir;
@@ -11,8 +12,8 @@ namespace Rerank.LuceneBaseline.Beir;
 public static class BeirReader
 {
     /// <summary>
-    /// Streams <c>corpus.jsonl</c>: <c>_id</c> (string, or an integer read as its decimal text), <c>text</c> (string),
-    /// optional <c>title</c> (string or null). Duplicate ids are errors naming the first line.
+    /// Streams <c>corpus.jsonl</c> one line at a time: <c>_id</c> (string, or an integer read as its decimal text),
+    /// <c>text</c> (string), optional <c>title</c> (string or null). Duplicate ids are errors naming the first line.
     /// </summary>
     public static IEnumerable<BeirDocument> ReadCorpus(string path)
     {
@@ -155,7 +156,7 @@ public static class BeirReader
         var id = value.ValueKind switch
         {
             JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number when value.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
+            JsonValueKind.Number => ReadIntegerId(path, lineNumber, value),
             _ => throw new BeirFormatException(path, lineNumber, $"field '_id' must be a string or an integer, found {Describe(value.ValueKind)}"),
         };
         if (id.Length == 0)
@@ -169,6 +170,19 @@ public static class BeirReader
         }
 
         return id;
+    }
+
+    // Any JSON integer, however long, becomes its invariant decimal text ("-0" reads as "0"); fractions and exponents
+    // are not integers (Python's json, which BEIR uses, reads them as floats).
+    private static string ReadIntegerId(string path, int lineNumber, JsonElement value)
+    {
+        var raw = value.GetRawText();
+        if (raw.AsSpan().IndexOfAny('.', 'e', 'E') >= 0)
+        {
+            throw new BeirFormatException(path, lineNumber, $"field '_id' must be a string or an integer, found the number {raw}");
+        }
+
+        return BigInteger.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
     }
 
     private static string? ReadString(string path, int lineNumber, JsonElement root, string field, bool required)
