@@ -1,0 +1,92 @@
+namespace Rerank.Model.Architecture;
+
+/// <summary>
+/// The shape of a LLaMA-family decoder, with the meaning (and defaults) of the Hugging Face <c>config.json</c> keys
+/// named in each property's summary.
+/// </summary>
+public sealed record DecoderConfig
+{
+    public required DecoderArchitecture Architecture { get; init; }
+
+    /// <summary><c>vocab_size</c>: rows of the token embedding (and of the LM head).</summary>
+    public required int VocabSize { get; init; }
+
+    /// <summary><c>hidden_size</c>: d, the width of every hidden state.</summary>
+    public required int HiddenSize { get; init; }
+
+    /// <summary><c>intermediate_size</c>: the SwiGLU MLP's inner width.</summary>
+    public required int IntermediateSize { get; init; }
+
+    /// <summary><c>num_hidden_layers</c>.</summary>
+    public required int NumLayers { get; init; }
+
+    /// <summary><c>num_attention_heads</c>: query heads.</summary>
+    public required int NumHeads { get; init; }
+
+    /// <summary><c>num_key_value_heads</c>: key/value heads (grouped-query attention); divides <see cref="NumHeads"/>.</summary>
+    public required int NumKeyValueHeads { get; init; }
+
+    /// <summary><c>rope_theta</c>: the rotary embedding's base (LLaMA 10,000; Qwen2 1,000,000).</summary>
+    public double RopeTheta { get; init; } = 10_000;
+
+    /// <summary><c>rms_norm_eps</c>.</summary>
+    public double RmsNormEps { get; init; } = 1e-6;
+
+    /// <summary><c>tie_word_embeddings</c>: the LM head reuses the token embedding (no <c>lm_head.weight</c>).</summary>
+    public bool TieWordEmbeddings { get; init; }
+
+    /// <summary><c>max_position_embeddings</c>: the longest sequence the rotary tables cover.</summary>
+    public int MaxPositionEmbeddings { get; init; } = 2048;
+
+    /// <summary>Width of one attention head: <c>hidden_size / num_attention_heads</c>.</summary>
+    public int HeadDim => HiddenSize / NumHeads;
+
+    /// <summary>Qwen2 puts biases on q_proj, k_proj and v_proj; LLaMA has none anywhere.</summary>
+    public bool AttentionBias => Architecture == DecoderArchitecture.Qwen2;
+
+    /// <summary>Every inconsistency in the shape, one message each (empty when the config is usable).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Positive(string key, long value)
+        {
+            if (value <= 0)
+            {
+                errors.Add($"{key} must be positive (is {value}).");
+            }
+        }
+
+        Positive("vocab_size", VocabSize);
+        Positive("hidden_size", HiddenSize);
+        Positive("intermediate_size", IntermediateSize);
+        Positive("num_hidden_layers", NumLayers);
+        Positive("num_attention_heads", NumHeads);
+        Positive("num_key_value_heads", NumKeyValueHeads);
+        Positive("max_position_embeddings", MaxPositionEmbeddings);
+        if (NumHeads > 0 && HiddenSize % NumHeads != 0)
+        {
+            errors.Add($"hidden_size {HiddenSize} is not a multiple of num_attention_heads {NumHeads}.");
+        }
+        else if (NumHeads > 0 && HeadDim % 2 != 0)
+        {
+            errors.Add($"the head width hidden_size / num_attention_heads = {HeadDim} must be even for rotary embeddings.");
+        }
+
+        if (NumKeyValueHeads > 0 && NumHeads % NumKeyValueHeads != 0)
+        {
+            errors.Add($"num_attention_heads {NumHeads} is not a multiple of num_key_value_heads {NumKeyValueHeads}.");
+        }
+
+        if (!(RopeTheta > 0))
+        {
+            errors.Add($"rope_theta must be positive (is {RopeTheta}).");
+        }
+
+        if (!(RmsNormEps > 0))
+        {
+            errors.Add($"rms_norm_eps must be positive (is {RmsNormEps}).");
+        }
+
+        return errors;
+    }
+}

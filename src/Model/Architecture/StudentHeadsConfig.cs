@@ -1,0 +1,43 @@
+namespace Rerank.Model.Architecture;
+
+/// <summary>The sizes of the student's heads on top of the backbone (D2LLM.md section 2).</summary>
+public sealed record StudentHeadsConfig
+{
+    /// <summary>d: the backbone's hidden size, which PMA keeps.</summary>
+    public required int Dim { get; init; }
+
+    /// <summary>h: PMA's attention heads; divides <see cref="Dim"/>.</summary>
+    public required int PmaHeads { get; init; }
+
+    /// <summary>The IEM's hidden width (the paper's 512): the size of u_p and of the student feature y^S.</summary>
+    public int IemHidden { get; init; } = 512;
+
+    /// <summary>LayerNorm epsilon of PMA's two norms (PyTorch's default).</summary>
+    public double LayerNormEps { get; init; } = 1e-5;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Dim <= 0)
+        {
+            errors.Add($"dim must be positive (is {Dim}).");
+        }
+
+        if (PmaHeads <= 0 || (Dim > 0 && Dim % PmaHeads != 0))
+        {
+            errors.Add($"pma heads {PmaHeads} must be positive and divide dim {Dim}.");
+        }
+
+        if (IemHidden <= 0)
+        {
+            errors.Add($"iem hidden must be positive (is {IemHidden}).");
+        }
+
+        if (!(LayerNormEps > 0))
+        {
+            errors.Add($"layer-norm eps must be positive (is {LayerNormEps}).");
+        }
+
+        return errors;
+    }
+}
