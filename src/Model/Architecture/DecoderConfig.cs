@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Rerank.Model.Architecture;
 
 /// <summary>
@@ -39,9 +41,11 @@ public sealed record DecoderConfig
     public int MaxPositionEmbeddings { get; init; } = 2048;
 
     /// <summary>Width of one attention head: <c>hidden_size / num_attention_heads</c>.</summary>
+    [JsonIgnore]
     public int HeadDim => HiddenSize / NumHeads;
 
     /// <summary>Qwen2 puts biases on q_proj, k_proj and v_proj; LLaMA has none anywhere.</summary>
+    [JsonIgnore]
     public bool AttentionBias => Architecture == DecoderArchitecture.Qwen2;
 
     /// <summary>Every inconsistency in the shape, one message each (empty when the config is usable).</summary>

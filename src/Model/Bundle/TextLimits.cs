@@ -1,0 +1,11 @@
+namespace Rerank.Model.Bundle;
+
+/// <summary>How much of a text the encoder reads: first at most <see cref="MaxChars"/> characters, then at most <see cref="MaxTokens"/> tokens.</summary>
+public sealed record TextLimits
+{
+    /// <summary>Tokens per text after tokenization (D2LLM's student: 250).</summary>
+    public required int MaxTokens { get; init; }
+
+    /// <summary>Characters kept before tokenizing (0 = no cut): bounds tokenizer work on very long documents.</summary>
+    public int MaxChars { get; init; }
+}

@@ -1,0 +1,59 @@
+using Rerank.Model.Architecture;
+using Rerank.Model.Onnx;
+using Rerank.Model.Onnx.Proto;
+using Rerank.Model.Weights;
+using static Rerank.Model.Graphs.StudentGraphNames;
+
+namespace Rerank.Model.Graphs;
+
+/// <summary>The three graphs of a model bundle, with the I/O names of <see cref="StudentGraphNames"/>.</summary>
+public static class StudentGraphs
+{
+    private const string Producer = "rerank";
+
+    /// <summary>Passage embeddings to projections: <c>embedding [n, d] -> projection [n, H]</c>.</summary>
+    public static ModelProto BuildPassageProjection(StudentHeadsConfig heads, WeightSet weights)
+    {
+        var graph = new OnnxGraphBuilder("passage_projection");
+        var projection = IemGraph.AddPassageProjection(graph, heads, weights, graph.Input(Embedding, OnnxElementType.Float, "batch", heads.Dim));
+        graph.Output(graph.NamedNode("Identity", Projection, [projection]), OnnxElementType.Float, "batch", heads.IemHidden);
+        return graph.Build(Producer);
+    }
+
+    /// <summary>
+    /// The factorised scorer: <c>query_embedding [1, d], passage_projections [K, H], branch [] -> logits [K], features [K, H]</c>.
+    /// </summary>
+    public static ModelProto BuildScorer(StudentHeadsConfig heads, WeightSet weights)
+    {
+        var graph = new OnnxGraphBuilder("scorer");
+        var (logits, features) = IemGraph.AddFactorisedScorer(
+            graph,
+            heads,
+            weights,
+            graph.Input(QueryEmbedding, OnnxElementType.Float, 1, heads.Dim),
+            graph.Input(PassageProjections, OnnxElementType.Float, "candidates", heads.IemHidden),
+            graph.Input(Branch, OnnxElementType.Int64));
+        graph.Output(graph.NamedNode("Identity", Logits, [logits]), OnnxElementType.Float, "candidates");
+        graph.Output(graph.NamedNode("Identity", Features, [features]), OnnxElementType.Float, "candidates", heads.IemHidden);
+        return graph.Build(Producer);
+    }
+
+    /// <summary>
+    /// The IEM as the paper writes it, over row-aligned pairs: <c>query_embedding [n, d], embedding [n, d], branch [] -> logits [n], features [n, H]</c>.
+    /// Not part of a bundle; the benchmarks and tests compare the factorised scorer with it.
+    /// </summary>
+    public static ModelProto BuildInteraction(StudentHeadsConfig heads, WeightSet weights)
+    {
+        var graph = new OnnxGraphBuilder("interaction");
+        var (logits, features) = IemGraph.AddInteraction(
+            graph,
+            heads,
+            weights,
+            graph.Input(QueryEmbedding, OnnxElementType.Float, "pairs", heads.Dim),
+            graph.Input(Embedding, OnnxElementType.Float, "pairs", heads.Dim),
+            graph.Input(Branch, OnnxElementType.Int64));
+        graph.Output(graph.NamedNode("Identity", Logits, [logits]), OnnxElementType.Float, "pairs");
+        graph.Output(graph.NamedNode("Identity", Features, [features]), OnnxElementType.Float, "pairs", heads.IemHidden);
+        return graph.Build(Producer);
+    }
+}
