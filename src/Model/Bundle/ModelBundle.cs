@@ -120,7 +120,7 @@ public sealed class ModelBundle
             problems.Add($"{ModelManifest.FileName}: {error}");
         }
 
-        foreach (var (name, limits) in (("query", manifest.Query), ("passage", manifest.Passage)))
+        foreach (var (name, limits) in (ReadOnlySpan<(string, TextLimits)>)[("query", manifest.Query), ("passage", manifest.Passage)])
         {
             if (limits.MaxTokens < 1)
             {

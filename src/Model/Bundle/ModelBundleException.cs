@@ -1,7 +1,7 @@
 namespace Rerank.Model.Bundle;
 
 /// <summary>A model bundle that cannot be used. Each problem names the file (relative to the bundle) and, where it applies, the field.</summary>
-public sealed class ModelBundleException : InvalidDataException
+public sealed class ModelBundleException : Exception
 {
     public ModelBundleException(string directory, IReadOnlyList<string> problems)
         : base($"Model bundle {directory} is not valid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems))

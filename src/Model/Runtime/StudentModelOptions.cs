@@ -1,6 +1,6 @@
 namespace Rerank.Model.Runtime;
 
-/// <summary>How a <c>StudentModel</c> runs. Defaults suit a server: GPU when there is one, all cores otherwise.</summary>
+/// <summary>How a <see cref="StudentModel"/> runs. Defaults suit a server: GPU when there is one, all cores otherwise.</summary>
 public sealed record StudentModelOptions
 {
     /// <summary>Use the CUDA execution provider when the ONNX Runtime package has it and a device answers (default true).</summary>
