@@ -1,0 +1,137 @@
+using System.Globalization;
+using Rerank.Model.Weights;
+
+namespace Rerank.Model.Architecture;
+
+/// <summary>
+/// The parameters of a LLaMA / Qwen2 decoder under their Hugging Face checkpoint keys, and deterministic random
+/// weights for tests and for a backbone trained from scratch.
+/// </summary>
+public static class DecoderWeights
+{
+    /// <summary>HF's <c>initializer_range</c> default: the standard deviation of linear and embedding weights.</summary>
+    public const double InitializerRange = 0.02;
+
+    /// <summary>
+    /// Spread of the random RMSNorm weights around 1. HF initialises them to exactly 1; the spread makes a graph
+    /// that ignores a norm weight disagree with the reference.
+    /// </summary>
+    public const double NormWeightSpread = 0.1;
+
+    /// <summary>
+    /// Every parameter of the decoder with its shape, in forward order: <c>model.embed_tokens.weight</c>; per layer
+    /// input_layernorm, q/k/v projections (each followed by its bias for Qwen2), o_proj, post_attention_layernorm,
+    /// gate/up/down projections; <c>model.norm.weight</c>; then <c>lm_head.weight</c> unless the embeddings are tied.
+    /// Linear weights are <c>[out, in]</c>.
+    /// </summary>
+    /// <remarks>
+    /// PyTorch's <c>state_dict()</c> lists a layer's attention and MLP before its norms, and safetensors files sort
+    /// keys; nothing reads weights by position, so the order here only fixes the stream of
+    /// <see cref="CreateRandom"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The config is invalid; the message lists every problem.</exception>
+    public static IReadOnlyList<(string Name, long[] Shape)> ParameterShapes(DecoderConfig config)
+    {
+        ThrowIfInvalid(config);
+        var d = (long)config.HiddenSize;
+        var qWidth = (long)config.NumHeads * config.HeadDim;
+        var kvWidth = (long)config.NumKeyValueHeads * config.HeadDim;
+        var inter = (long)config.IntermediateSize;
+        var shapes = new List<(string Name, long[] Shape)> { ("model.embed_tokens.weight", [config.VocabSize, d]) };
+        for (var i = 0; i < config.NumLayers; i++)
+        {
+            var layer = LayerPrefix(i);
+            shapes.Add((layer + "input_layernorm.weight", [d]));
+            foreach (var (projection, width) in (ReadOnlySpan<(string, long)>)[("q_proj", qWidth), ("k_proj", kvWidth), ("v_proj", kvWidth)])
+            {
+                shapes.Add((layer + "self_attn." + projection + ".weight", [width, d]));
+                if (config.AttentionBias)
+                {
+                    shapes.Add((layer + "self_attn." + projection + ".bias", [width]));
+                }
+            }
+
+            shapes.Add((layer + "self_attn.o_proj.weight", [d, qWidth]));
+            shapes.Add((layer + "post_attention_layernorm.weight", [d]));
+            shapes.Add((layer + "mlp.gate_proj.weight", [inter, d]));
+            shapes.Add((layer + "mlp.up_proj.weight", [inter, d]));
+            shapes.Add((layer + "mlp.down_proj.weight", [d, inter]));
+        }
+
+        shapes.Add(("model.norm.weight", [d]));
+        if (!config.TieWordEmbeddings)
+        {
+            shapes.Add(("lm_head.weight", [config.VocabSize, d]));
+        }
+
+        return shapes;
+    }
+
+    /// <summary>
+    /// Random weights for every parameter of <see cref="ParameterShapes"/>: matrices and biases normal(0, 0.02),
+    /// norm weights 1 + normal(0, 0.1). The same seed gives bit-identical floats on every machine and runtime.
+    /// </summary>
+    /// <remarks>
+    /// One SplitMix64 stream (Steele, Lea and Flood, OOPSLA 2014) runs over the tensors in
+    /// <see cref="ParameterShapes"/> order. PORT NOTE: the normal deviates are Irwin–Hall sums of twelve uniforms
+    /// minus 6 (mean 0, variance 1, bounded at ±6) rather than Box–Muller, because Box–Muller needs Math.Log and
+    /// Math.Cos, whose last bit differs between C runtimes; sums of exact uniforms use only IEEE additions.
+    /// </remarks>
+    public static WeightSet CreateRandom(DecoderConfig config, int seed)
+    {
+        var state = unchecked((ulong)seed);
+        var weights = new WeightSet();
+        foreach (var (name, shape) in ParameterShapes(config))
+        {
+            var isNorm = name.EndsWith("norm.weight", StringComparison.Ordinal);
+            var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var z = NextStandardNormal(ref state);
+                values[i] = isNorm ? (float)(1 + (NormWeightSpread * z)) : (float)(InitializerRange * z);
+            }
+
+            weights.Add(name, shape, values);
+        }
+
+        return weights;
+    }
+
+    /// <summary><c>model.layers.{i}.</c></summary>
+    public static string LayerPrefix(int layer) => string.Create(CultureInfo.InvariantCulture, $"model.layers.{layer}.");
+
+    /// <summary>The next SplitMix64 output (Vigna's reference <c>splitmix64.c</c>); advances <paramref name="state"/>.</summary>
+    internal static ulong NextUInt64(ref ulong state)
+    {
+        unchecked
+        {
+            state += 0x9E3779B97F4A7C15UL;
+            var z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+    }
+
+    internal static void ThrowIfInvalid(DecoderConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var errors = config.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid decoder config: " + string.Join(" ", errors), nameof(config));
+        }
+    }
+
+    private static double NextStandardNormal(ref ulong state)
+    {
+        // Uniforms on [0, 1) with 53 random bits are exact doubles, so the sum rounds the same way everywhere.
+        var sum = 0.0;
+        for (var i = 0; i < 12; i++)
+        {
+            sum += (NextUInt64(ref state) >> 11) * (1.0 / (1UL << 53));
+        }
+
+        return sum - 6.0;
+    }
+}
