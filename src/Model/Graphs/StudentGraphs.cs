@@ -11,6 +11,28 @@ public static class StudentGraphs
 {
     private const string Producer = "rerank";
 
+    /// <summary>
+    /// The encoder: backbone (LoRA already merged into <paramref name="backboneWeights"/>) then PMA:
+    /// <c>input_ids [batch, seq], attention_mask [batch, seq] -> embedding [batch, d]</c>.
+    /// </summary>
+    public static ModelProto BuildEncoder(DecoderConfig backbone, WeightSet backboneWeights, StudentHeadsConfig heads, WeightSet headWeights)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        ArgumentNullException.ThrowIfNull(heads);
+        if (heads.Dim != backbone.HiddenSize)
+        {
+            throw new ArgumentException($"PMA width {heads.Dim} differs from the backbone's hidden size {backbone.HiddenSize}.", nameof(heads));
+        }
+
+        var graph = new OnnxGraphBuilder("encoder");
+        var ids = graph.Input(InputIds, OnnxElementType.Int64, "batch", "seq");
+        var mask = graph.Input(AttentionMask, OnnxElementType.Int64, "batch", "seq");
+        var hidden = DecoderGraph.AddBackbone(graph, backbone, backboneWeights, ids, mask);
+        var pooled = PmaGraph.Add(graph, heads, headWeights, hidden, mask);
+        graph.Output(graph.NamedNode("Identity", Embedding, [pooled]), OnnxElementType.Float, "batch", heads.Dim);
+        return graph.Build(Producer);
+    }
+
     /// <summary>Passage embeddings to projections: <c>embedding [n, d] -> projection [n, H]</c>.</summary>
     public static ModelProto BuildPassageProjection(StudentHeadsConfig heads, WeightSet weights)
     {

@@ -37,7 +37,7 @@ internal sealed partial class OnnxSessionFactory
         }
         catch (OnnxRuntimeException exception)
         {
-            throw new InvalidDataException($"{path}: ONNX Runtime cannot load this model: {exception.Message}", exception);
+            throw new InvalidDataException($"ONNX Runtime cannot load {Path.GetFileName(path)}: {exception.Message}", exception);
         }
         finally
         {

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Rerank.Model.Architecture;
+using Rerank.Model.Graphs;
+using Rerank.Model.Tokenization;
+
+namespace Rerank.Model.Bundle;
+
+/// <summary>Writes a tiny random student bundle (<see cref="RandomBundleSettings"/>). The same settings give byte-identical bundles.</summary>
+public static class RandomBundle
+{
+    public static ModelManifest Write(string directory, RandomBundleSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var vocabulary = WordPieceVocabularyBuilder.Build(settings.VocabularyTexts ?? [PrintableAscii()], settings.VocabularySize, lowerCase: true);
+        var backbone = new DecoderConfig
+        {
+            Architecture = settings.Architecture,
+            VocabSize = vocabulary.Count,
+            HiddenSize = settings.Hidden,
+            IntermediateSize = settings.Intermediate > 0 ? settings.Intermediate : 3 * settings.Hidden,
+            NumLayers = settings.Layers,
+            NumHeads = settings.Heads,
+            NumKeyValueHeads = settings.KeyValueHeads,
+            RopeTheta = settings.Architecture == DecoderArchitecture.Qwen2 ? 1_000_000 : 10_000,
+            RmsNormEps = 1e-6,
+            MaxPositionEmbeddings = Math.Max(512, Math.Max(settings.Query.MaxTokens, settings.Passage.MaxTokens)),
+        };
+        var heads = new StudentHeadsConfig
+        {
+            Dim = settings.Hidden,
+            PmaHeads = settings.PmaHeads > 0 ? settings.PmaHeads : settings.Heads,
+            IemHidden = settings.IemHidden,
+        };
+        var errors = backbone.Validate().Concat(heads.Validate()).ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid model shape: " + string.Join(" ", errors), nameof(settings));
+        }
+
+        // Backbone and heads draw from independent seeded streams (a tensor's values depend on the seed and its name only).
+        var backboneWeights = DecoderWeights.CreateRandom(backbone, settings.Seed);
+        var headWeights = StudentHeadWeights.CreateRandom(heads, settings.Seed);
+        var tokenizer = new TokenizerDescriptor
+        {
+            Kind = TokenizerKind.WordPiece,
+            Files = ["vocab.txt"],
+            LowerCase = true,
+            BosToken = "[CLS]",
+            AddBos = true,
+            PadToken = "[PAD]",
+            UnkToken = "[UNK]",
+        };
+
+        var staging = Path.Combine(Path.GetTempPath(), "rerank-vocab-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            WordPieceVocabularyBuilder.Write(vocabulary, Path.Combine(staging, "vocab.txt"));
+            return ModelBundleWriter.Write(directory, new BundleContents
+            {
+                Backbone = backbone,
+                Heads = heads,
+                Encoder = StudentGraphs.BuildEncoder(backbone, backboneWeights, heads, headWeights),
+                PassageProjection = StudentGraphs.BuildPassageProjection(heads, headWeights),
+                Scorer = StudentGraphs.BuildScorer(heads, headWeights),
+                Tokenizer = tokenizer,
+                TokenizerSourceDirectory = staging,
+                Query = settings.Query,
+                Passage = settings.Passage,
+                Provenance = new ModelProvenance
+                {
+                    CreatedBy = settings.CreatedBy,
+                    Seed = settings.Seed,
+                    Notes = "Random initialisation: the real architecture with untrained weights. Its scores carry no relevance signal.",
+                },
+            });
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static string PrintableAscii() =>
+        string.Join(' ', Enumerable.Range(33, 94).Select(c => ((char)c).ToString(CultureInfo.InvariantCulture)));
+}
