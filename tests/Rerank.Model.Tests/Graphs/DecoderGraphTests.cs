@@ -168,6 +168,22 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void AddBackbone_SequenceOfMaxPositions_MatchesReferenceAndOneMoreFails()
+    {
+        var config = LlamaTied with { MaxPositionEmbeddings = 24 };
+        var weights = DecoderWeights.CreateRandom(config, seed: 15);
+        var tokens = Enumerable.Range(0, 25).Select(i => (long)((i * 7) + 3) % config.VocabSize).ToArray();
+        using var session = new InferenceSession(SaveModel(config, weights));
+
+        var actual = Run(session, config, [tokens[..24]], 24);
+
+        var maxDiff = MaxAbsDiff(actual, 0, ReferenceDecoder.Forward(config, weights, tokens[..24]), 24, config.HiddenSize);
+        output.WriteLine($"24 of 24 positions: max |graph - reference| = {maxDiff:E2}");
+        Assert.True(maxDiff <= ReferenceTolerance, $"max abs diff {maxDiff:E2} > {ReferenceTolerance:E0}");
+        Assert.Throws<OnnxRuntimeException>(() => Run(session, config, [tokens], 25));
+    }
+
+    [Fact]
     public void AddBackbone_MissingTensor_ThrowsNamingIt()
     {
         const string Name = "model.layers.1.mlp.up_proj.weight";
