@@ -72,14 +72,11 @@ public static class DecoderWeights
     /// norm weights 1 + normal(0, 0.1). The same seed gives bit-identical floats on every machine and runtime.
     /// </summary>
     /// <remarks>
-    /// One SplitMix64 stream (Steele, Lea and Flood, OOPSLA 2014) runs over the tensors in
-    /// <see cref="ParameterShapes"/> order. PORT NOTE: the normal deviates are Irwin–Hall sums of twelve uniforms
-    /// minus 6 (mean 0, variance 1, bounded at ±6) rather than Box–Muller, because Box–Muller needs Math.Log and
-    /// Math.Cos, whose last bit differs between C runtimes; sums of exact uniforms use only IEEE additions.
+    /// One <see cref="SeededNormal"/> stream runs over the tensors in <see cref="ParameterShapes"/> order.
     /// </remarks>
     public static WeightSet CreateRandom(DecoderConfig config, int seed)
     {
-        var state = unchecked((ulong)seed);
+        var sampler = new SeededNormal(unchecked((ulong)seed));
         var weights = new WeightSet();
         foreach (var (name, shape) in ParameterShapes(config))
         {
@@ -87,7 +84,7 @@ public static class DecoderWeights
             var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
             for (var i = 0; i < values.Length; i++)
             {
-                var z = NextStandardNormal(ref state);
+                var z = sampler.Next();
                 values[i] = isNorm ? (float)(1 + (NormWeightSpread * z)) : (float)(InitializerRange * z);
             }
 
@@ -100,19 +97,6 @@ public static class DecoderWeights
     /// <summary><c>model.layers.{i}.</c></summary>
     public static string LayerPrefix(int layer) => string.Create(CultureInfo.InvariantCulture, $"model.layers.{layer}.");
 
-    /// <summary>The next SplitMix64 output (Vigna's reference <c>splitmix64.c</c>); advances <paramref name="state"/>.</summary>
-    internal static ulong NextUInt64(ref ulong state)
-    {
-        unchecked
-        {
-            state += 0x9E3779B97F4A7C15UL;
-            var z = state;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
-
     internal static void ThrowIfInvalid(DecoderConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -121,17 +105,5 @@ public static class DecoderWeights
         {
             throw new ArgumentException("Invalid decoder config: " + string.Join(" ", errors), nameof(config));
         }
-    }
-
-    private static double NextStandardNormal(ref ulong state)
-    {
-        // Uniforms on [0, 1) with 53 random bits are exact doubles, so the sum rounds the same way everywhere.
-        var sum = 0.0;
-        for (var i = 0; i < 12; i++)
-        {
-            sum += (NextUInt64(ref state) >> 11) * (1.0 / (1UL << 53));
-        }
-
-        return sum - 6.0;
     }
 }
