@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rerank.Cli.Eval;
+using Rerank.Cli.Model;
 
 namespace Rerank.Cli;
 
@@ -10,6 +11,7 @@ internal static class RerankCommand
     {
         var root = new RootCommand("Rerank: D2LLM reranking for Elasticsearch, and the BM25 baseline it is measured against.");
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
         return root;
     }
 }

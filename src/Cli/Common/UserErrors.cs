@@ -1,4 +1,5 @@
 using Rerank.LuceneBaseline.Beir;
+using Rerank.Model.Bundle;
 
 namespace Rerank.Cli.Common;
 
@@ -9,7 +10,7 @@ internal static class UserErrors
     {
         message = exception switch
         {
-            BeirFormatException or FormatException or FileNotFoundException or DirectoryNotFoundException
+            BeirFormatException or ModelBundleException or FormatException or FileNotFoundException or DirectoryNotFoundException
                 or ArgumentException or InvalidDataException or UnauthorizedAccessException => exception.Message,
             _ => "",
         };

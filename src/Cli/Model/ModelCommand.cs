@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Rerank.Cli.Model;
+
+/// <summary><c>rerank model</c>: create, inspect and run student model bundles.</summary>
+internal static class ModelCommand
+{
+    public static Command Create()
+    {
+        var model = new Command("model", "Create, inspect and run D2LLM student model bundles (docs/model-bundle.md).");
+        model.Subcommands.Add(ModelInitCommand.Create());
+        model.Subcommands.Add(ModelInspectCommand.Create());
+        model.Subcommands.Add(ModelScoreCommand.Create());
+        return model;
+    }
+}
