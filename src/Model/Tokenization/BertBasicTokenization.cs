@@ -11,12 +11,14 @@ namespace Rerank.Model.Tokenization;
 /// <see cref="Normalize"/> does, in order:
 /// 1. drops U+0000, U+FFFD, unpaired surrogates and control characters (Cc, Cf; tab, CR and LF count as white space);
 ///    maps every white-space character (Zs, tab, CR, LF) to a plain space;
-/// 2. composes to NFC;
-/// 3. when lower-casing: lower-cases (invariant), decomposes to NFD and drops non-spacing marks (strips accents, as
-///    uncased BERT does);
-/// 4. puts a space on each side of every CJK ideograph and every punctuation character (Unicode P* or ASCII
+/// 2. when lower-casing: lower-cases (invariant) and strips accents: drops non-spacing marks and replaces each
+///    precomposed character by its NFD base (<see cref="BertAccentTable"/>), as uncased BERT does;
+/// 3. puts a space on each side of every CJK ideograph and every punctuation character (Unicode P* or ASCII
 ///    symbol), so each becomes a word of its own.
 /// Words are then the runs of non-space characters (<see cref="Split"/>).
+/// PORT NOTE: Hugging Face also composes the text to NFC first. Under InvariantGlobalization
+/// <see cref="string.Normalize()"/> does nothing to non-ASCII text, and doing it only where ICU is loaded would make
+/// ids depend on the host, so no NFC step is taken: a cased vocabulary sees decomposed input as it comes.
 /// </remarks>
 internal static class BertBasicTokenization
 {
@@ -35,30 +37,29 @@ internal static class BertBasicTokenization
         }
 
         // Step 2.
-        var normalized = cleaned.ToString().Normalize(NormalizationForm.FormC);
+        var lowered = lowerCase ? cleaned.ToString().ToLowerInvariant() : cleaned.ToString();
 
-        // Step 3.
-        if (lowerCase)
+        // Step 2 (accents) and step 3.
+        var result = new StringBuilder(lowered.Length + 8);
+        foreach (var rune in lowered.EnumerateRunes())
         {
-            normalized = normalized.ToLowerInvariant().Normalize(NormalizationForm.FormD);
-        }
-
-        // Step 4.
-        var result = new StringBuilder(normalized.Length + 8);
-        foreach (var rune in normalized.EnumerateRunes())
-        {
-            if (lowerCase && Rune.GetUnicodeCategory(rune) == UnicodeCategory.NonSpacingMark)
+            if (!lowerCase)
             {
-                continue;
+                AppendWordCharacter(result, rune);
             }
-
-            if (IsCjk(rune.Value) || IsPunctuation(rune))
+            else if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
             {
-                result.Append(' ').Append(rune.ToString()).Append(' ');
-            }
-            else
-            {
-                result.Append(rune.ToString());
+                if (BertAccentTable.Strip(rune.Value) is { } stripped)
+                {
+                    foreach (var baseRune in stripped.EnumerateRunes())
+                    {
+                        AppendWordCharacter(result, baseRune);
+                    }
+                }
+                else
+                {
+                    AppendWordCharacter(result, rune);
+                }
             }
         }
 
@@ -101,6 +102,18 @@ internal static class BertBasicTokenization
         foreach (var (offset, length) in Split(normalized))
         {
             yield return normalized.Substring(offset, length);
+        }
+    }
+
+    private static void AppendWordCharacter(StringBuilder builder, Rune rune)
+    {
+        if (IsCjk(rune.Value) || IsPunctuation(rune))
+        {
+            builder.Append(' ').Append(rune.ToString()).Append(' ');
+        }
+        else
+        {
+            builder.Append(rune.ToString());
         }
     }
 
