@@ -60,20 +60,21 @@ public static class IemGraph
     {
         long h = config.IemHidden;
 
-        // Both branches' P^T stacked as [2, H, H] (and c as [2, H]); Gather by the branch scalar picks one.
-        var stackedWeights = new float[2 * h * h];
-        var stackedBiases = new float[2 * h];
+        // An If on the branch scalar, each side with its own constant P^T: ONNX Runtime can pre-pack constant weights
+        // for its GEMM, which a weight picked at run time (Gather from a stack) would not allow, and no 1 MB copy per
+        // call (IemScoringBenchmarks).
+        var isAsymmetric = graph.Node("Equal", [branch, graph.Initializer("iem.branch_asym", [1L])]);
+        var isAsymmetricScalar = graph.Node("Reshape", [isAsymmetric, GraphLayers.Shape(graph, "iem.scalar_shape")]);
+        var sides = new OnnxGraphBuilder[2];
         for (var b = 0; b < 2; b++)
         {
-            var weight = weights.Get(Weight(IemBranch(b)), h, h);
-            GraphLayers.Transpose(weight.Values, (int)h, (int)h).CopyTo(stackedWeights, b * h * h);
-            weights.Get(Bias(IemBranch(b)), h).Values.CopyTo(stackedBiases, b * h);
+            var side = graph.Subgraph($"iem_branch_{b}");
+            var projected = GraphLayers.Linear(side, x, weights.Get(Weight(IemBranch(b)), h, h), weights.Get(Bias(IemBranch(b)), h));
+            side.Output(side.NamedNode("Relu", $"iem.branch_{b}.features", [projected]), OnnxElementType.Float, "n", h);
+            sides[b] = side;
         }
 
-        var branchWeight = graph.Node("Gather", [graph.Initializer("iem.branches.weight.T", stackedWeights, 2, h, h), branch], OnnxAttribute.Int("axis", 0));
-        var branchBias = graph.Node("Gather", [graph.Initializer("iem.branches.bias", stackedBiases, 2, h), branch], OnnxAttribute.Int("axis", 0));
-        var features = graph.Node("Relu", [graph.Node("Add", [graph.Node("MatMul", [x, branchWeight]), branchBias])]);
-
+        var features = graph.Node("If", [isAsymmetricScalar], OnnxAttribute.Graph("then_branch", sides[1]), OnnxAttribute.Graph("else_branch", sides[0]));
         var head = GraphLayers.Linear(graph, features, weights.Get(Weight(IemHead), 1, h), weights.Get(Bias(IemHead), 1)); // [n, 1]
         var logits = graph.Node("Reshape", [head, GraphLayers.Shape(graph, "iem.logits_shape", -1)]);
         return (logits, features);

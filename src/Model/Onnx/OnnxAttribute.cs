@@ -34,4 +34,11 @@ public sealed class OnnxAttribute
         proto.Floats.AddRange(values);
         return new OnnxAttribute(proto);
     }
+
+    /// <summary>A graph-valued attribute (<c>If</c>'s <c>then_branch</c> / <c>else_branch</c>) from a subgraph builder.</summary>
+    public static OnnxAttribute Graph(string name, OnnxGraphBuilder subgraph)
+    {
+        ArgumentNullException.ThrowIfNull(subgraph);
+        return new(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Graph, G = subgraph.ToGraphProto() });
+    }
 }

@@ -20,8 +20,13 @@ public sealed class OnnxGraphBuilder
     public const int DefaultOpset = 17;
 
     private readonly GraphProto _graph;
+    private readonly OnnxGraphBuilder? _parent;
+
+    // Names are unique across a graph and all its subgraphs (ONNX's SSA rule), so a subgraph shares its root's set
+    // and node counter; what a node may read is this graph's values plus those of the enclosing graphs.
+    private readonly HashSet<string> _names;
     private readonly HashSet<string> _values = new(StringComparer.Ordinal);
-    private int _nodeCount;
+    private readonly NodeCounter _nodeCounter;
 
     /// <param name="name">The graph's name.</param>
     /// <param name="opset">The default-domain opset version every node is interpreted under.</param>
@@ -30,7 +35,18 @@ public sealed class OnnxGraphBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(opset, 13);
         _graph = new GraphProto { Name = name };
+        _names = new HashSet<string>(StringComparer.Ordinal);
+        _nodeCounter = new NodeCounter();
         Opset = opset;
+    }
+
+    private OnnxGraphBuilder(string name, OnnxGraphBuilder parent)
+    {
+        _graph = new GraphProto { Name = name };
+        _parent = parent;
+        _names = parent._names;
+        _nodeCounter = parent._nodeCounter;
+        Opset = parent.Opset;
     }
 
     public int Opset { get; }
@@ -70,13 +86,13 @@ public sealed class OnnxGraphBuilder
         ArgumentOutOfRangeException.ThrowIfLessThan(outputCount, 1);
         foreach (var input in inputs)
         {
-            if (input.Length > 0 && !_values.Contains(input))
+            if (input.Length > 0 && !IsVisible(input))
             {
                 throw new InvalidOperationException($"Node {opType} reads '{input}', which is not a graph input, initializer or earlier node output.");
             }
         }
 
-        var index = _nodeCount++;
+        var index = _nodeCounter.Next++;
         var node = new NodeProto { OpType = opType, Name = string.Create(CultureInfo.InvariantCulture, $"{opType}_{index}") };
         node.Input.AddRange(inputs);
         for (var i = 0; i < outputCount; i++)
@@ -104,6 +120,28 @@ public sealed class OnnxGraphBuilder
         }
 
         _graph.Output.Add(ValueInfo(value, type, shape));
+    }
+
+    /// <summary>
+    /// A subgraph for a control-flow node's graph attribute (<c>If</c>'s branches): its nodes may read this graph's
+    /// values (outer scope), and its names stay unique with this graph's. Declare its outputs, then pass it to
+    /// <see cref="OnnxAttribute.Graph"/>.
+    /// </summary>
+    public OnnxGraphBuilder Subgraph(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return new OnnxGraphBuilder(name, this);
+    }
+
+    /// <summary>The graph as built so far (a copy), for a subgraph attribute.</summary>
+    internal GraphProto ToGraphProto()
+    {
+        if (_graph.Output.Count == 0)
+        {
+            throw new InvalidOperationException($"Graph '{_graph.Name}' has no outputs.");
+        }
+
+        return _graph.Clone();
     }
 
     /// <summary>
@@ -150,11 +188,15 @@ public sealed class OnnxGraphBuilder
     private void Declare(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (!_values.Add(name))
+        if (!_names.Add(name))
         {
             throw new InvalidOperationException($"The graph already has a value named '{name}'.");
         }
+
+        _values.Add(name);
     }
+
+    private bool IsVisible(string name) => _values.Contains(name) || (_parent?.IsVisible(name) ?? false);
 
     private static ValueInfoProto ValueInfo(string name, OnnxElementType type, OnnxDim[] shape)
     {
@@ -171,5 +213,10 @@ public sealed class OnnxGraphBuilder
             Name = name,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = tensorShape } },
         };
+    }
+
+    private sealed class NodeCounter
+    {
+        public int Next;
     }
 }
