@@ -35,7 +35,9 @@ internal static class ModelScoreCommand
 
                 var texts = ReadLines(passageFile);
                 StudentBranchNames.TryParse(parse.GetValue(branch), out var chosen);
-                using var student = StudentModel.Load(parse.GetRequiredValue(model).FullName, new StudentModelOptions { PreferGpu = true });
+                using var logging = CliLogging.Create();
+                using var student = StudentModel.Load(
+                    parse.GetRequiredValue(model).FullName, new StudentModelOptions { PreferGpu = true }, logging.CreateLogger("Rerank.Model"));
                 var queryEmbedding = student.EncodeQueries([parse.GetRequiredValue(query)], cancellationToken);
                 var encoded = student.EncodePassages(texts, cancellationToken);
                 var logits = new float[texts.Count];
