@@ -67,6 +67,7 @@ public static class RandomBundle
                 TokenizerSourceDirectory = staging,
                 Query = settings.Query,
                 Passage = settings.Passage,
+                EncoderExternalData = settings.EncoderExternalData,
                 Provenance = new ModelProvenance
                 {
                     CreatedBy = settings.CreatedBy,

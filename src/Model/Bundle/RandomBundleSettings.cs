@@ -42,6 +42,9 @@ public sealed record RandomBundleSettings
 
     public TextLimits Passage { get; init; } = new() { MaxTokens = 250, MaxChars = 4000 };
 
+    /// <summary>Encoder weights in <c>encoder.onnx.data</c>: null (default) decides by size, true or false forces it.</summary>
+    public bool? EncoderExternalData { get; init; }
+
     /// <summary>Recorded in the manifest's provenance.</summary>
     public string CreatedBy { get; init; } = "rerank model init";
 }

@@ -112,6 +112,21 @@ public sealed class StudentModelTests : IDisposable
     }
 
     [Fact]
+    public void Load_EncoderWithExternalData_GivesTheSameEmbeddings()
+    {
+        var external = Path.Combine(_temp.Path, "external");
+        RandomBundle.Write(external, Settings with { EncoderExternalData = true });
+        using var inline = StudentModel.Load(_bundle, Cpu);
+        using var fromData = StudentModel.Load(external, Cpu);
+
+        Assert.True(File.Exists(Path.Combine(external, "encoder.onnx.data")));
+        Assert.True(new FileInfo(Path.Combine(external, "encoder.onnx")).Length < new FileInfo(Path.Combine(_bundle, "encoder.onnx")).Length / 2);
+        Assert.Equal(
+            inline.EncodeQueries(Passages, TestContext.Current.CancellationToken),
+            fromData.EncodeQueries(Passages, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public void Load_CpuPackage_RunsOnCpuEvenWhenGpuPreferred()
     {
         // The default build references the CPU package, which has no CUDA provider: PreferGpu must fall back, not fail.
