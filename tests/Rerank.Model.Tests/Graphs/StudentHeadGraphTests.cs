@@ -33,7 +33,7 @@ public sealed class StudentHeadGraphTests : IDisposable
         for (var b = 0; b < lengths.Length; b++)
         {
             var expected = _reference.Pool(Rows(hidden, b * 5, 5, Heads.Dim), lengths[b]);
-            AssertClose(expected, pooled.AsSpan(b * Heads.Dim, Heads.Dim), Tolerance);
+            Close.Assert(expected, pooled.AsSpan(b * Heads.Dim, Heads.Dim), Tolerance);
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class StudentHeadGraphTests : IDisposable
         Array.Copy(sequence, 0, batch, 8 * Heads.Dim, sequence.Length);
         var inBatch = runner.Run([("hidden", batch, [2, 8, Heads.Dim]), ("mask", Mask([8, 3], 8), [2, 8])], "pooled")[0];
 
-        AssertClose(ReferenceHeads.D(alone), inBatch.AsSpan(Heads.Dim, Heads.Dim), 1e-5);
+        Close.Assert(ReferenceHeads.D(alone), inBatch.AsSpan(Heads.Dim, Heads.Dim), 1e-5);
     }
 
     [Theory]
@@ -73,7 +73,7 @@ public sealed class StudentHeadGraphTests : IDisposable
         {
             var (logit, feature) = _reference.Interact(Rows(queries, i, 1, Heads.Dim)[0], Rows(passages, i, 1, Heads.Dim)[0], (int)branch);
             Assert.InRange(outputs[0][i], logit - Tolerance, logit + Tolerance);
-            AssertClose(feature, outputs[1].AsSpan(i * Heads.IemHidden, Heads.IemHidden), Tolerance);
+            Close.Assert(feature, outputs[1].AsSpan(i * Heads.IemHidden, Heads.IemHidden), Tolerance);
         }
     }
 
@@ -114,7 +114,7 @@ public sealed class StudentHeadGraphTests : IDisposable
         for (var i = 0; i < candidates; i++)
         {
             var passage = Rows(passages, i, 1, Heads.Dim)[0];
-            AssertClose(_reference.ProjectPassage(passage), projections.AsSpan(i * Heads.IemHidden, Heads.IemHidden), Tolerance);
+            Close.Assert(_reference.ProjectPassage(passage), projections.AsSpan(i * Heads.IemHidden, Heads.IemHidden), Tolerance);
             var expected = _reference.Interact(ReferenceHeads.D(query), passage, (int)branch).Logit;
             Assert.InRange(factorised[i], expected - Tolerance, expected + Tolerance);
         }
@@ -174,16 +174,4 @@ public sealed class StudentHeadGraphTests : IDisposable
 
     private static double[][] Rows(float[] values, int firstRow, int count, int dim) =>
         [.. Enumerable.Range(firstRow, count).Select(r => values.Skip(r * dim).Take(dim).Select(v => (double)v).ToArray())];
-
-    private static void AssertClose(double[] expected, ReadOnlySpan<float> actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        var worst = 0.0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
-        }
-
-        Assert.True(worst <= tolerance, $"max abs diff {worst:E2} exceeds {tolerance:E0}");
-    }
 }

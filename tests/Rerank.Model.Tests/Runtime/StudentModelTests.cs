@@ -60,7 +60,7 @@ public sealed class StudentModelTests : IDisposable
         for (var i = 0; i < texts.Length; i++)
         {
             var expected = reference.Embed(texts[i], model.Bundle.Manifest.Query);
-            AssertClose(expected, embeddings.AsSpan(i * model.Dim, model.Dim), Tolerance);
+            Close.Assert(expected, embeddings.AsSpan(i * model.Dim, model.Dim), Tolerance);
         }
     }
 
@@ -82,7 +82,7 @@ public sealed class StudentModelTests : IDisposable
         for (var i = 0; i < Passages.Length; i++)
         {
             var passageExpected = reference.Embed(Passages[i], manifest.Passage);
-            AssertClose(passageExpected, passages.Embedding(i).Span, Tolerance);
+            Close.Assert(passageExpected, passages.Embedding(i).Span, Tolerance);
             var expected = reference.Heads.Interact(queryExpected, passageExpected, (int)branch).Logit;
             Assert.InRange(logits[i], expected - Tolerance, expected + Tolerance);
         }
@@ -106,7 +106,7 @@ public sealed class StudentModelTests : IDisposable
 
         foreach (var index in new[] { 1, crowd.Length - 2 })
         {
-            AssertClose([.. alone.Embeddings.Select(v => (double)v)], together.Embedding(index).Span, 1e-5);
+            Close.Assert([.. alone.Embeddings.Select(v => (double)v)], together.Embedding(index).Span, 1e-5);
             Assert.InRange(togetherLogits[index], aloneLogit[0] - 1e-5, aloneLogit[0] + 1e-5);
         }
     }
@@ -168,18 +168,6 @@ public sealed class StudentModelTests : IDisposable
         var heads = StudentHeadWeights.CreateRandom(manifest.Heads, Seed);
         var tokenizer = TextTokenizer.Load(Path.Combine(_bundle, manifest.TokenizerDirectory), manifest.Tokenizer);
         return new Embedder(manifest, backbone, new ReferenceHeads(heads, manifest.Heads.Dim, manifest.Heads.PmaHeads, manifest.Heads.IemHidden), tokenizer);
-    }
-
-    private static void AssertClose(double[] expected, ReadOnlySpan<float> actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        var worst = 0.0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
-        }
-
-        Assert.True(worst <= tolerance, $"max abs diff {worst:E2} exceeds {tolerance:E0}");
     }
 
     private sealed record Embedder(ModelManifest Manifest, Weights.WeightSet Backbone, ReferenceHeads Heads, TextTokenizer Tokenizer)
