@@ -200,6 +200,36 @@ public sealed class ModelBundleTests : IDisposable
         Assert.Contains(problem, exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("backbone")]
+    [InlineData("heads")]
+    [InlineData("tokenizer")]
+    [InlineData("query")]
+    [InlineData("passage")]
+    [InlineData("branches")]
+    [InlineData("files")]
+    [InlineData("fileHashes")]
+    [InlineData("provenance")]
+    [InlineData("modelId")]
+    [InlineData("files.encoder")]
+    [InlineData("tokenizer.files")]
+    public void Load_NullField_ThrowsNamingTheField(string field)
+    {
+        var directory = WriteBundle("bundle", seed: 1);
+        EditManifest(directory, m =>
+        {
+            var path = field.Split('.');
+            var parent = path[..^1].Aggregate(m, (node, name) => node[name]!);
+            parent[path[^1]] = null;
+        });
+
+        var exception = Assert.Throws<ModelBundleException>(() => ModelBundle.Load(directory));
+
+        var problem = Assert.Single(exception.Problems);
+        Assert.StartsWith("manifest.json: ", problem, StringComparison.Ordinal);
+        Assert.Contains(field, problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_SeveralBadFields_ReportsEveryOne()
     {
