@@ -297,6 +297,33 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void ModelInit_OutIsAFile_FailsNamingIt()
+    {
+        var file = _temp.WriteFile("not-a-directory", "x");
+
+        var result = CliRunner.Run(["model", "init", "--out", file, .. SmallShape]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error:", result.Error, StringComparison.Ordinal);
+        Assert.Contains(file, result.Error, StringComparison.Ordinal);
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("--intermediate")]
+    [InlineData("--pma-heads")]
+    public void ModelInit_NegativeOptionalSize_IsRejected(string option)
+    {
+        var output = Path.Combine(_temp.Path, "negative");
+
+        var result = CliRunner.Run(["model", "init", "--out", output, option, "-5", .. SmallShape]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(option, result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(output, "manifest.json")));
+    }
+
+    [Fact]
     public void ModelInit_VocabFromCorpus_VocabularyHoldsACorpusWord()
     {
         var corpus = new StringBuilder();
