@@ -296,6 +296,30 @@ public sealed class ModelBundleTests : IDisposable
     }
 
     [Fact]
+    public void Load_FileHashOutsideTheBundle_ReportsThePath()
+    {
+        var directory = WriteBundle("bundle", seed: 1);
+        File.WriteAllText(Path.Combine(_temp.Path, "outside.bin"), "x");
+        var hashOfX = Hex(SHA256.HashData("x"u8.ToArray()));
+        EditManifest(directory, m => m["fileHashes"]!["../outside.bin"] = hashOfX);
+
+        var exception = Assert.Throws<ModelBundleException>(() => ModelBundle.Load(directory));
+
+        Assert.Contains("manifest.json: fileHashes: '../outside.bin' is not a plain relative path inside the bundle", exception.Problems);
+    }
+
+    [Fact]
+    public void Load_TokenizerFileWithoutHash_ReportsTokenizerFiles()
+    {
+        var directory = WriteBundle("bundle", seed: 1);
+        EditManifest(directory, m => m["fileHashes"]!.AsObject().Remove("tokenizer/vocab.txt"));
+
+        var exception = Assert.Throws<ModelBundleException>(() => ModelBundle.Load(directory));
+
+        Assert.Contains("manifest.json: tokenizer.files: 'tokenizer/vocab.txt' has no entry in fileHashes", exception.Problems);
+    }
+
+    [Fact]
     public void Load_ModelIdTampered_ReportsModelId()
     {
         var directory = WriteBundle("bundle", seed: 1);
