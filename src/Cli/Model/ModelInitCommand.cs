@@ -18,8 +18,8 @@ internal static class ModelInitCommand
         var hidden = PositiveInt("--hidden", "Hidden size d (also PMA's width).", defaults.Hidden);
         var heads = PositiveInt("--heads", "Attention heads.", defaults.Heads);
         var kvHeads = PositiveInt("--kv-heads", "Key/value heads (grouped-query attention); must divide --heads.", defaults.KeyValueHeads);
-        var intermediate = new Option<int>("--intermediate") { Description = "MLP width (default: 3 x --hidden)." };
-        var pmaHeads = new Option<int>("--pma-heads") { Description = "PMA heads (default: --heads)." };
+        var intermediate = NonNegativeInt("--intermediate", "MLP width (default: 3 x --hidden).");
+        var pmaHeads = NonNegativeInt("--pma-heads", "PMA heads (default: --heads).");
         var iemHidden = PositiveInt("--iem-hidden", "IEM hidden width (the size of u_p).", defaults.IemHidden);
         var vocabFrom = new Option<FileInfo?>("--vocab-from") { Description = "A BEIR corpus.jsonl to build the WordPiece vocabulary from (default: printable ASCII characters)." };
         var vocabSize = PositiveInt("--vocab-size", "Vocabulary size limit with --vocab-from.", defaults.VocabularySize);
@@ -50,6 +50,11 @@ internal static class ModelInitCommand
                     Seed = parse.GetValue(seed),
                 };
                 var directory = parse.GetRequiredValue(outDir).FullName;
+                if (File.Exists(directory))
+                {
+                    throw new ArgumentException($"--out: {directory} is a file, not a directory.");
+                }
+
                 var manifest = RandomBundle.Write(directory, settings);
                 output.WriteLine($"model {manifest.ModelId} written to {directory}");
                 output.WriteLine($"  {manifest.Backbone.Architecture.ToString().ToLowerInvariant()}: {manifest.Backbone.NumLayers} layers, hidden {manifest.Backbone.HiddenSize}, vocabulary {manifest.Backbone.VocabSize}; IEM hidden {manifest.Heads.IemHidden}");
@@ -67,6 +72,20 @@ internal static class ModelInitCommand
         }
 
         return BeirReader.ReadCorpus(path).Select(d => d.Title.Length == 0 ? d.Text : d.Title + " " + d.Text);
+    }
+
+    /// <summary>An optional size: 0 (the default) means "derived from the other options"; a negative value is an error, not 0.</summary>
+    private static Option<int> NonNegativeInt(string name, string description)
+    {
+        var option = new Option<int>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError($"{name} must not be negative.");
+            }
+        });
+        return option;
     }
 
     private static Option<int> PositiveInt(string name, string description, int defaultValue)

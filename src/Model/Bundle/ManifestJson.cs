@@ -14,6 +14,10 @@ public static class ManifestJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
         RespectRequiredConstructorParameters = true,
+
+        // A null where the type allows none ("backbone": null) is a JsonException naming the field, not a null the
+        // validation would dereference.
+        RespectNullableAnnotations = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
