@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+
+namespace Rerank.LuceneBaseline.Engine.Errors;
+
+/// <summary>
+/// A request the engine refuses, carrying what Elasticsearch would answer: the HTTP status, the error <c>type</c>
+/// (<c>index_not_found_exception</c>, ...) and <c>reason</c>. The HTTP layer writes it in Elasticsearch's error shape
+/// (docs/embedded-engine-internals.md).
+/// </summary>
+public sealed class EngineException : Exception
+{
+    public EngineException(int status, string type, string reason, string? index = null, JsonObject? extra = null, EngineException? rootCause = null)
+        : base(reason)
+    {
+        Status = status;
+        Type = type;
+        Reason = reason;
+        Index = index;
+        Extra = extra;
+        RootCause = rootCause;
+    }
+
+    public EngineException()
+        : this(500, "exception", "unknown error")
+    {
+    }
+
+    public EngineException(string message)
+        : this(500, "exception", message)
+    {
+    }
+
+    public EngineException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Status = 500;
+        Type = "exception";
+        Reason = message;
+    }
+
+    /// <summary>The HTTP status code (400, 404, 409, ...).</summary>
+    public int Status { get; }
+
+    /// <summary>Elasticsearch's error type, snake_case.</summary>
+    public string Type { get; }
+
+    public string Reason { get; }
+
+    /// <summary>The index the error concerns, or null.</summary>
+    public string? Index { get; }
+
+    /// <summary>Further fields of the <c>error</c> object (<c>line</c>, <c>col</c>, <c>resource.id</c>, ...), or null.</summary>
+    public JsonObject? Extra { get; }
+
+    /// <summary>The root cause when it differs from this error (a search phase failure wraps the query's error).</summary>
+    public EngineException? RootCause { get; }
+
+    public static EngineException IndexNotFound(string index) =>
+        new(404, "index_not_found_exception", $"no such index [{index}]", index, new JsonObject { ["resource.type"] = "index_or_alias", ["resource.id"] = index });
+
+    public static EngineException Parsing(string reason, int? line = null, int? col = null) =>
+        new(400, "parsing_exception", reason, extra: line is null ? null : new JsonObject { ["line"] = line, ["col"] = col ?? 0 });
+
+    public static EngineException IllegalArgument(string reason) => new(400, "illegal_argument_exception", reason);
+
+    public static EngineException MapperParsing(string reason, string? index = null) => new(400, "mapper_parsing_exception", reason, index);
+
+    public static EngineException DocumentParsing(string reason, string? index = null) => new(400, "document_parsing_exception", reason, index);
+
+    public static EngineException VersionConflict(string index, string id, string reason) =>
+        new(409, "version_conflict_engine_exception", $"[{id}]: version conflict, {reason}", index);
+
+    public static EngineException DocumentMissing(string index, string id) =>
+        new(404, "document_missing_exception", $"[{id}]: document missing", index);
+
+    public static EngineException ResourceAlreadyExists(string index) =>
+        new(400, "resource_already_exists_exception", $"index [{index}/{StableUuid(index)}] already exists", index);
+
+    /// <summary>A stable stand-in for Elasticsearch's index uuid: the same name always gives the same 22 characters.</summary>
+    public static string StableUuid(string index)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(index));
+        return Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+}

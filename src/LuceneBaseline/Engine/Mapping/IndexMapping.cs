@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+
+namespace Rerank.LuceneBaseline.Engine.Mapping;
+
+/// <summary>
+/// An index's mapping: the top-level properties, <c>dynamic</c> and <c>_meta</c>. Immutable; a mapping update makes a
+/// new instance (an index swaps it atomically), so readers never see a half-applied change.
+/// </summary>
+public sealed class IndexMapping
+{
+    private readonly Dictionary<string, FieldMapping> _byPath;
+
+    public IndexMapping(IReadOnlyDictionary<string, FieldMapping> properties, DynamicMode dynamic = DynamicMode.True, JsonObject? meta = null)
+    {
+        Properties = properties;
+        Dynamic = dynamic;
+        Meta = meta;
+        _byPath = new Dictionary<string, FieldMapping>(StringComparer.Ordinal);
+        foreach (var field in properties.Values)
+        {
+            AddWithChildren(field);
+        }
+    }
+
+    public static IndexMapping Empty { get; } = new(new Dictionary<string, FieldMapping>());
+
+    /// <summary>Top-level fields by name.</summary>
+    public IReadOnlyDictionary<string, FieldMapping> Properties { get; }
+
+    public DynamicMode Dynamic { get; }
+
+    /// <summary>The mapping's <c>_meta</c> object as given, or null. Treat as read-only.</summary>
+    public JsonObject? Meta { get; }
+
+    /// <summary>Every field, object and multi-field by full dotted path.</summary>
+    public IReadOnlyDictionary<string, FieldMapping> FieldsByPath => _byPath;
+
+    /// <summary>The field at a full dotted path (<c>title.keyword</c>, <c>author.name</c>), or null.</summary>
+    public FieldMapping? Find(string path) => _byPath.GetValueOrDefault(path);
+
+    private void AddWithChildren(FieldMapping field)
+    {
+        _byPath[field.Path] = field;
+        foreach (var child in field.Properties?.Values ?? [])
+        {
+            AddWithChildren(child);
+        }
+
+        foreach (var sub in field.Fields?.Values ?? [])
+        {
+            AddWithChildren(sub);
+        }
+    }
+}
