@@ -109,6 +109,54 @@ public sealed class OnnxGraphBuilderTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => builder.Output("nothing", OnnxElementType.Float, 1));
     }
 
+    [Theory]
+    [InlineData(true, new[] { 3f, 4f })]
+    [InlineData(false, new[] { -1f, -2f })]
+    public void If_SubgraphsReadOuterValues_RunTheChosenBranch(bool condition, float[] expected)
+    {
+        // then: x + 2, else: -x, for x = [1, 2]; both branches read x from the outer graph.
+        var builder = new OnnxGraphBuilder("if");
+        var x = builder.Input("x", OnnxElementType.Float, 2);
+        var cond = builder.Input("cond", OnnxElementType.Bool);
+        var two = builder.Initializer("two", (float[])[2f], 1);
+        var then = builder.Subgraph("then");
+        then.Output(then.NamedNode("Add", "then_y", [x, two]), OnnxElementType.Float, 2);
+        var otherwise = builder.Subgraph("else");
+        otherwise.Output(otherwise.NamedNode("Neg", "else_y", [x]), OnnxElementType.Float, 2);
+        var y = builder.NamedNode("If", "y", [cond], OnnxAttribute.Graph("then_branch", then), OnnxAttribute.Graph("else_branch", otherwise));
+        builder.Output(y, OnnxElementType.Float, 2);
+        var path = Path.Combine(_temp.Path, "if.onnx");
+        OnnxModelFile.Save(builder.Build("rerank-tests"), path);
+
+        using var session = new InferenceSession(path);
+        using var xValue = OrtValue.CreateTensorValueFromMemory((float[])[1f, 2f], [2]);
+        using var condValue = OrtValue.CreateTensorValueFromMemory((bool[])[condition], []);
+        using var outputs = session.Run(new RunOptions(), ["x", "cond"], [xValue, condValue], ["y"]);
+
+        Assert.Equal(expected, outputs[0].GetTensorDataAsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public void Subgraph_NameOfAnOuterValue_IsRejected()
+    {
+        var builder = new OnnxGraphBuilder("g");
+        var x = builder.Input("x", OnnxElementType.Float, 1);
+        var sub = builder.Subgraph("sub");
+
+        Assert.Throws<InvalidOperationException>(() => sub.NamedNode("Neg", x, [x]));
+    }
+
+    [Fact]
+    public void Subgraph_ValuesAreNotVisibleToTheOuterGraph()
+    {
+        var builder = new OnnxGraphBuilder("g");
+        var x = builder.Input("x", OnnxElementType.Float, 1);
+        var sub = builder.Subgraph("sub");
+        var inner = sub.Node("Neg", [x]);
+
+        Assert.Throws<InvalidOperationException>(() => builder.Node("Neg", [inner]));
+    }
+
     private static OnnxGraphBuilder BuildGemmRelu()
     {
         var builder = new OnnxGraphBuilder("gemm_relu");
