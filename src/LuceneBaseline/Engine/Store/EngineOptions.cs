@@ -1,0 +1,11 @@
+namespace Rerank.LuceneBaseline.Engine.Store;
+
+/// <summary>Engine-wide settings.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Whether a write to a missing index creates it (<c>action.auto_create_index</c>). Default true.</summary>
+    public bool AutoCreateIndex { get; init; } = true;
+
+    /// <summary>The refresh interval of indices that do not set <c>index.refresh_interval</c>. Default 1 s.</summary>
+    public TimeSpan DefaultRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
