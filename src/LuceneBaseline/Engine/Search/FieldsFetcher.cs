@@ -229,7 +229,7 @@ internal sealed class FieldsFetcher
                     return kind is JsonValueKind.True or JsonValueKind.False ? JsonValue.Create(kind == JsonValueKind.True) : JsonValue.Create(JsonArgs.ParseBoolean(text));
                 case FieldType.Date:
                     var millis = kind == JsonValueKind.Number
-                        ? (long)scalar.GetValue<double>()
+                        ? (long)JsonArgs.Number(scalar)
                         : DateFormats.TryParse(text, field.Format, out var parsed) ? parsed : throw new FormatException(text);
                     return JsonValue.Create(DateFormats.Format(millis, format ?? field.Format));
                 case FieldType.Double:
@@ -250,7 +250,7 @@ internal sealed class FieldsFetcher
     }
 
     private static double ParseDouble(JsonValue scalar, string text) => scalar.GetValueKind() == JsonValueKind.Number
-        ? scalar.GetValue<double>()
+        ? JsonArgs.Number(scalar)
         : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static JsonArray? DocValues(FieldMapping field, string? format, AtomicReader reader, int doc)

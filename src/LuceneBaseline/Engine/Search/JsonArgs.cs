@@ -38,6 +38,23 @@ internal static class JsonArgs
     /// <summary>The raw text of a scalar: a string's value, a number's JSON text, <c>true</c>/<c>false</c>.</summary>
     public static string Text(JsonNode node) => node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
 
+    /// <summary>A JSON number as a double, whether the node was parsed from text or created from a CLR number.</summary>
+    public static double Number(JsonNode node)
+    {
+        var value = node.AsValue();
+        if (value.TryGetValue<double>(out var d))
+        {
+            return d;
+        }
+
+        if (value.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
     public static int ReadInt(JsonNode? node)
     {
         var value = ReadDouble(node, "int");
@@ -95,7 +112,7 @@ internal static class JsonArgs
     {
         if (IsNumber(node))
         {
-            return node!.GetValue<double>();
+            return Number(node!);
         }
 
         if (IsString(node))

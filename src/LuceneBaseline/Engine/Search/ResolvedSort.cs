@@ -280,7 +280,7 @@ internal sealed class ResolvedSort
     {
         if (JsonArgs.IsNumber(node))
         {
-            var d = node.GetValue<double>();
+            var d = JsonArgs.Number(node);
             return node.AsValue().TryGetValue<long>(out var l) ? l : checked((long)d);
         }
 
@@ -291,7 +291,7 @@ internal sealed class ResolvedSort
     }
 
     private static double ParseDouble(JsonNode node) =>
-        JsonArgs.IsNumber(node) ? node.GetValue<double>() : double.Parse(JsonArgs.Text(node), NumberStyles.Float, CultureInfo.InvariantCulture);
+        JsonArgs.IsNumber(node) ? JsonArgs.Number(node) : double.Parse(JsonArgs.Text(node), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static SortValue FromBytes(byte[] bytes) => new() { Bytes = bytes, Offset = 0, Length = bytes.Length };
 
