@@ -335,6 +335,7 @@ internal static class AggregationExecutor
         return a.Key.CompareTo(b.Key);
     };
 
+    /// <summary>Java's <c>Double.compare</c>: NaN (an empty average) above every number.</summary>
     private static int CompareMetric(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.IsNaN(a).CompareTo(double.IsNaN(b)) : a.CompareTo(b);
 
     private static double SubValue(Dictionary<string, AggregationPartial> subs, string path)
@@ -344,8 +345,9 @@ internal static class AggregationExecutor
         var partial = subs[name];
         return partial.Spec.Type switch
         {
-            AggregationType.Min => double.IsPositiveInfinity(partial.Min) ? double.NaN : partial.Min,
-            AggregationType.Max => double.IsNegativeInfinity(partial.Max) ? double.NaN : partial.Max,
+            // Elasticsearch's empty min and max are +Infinity and -Infinity, and sort as such.
+            AggregationType.Min => partial.Min,
+            AggregationType.Max => partial.Max,
             AggregationType.Sum => partial.Sum,
             AggregationType.Avg => partial.Count == 0 ? double.NaN : partial.Sum / partial.Count,
             AggregationType.ValueCount => partial.Count,
@@ -354,8 +356,8 @@ internal static class AggregationExecutor
             _ => path[(dot + 1)..] switch
             {
                 "count" => partial.Count,
-                "min" => partial.Count == 0 ? double.NaN : partial.Min,
-                "max" => partial.Count == 0 ? double.NaN : partial.Max,
+                "min" => partial.Min,
+                "max" => partial.Max,
                 "sum" => partial.Sum,
                 _ => partial.Count == 0 ? double.NaN : partial.Sum / partial.Count,
             },
