@@ -24,7 +24,7 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// (<c>index.gc_deletes</c>, 60 s), so a re-create continues the version, as in Elasticsearch. A restart keeps the
 /// highest <c>_seq_no</c> in the Lucene commit, so sequence numbers never repeat.</item>
 /// <item>Realtime get: the map keeps the source of each write until an internal get reader (refreshed with every
-/// refresh, and early when those sources pass 32 MiB) covers it; <see cref="Get"/> reads the map or that reader,
+/// refresh, and early when those sources pass 32 MiB, <see cref="EngineOptions"/>) covers it; <see cref="Get"/> reads the map or that reader,
 /// never waiting for a search refresh.</item>
 /// <item>Durability: <see cref="Commit"/> makes every write applied before the call durable (a Lucene commit);
 /// concurrent callers share commits. Callers acknowledge a write only after Commit returns. Mapping changes are
@@ -47,7 +47,6 @@ public sealed class EngineIndex : IDisposable
 
     private const long PrimaryTerm = 1;
     private const long UnassignedSeqNo = -2;
-    private const long PendingSourceLimitBytes = 32L << 20;
     private const int MaxRefreshListeners = 1000;
     private const int MaxIdBytes = 512;
 
@@ -69,6 +68,7 @@ public sealed class EngineIndex : IDisposable
     private readonly Lock _refreshLock = new();
     private readonly Lock _commitLock = new();
     private readonly ITimer? _refreshTimer;
+    private readonly long _pendingSourceLimitBytes;
     private volatile IndexMetadata _metadata;
     private volatile bool _deleted;
     private long _maxSeqNo;
@@ -83,6 +83,7 @@ public sealed class EngineIndex : IDisposable
         _metadata = metadata;
         _time = time;
         _identifiers = identifiers;
+        _pendingSourceLimitBytes = options.PendingSourceLimitBytes;
         Name = metadata.Name;
         _gate = new OperationGate(() => _deleted ? EngineException.IndexNotFound(Name) : new ObjectDisposedException($"index [{Name}]"));
         _analyzer = new MappingAnalyzer(() => _metadata.Mapping);
@@ -170,6 +171,9 @@ public sealed class EngineIndex : IDisposable
 
     /// <summary>The index folder (<c>&lt;data&gt;/indices/&lt;uuid&gt;</c>).</summary>
     internal string Folder => _folder;
+
+    /// <summary>About how many source bytes the version map holds for realtime get (writes no get reader covers yet).</summary>
+    internal long PendingSourceBytes => _versions.PendingSourceBytes;
 
     /// <summary>The highest <c>_seq_no</c> assigned so far (-1 when none).</summary>
     internal long MaxSeqNo => Interlocked.Read(ref _maxSeqNo);
@@ -444,7 +448,13 @@ public sealed class EngineIndex : IDisposable
         }
     }
 
-    private static void ValidateIndex(string? id, WriteOptions options)
+    /// <summary>
+    /// Elasticsearch's request validation of an index request (<c>_doc</c>, <c>_create</c>, bulk <c>index</c> and
+    /// <c>create</c>), which runs before anything else (before an index is auto-created):
+    /// <c>action_request_validation_exception</c> listing every failed check. <see cref="Index"/> runs it too; the HTTP
+    /// layer may call it first so an invalid request creates no index.
+    /// </summary>
+    internal static void ValidateIndex(string? id, WriteOptions options)
     {
         var errors = new List<string>();
         if (options.OpType == OpType.Create && (options.IfSeqNo is not null || (options.IfPrimaryTerm ?? 0) != 0))
@@ -465,7 +475,12 @@ public sealed class EngineIndex : IDisposable
         }
     }
 
-    private static void ValidateDelete(string id, WriteOptions options)
+    /// <summary>
+    /// Elasticsearch's request validation of a delete request, which runs before anything else (before an index is
+    /// auto-created): <c>action_request_validation_exception</c> listing every failed check. <see cref="Delete"/> runs
+    /// it too; the HTTP layer may call it first so an invalid request creates no index.
+    /// </summary>
+    internal static void ValidateDelete(string id, WriteOptions options)
     {
         var errors = new List<string>();
         if (id.Length == 0)
@@ -478,7 +493,12 @@ public sealed class EngineIndex : IDisposable
         ThrowIfAny(errors);
     }
 
-    private static void ValidateUpdate(string id, UpdateRequest request, WriteOptions options)
+    /// <summary>
+    /// Elasticsearch's request validation of an update request, which runs before anything else (before an index is
+    /// auto-created): <c>action_request_validation_exception</c> listing every failed check. <see cref="Update"/> runs
+    /// it too; the HTTP layer may call it first so an invalid request creates no index.
+    /// </summary>
+    internal static void ValidateUpdate(string id, UpdateRequest request, WriteOptions options)
     {
         var errors = new List<string>();
         if (id.Length == 0)
@@ -762,14 +782,14 @@ public sealed class EngineIndex : IDisposable
     /// <summary>Bounds the sources the version map holds when refreshes are rare or off.</summary>
     private void RefreshGetReaderIfSourcesPileUp()
     {
-        if (_versions.PendingSourceBytes <= PendingSourceLimitBytes)
+        if (_versions.PendingSourceBytes <= _pendingSourceLimitBytes)
         {
             return;
         }
 
         lock (_refreshLock)
         {
-            if (_versions.PendingSourceBytes > PendingSourceLimitBytes)
+            if (_versions.PendingSourceBytes > _pendingSourceLimitBytes)
             {
                 RefreshGetReaderLocked(_checkpoints.Checkpoint);
             }

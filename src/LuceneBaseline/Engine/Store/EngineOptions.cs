@@ -14,4 +14,10 @@ public sealed record EngineOptions
     /// are refused. Default true, Elasticsearch 8's default.
     /// </summary>
     public bool DestructiveRequiresName { get; init; } = true;
+
+    /// <summary>
+    /// How many bytes of not-yet-refreshed sources an index keeps for realtime get before it reopens its get reader
+    /// early (search visibility is not affected). Default 32 MiB.
+    /// </summary>
+    internal long PendingSourceLimitBytes { get; init; } = 32L << 20;
 }

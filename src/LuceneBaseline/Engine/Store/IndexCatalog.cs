@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
@@ -301,7 +300,7 @@ public sealed class IndexCatalog : IDisposable
 
     /// <summary>Whether a folder name is an index uuid (22 characters of URL-safe base64).</summary>
     private static bool IsUuidName(string name) =>
-        name.Length == 22 && Base64Url.IsValid(name);
+        name.Length == 22 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>Renames the folder away first (atomic), so a crash mid-delete never leaves a half-deleted index that opens.</summary>
     private static void DeleteFolder(string folder)
