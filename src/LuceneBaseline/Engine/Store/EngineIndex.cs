@@ -228,7 +228,7 @@ public sealed class EngineIndex : IDisposable
             }
 
             var version = (current?.Version ?? 0) + 1;
-            var seqNo = Write(id, source, version);
+            var seqNo = Write(id, source, version, replaces: live);
             result = new WriteResult(Name, id, version, seqNo, PrimaryTerm, live ? WriteOutcome.Updated : WriteOutcome.Created);
         }
 
@@ -313,7 +313,7 @@ public sealed class EngineIndex : IDisposable
                 }
 
                 var version = current.Version + 1;
-                result = new WriteResult(Name, id, version, Write(id, merged, version), PrimaryTerm, WriteOutcome.Updated);
+                result = new WriteResult(Name, id, version, Write(id, merged, version, replaces: true), PrimaryTerm, WriteOutcome.Updated);
             }
             else
             {
@@ -324,7 +324,7 @@ public sealed class EngineIndex : IDisposable
                 }
 
                 var version = (current?.Version ?? 0) + 1;
-                result = new WriteResult(Name, id, version, Write(id, upsert.DeepClone().AsObject(), version), PrimaryTerm, WriteOutcome.Created);
+                result = new WriteResult(Name, id, version, Write(id, upsert.DeepClone().AsObject(), version, replaces: false), PrimaryTerm, WriteOutcome.Created);
             }
         }
 
@@ -593,15 +593,25 @@ public sealed class EngineIndex : IDisposable
     /// Converts and writes one document as <paramref name="version"/> of <paramref name="id"/>, with that id's lock held.
     /// The <c>_seq_no</c> is taken only after the conversion succeeded, so a rejected document consumes none (as in
     /// Elasticsearch, where mapping errors precede the engine); once taken it is marked processed even if Lucene fails.
+    /// <paramref name="replaces"/> says whether a live document of the id exists; when none does, the document is only
+    /// added (the version map knows every live id, so no delete-by-term is needed, which bulk loads save on).
     /// </summary>
-    private long Write(string id, JsonObject source, long version)
+    private long Write(string id, JsonObject source, long version, bool replaces)
     {
         var converted = Convert(id, source, new DocumentVersion(UnassignedSeqNo, PrimaryTerm, version));
         var seqNo = Interlocked.Increment(ref _maxSeqNo);
         try
         {
             SetSeqNo(converted.Document, seqNo);
-            _writer.UpdateDocument(new Term(LuceneFieldNames.Id, id), converted.Document);
+            if (replaces)
+            {
+                _writer.UpdateDocument(new Term(LuceneFieldNames.Id, id), converted.Document);
+            }
+            else
+            {
+                _writer.AddDocument(converted.Document);
+            }
+
             _versions.Put(id, new VersionEntry(seqNo, PrimaryTerm, version, Deleted: false, DeletedAtMilliseconds: 0, converted.SourceBytes));
         }
         finally

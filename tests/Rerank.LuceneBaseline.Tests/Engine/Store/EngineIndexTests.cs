@@ -210,6 +210,9 @@ public sealed class EngineIndexTests : IDisposable
 
         // version 1 (index), 2 (delete), 3 (create while the tombstone is kept); seq_nos 0, 1, 2.
         Assert.Equal(new WriteResult("docs", "1", 3, 2, 1, WriteOutcome.Created), created);
+        _index.Refresh();
+        Assert.Equal(1, _index.DocumentCount);
+        Assert.True(JsonNode.DeepEquals(Json("""{"n": 2}"""), _index.Get("1").Source));
     }
 
     [Fact]
