@@ -551,7 +551,7 @@ public sealed class EngineIndexTests : IDisposable
     public async Task Index_ManyThreadsDistinctIds_AllAcknowledgedWritesSurviveReopen()
     {
         const int threads = 8;
-        const int perThread = 150;
+        const int perThread = 100;
         var acknowledged = new ConcurrentBag<WriteResult>();
 
         var tasks = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
@@ -580,6 +580,63 @@ public sealed class EngineIndexTests : IDisposable
 
         Assert.Equal(threads * perThread, index.DocumentCount);
         Assert.Equal(threads * perThread, index.Index("after", Json("{}"), WriteOptions.Default).SeqNo);
+    }
+
+    [Fact]
+    public async Task Get_WhileWritersAndRefreshesRun_EveryAcknowledgedWriteVisible()
+    {
+        const int writers = 4;
+        const int perWriter = 100;
+        var acknowledged = new ConcurrentQueue<string>();
+        var failures = new ConcurrentQueue<string>();
+        using var done = new CancellationTokenSource();
+        var cancellation = TestContext.Current.CancellationToken;
+
+        var writing = Enumerable.Range(0, writers).Select(w => Task.Run(() =>
+        {
+            for (var i = 0; i < perWriter; i++)
+            {
+                var id = $"w{w}-{i}";
+                _index.Index(id, Json($$"""{"w": {{w}}, "i": {{i}}}"""), WriteOptions.Default);
+                _index.Commit();
+                acknowledged.Enqueue(id);
+            }
+        }, cancellation)).ToList();
+        var reading = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                foreach (var id in acknowledged.ToArray())
+                {
+                    var got = _index.Get(id);
+                    if (!got.Found || got.Version != 1 || got.Source!["i"] is null)
+                    {
+                        failures.Enqueue(id);
+                    }
+                }
+
+                using var lease = _index.AcquireSearcher();
+                if (lease.Target.Searcher.IndexReader.NumDocs > writers * perWriter)
+                {
+                    failures.Enqueue("too many documents");
+                }
+            }
+        }, cancellation)).ToList();
+        var refreshing = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                _index.Refresh();
+            }
+        }, cancellation);
+
+        await Task.WhenAll(writing);
+        await done.CancelAsync();
+        await Task.WhenAll(reading.Append(refreshing));
+
+        Assert.Empty(failures);
+        _index.Refresh();
+        Assert.Equal(writers * perWriter, _index.DocumentCount);
     }
 
     [Fact]
