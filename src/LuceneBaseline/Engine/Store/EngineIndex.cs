@@ -23,9 +23,9 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// live version map holds every live id (read from Lucene at open) and the tombstones of recent deletes
 /// (<c>index.gc_deletes</c>, 60 s), so a re-create continues the version, as in Elasticsearch. A restart keeps the
 /// highest <c>_seq_no</c> in the Lucene commit, so sequence numbers never repeat.</item>
-/// <item>Realtime get: the map keeps the source of each write until an internal get reader (refreshed with every
-/// refresh, and early when those sources pass 32 MiB, <see cref="EngineOptions"/>) covers it; <see cref="Get"/> reads the map or that reader,
-/// never waiting for a search refresh.</item>
+/// <item>Realtime get: the map keeps the source of each write until an internal get reader (reopened with every
+/// refresh, and early when the kept sources pass 32 MiB) covers it; <see cref="Get"/> reads the map or that reader and
+/// never waits for, or causes, a search refresh.</item>
 /// <item>Durability: <see cref="Commit"/> makes every write applied before the call durable (a Lucene commit);
 /// concurrent callers share commits. Callers acknowledge a write only after Commit returns. Mapping changes are
 /// written to <c>meta.json</c> before the document that caused them is written.</item>
@@ -113,7 +113,8 @@ public sealed class EngineIndex : IDisposable
         {
             _getManager?.Dispose();
             _searchManager?.Dispose();
-            _writer?.Dispose();
+            // Rollback closes the writer without committing anything a failed open might have changed.
+            _writer?.Rollback();
             _analyzer.Dispose();
             _directory.Dispose();
             throw;
