@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -50,69 +49,6 @@ internal static class DocumentErrors
         var text = new StringBuilder();
         AppendPreview(text, value);
         return text.ToString();
-    }
-
-    /// <summary>Java's <c>Float.toString</c>: "1.0", "0.5", "1.0E-5", "1.2345678E7".</summary>
-    public static string JavaFloat(float value)
-    {
-        if (float.IsNaN(value))
-        {
-            return "NaN";
-        }
-
-        if (float.IsInfinity(value))
-        {
-            return value > 0 ? "Infinity" : "-Infinity";
-        }
-
-        if (value == 0)
-        {
-            return float.IsNegative(value) ? "-0.0" : "0.0";
-        }
-
-        // The shortest round-trip digits and the decimal exponent of the first one, then laid out as Java lays them out.
-        var shortest = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
-        var negative = value < 0;
-        var e = shortest.IndexOfAny(['E', 'e']);
-        var mantissa = e < 0 ? shortest : shortest[..e];
-        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
-        var integerPart = point < 0 ? mantissa : mantissa[..point];
-        var digits = integerPart + (point < 0 ? "" : mantissa[(point + 1)..]);
-        var pointPosition = integerPart.Length + (e < 0 ? 0 : int.Parse(shortest[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
-        while (digits.Length > 1 && digits[0] == '0')
-        {
-            digits = digits[1..];
-            pointPosition--;
-        }
-
-        digits = digits.TrimEnd('0');
-        if (digits.Length == 0)
-        {
-            digits = "0";
-        }
-
-        var exponent = pointPosition - 1;
-        var magnitude = Math.Abs(value);
-        string body;
-        if (magnitude is >= 1e-3f and < 1e7f)
-        {
-            if (exponent >= 0)
-            {
-                var whole = digits.Length > exponent + 1 ? digits[..(exponent + 1)] : digits.PadRight(exponent + 1, '0');
-                var fraction = digits.Length > exponent + 1 ? digits[(exponent + 1)..] : "0";
-                body = whole + "." + fraction;
-            }
-            else
-            {
-                body = "0." + new string('0', -exponent - 1) + digits;
-            }
-        }
-        else
-        {
-            body = digits[..1] + "." + (digits.Length > 1 ? digits[1..] : "0") + "E" + exponent.ToString(CultureInfo.InvariantCulture);
-        }
-
-        return negative ? "-" + body : body;
     }
 
     private static void AppendPreview(StringBuilder text, JsonNode? value)

@@ -507,7 +507,7 @@ internal sealed class DocumentParseContext
             if (float.IsInfinity(values[i]))
             {
                 throw DocumentErrors.Failed(
-                    end, $"element_type [float] vectors do not support infinite values but found [{DocumentErrors.JavaFloat(values[i])}] at dim [{i}];{VectorPreview(values)}");
+                    end, $"element_type [float] vectors do not support infinite values but found [{JavaNumberText.Float(values[i])}] at dim [{i}];{VectorPreview(values)}");
             }
         }
 
@@ -563,7 +563,7 @@ internal sealed class DocumentParseContext
     /// <summary>" Preview of invalid vector: [a, b, c, d, e, ...]": the first five elements, "..." from five on (as Elasticsearch).</summary>
     private static string VectorPreview(float[] values)
     {
-        var shown = string.Join(", ", values.Take(5).Select(DocumentErrors.JavaFloat));
+        var shown = string.Join(", ", values.Take(5).Select(JavaNumberText.Float));
         return $" Preview of invalid vector: [{shown}{(values.Length >= 5 ? ", ..." : "")}]";
     }
 

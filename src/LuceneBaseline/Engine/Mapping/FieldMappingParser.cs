@@ -469,6 +469,7 @@ internal static class FieldMappingParser
         var field = new FieldMapping { Path = path, Type = FieldType.DenseVector };
         VectorSimilarity? similarity = null;
         var similaritySet = false;
+        var similarityNull = false;
         foreach (var (key, value) in Parameters(node, name, "dense_vector", ["fields"], acceptsNull: "similarity"))
         {
             switch (key)
@@ -478,6 +479,7 @@ internal static class FieldMappingParser
                     break;
                 case "similarity":
                     similaritySet = value is not null;
+                    similarityNull = value is null;
                     similarity = value is null ? null : ParseSimilarity(value);
                     break;
                 case "index":
@@ -512,7 +514,9 @@ internal static class FieldMappingParser
             return field;
         }
 
-        return field with { Similarity = similarity ?? VectorSimilarity.Cosine };
+        return similarityNull
+            ? throw EngineException.IllegalArgument("Field [index] requires field [similarity] to be configured and not null")
+            : field with { Similarity = similarity ?? VectorSimilarity.Cosine };
     }
 
     private static int ParseDims(JsonNode? value, string name)

@@ -82,7 +82,11 @@ internal static class MappingMerger
 
                 Fixed("index", Bool(existing.Index), Bool(update.Index));
                 Fixed("similarity", Similarity(existing.Similarity), Similarity(update.Similarity));
-                Fixed("index_options", JavaText.Of(existing.IndexOptions), JavaText.Of(update.IndexOptions));
+                if (existing.Index && update.Index)
+                {
+                    // Unset index_options mean the default Elasticsearch reports, so restating that default is no change.
+                    Fixed("index_options", JavaText.Of(existing.IndexOptions ?? MappingParser.DefaultIndexOptions), JavaText.Of(update.IndexOptions ?? MappingParser.DefaultIndexOptions));
+                }
                 break;
             default:
                 Fixed("index", Bool(existing.Index), Bool(update.Index));

@@ -19,7 +19,7 @@ internal static class MappingParser
         ["_source", "_routing", "_field_names", "runtime", "dynamic_templates", "subobjects", "enabled", "_data_stream_timestamp", "_size", "_doc_count", "_tier", "_ignored", "_index", "_id"];
 
     /// <summary>Index options Elasticsearch 8.14+ reports for an indexed float vector that sets none.</summary>
-    private static JsonObject DefaultIndexOptions => new() { ["type"] = "int8_hnsw", ["m"] = 16, ["ef_construction"] = 100 };
+    internal static JsonObject DefaultIndexOptions => new() { ["type"] = "int8_hnsw", ["m"] = 16, ["ef_construction"] = 100 };
 
     /// <summary>The <c>mappings</c> object of <c>PUT /&lt;index&gt;</c>; null gives an empty dynamic mapping.</summary>
     /// <exception cref="EngineException"><c>mapper_parsing_exception</c> naming the field and parameter.</exception>
