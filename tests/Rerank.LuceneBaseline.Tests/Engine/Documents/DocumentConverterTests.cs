@@ -16,7 +16,7 @@ public sealed class DocumentConverterTests
     [Fact]
     public void Convert_TextWithKeywordMultiField_IndexesAnalysedTermsAndTheExactValue()
     {
-        var mapping = Mapping("""{"properties":{"title":{"type":"text","fields":{"raw":{"type":"keyword"}}}}}""");
+        var mapping = ParseMapping("""{"properties":{"title":{"type":"text","fields":{"raw":{"type":"keyword"}}}}}""");
 
         var converted = Convert(mapping, """{"title":"The Quick-Brown fox"}""");
         using var probe = new LuceneProbe(mapping, converted.Document);
@@ -32,7 +32,7 @@ public sealed class DocumentConverterTests
     [Fact]
     public void Convert_EveryDocument_HasIdSourceAndVersionFields()
     {
-        var mapping = Mapping("""{"properties":{"n":{"type":"long"}}}""");
+        var mapping = ParseMapping("""{"properties":{"n":{"type":"long"}}}""");
 
         var converted = Convert(mapping, """{ "n" : 1, "s": "é\"x" }""", id: "doc-1");
         using var probe = new LuceneProbe(mapping, converted.Document);
@@ -52,7 +52,7 @@ public sealed class DocumentConverterTests
     [Fact]
     public void Convert_IntegerArrayWithStringAndFraction_CoercesTruncatesAndKeepsTheMinimum()
     {
-        var mapping = Mapping("""{"properties":{"n":{"type":"integer"}}}""");
+        var mapping = ParseMapping("""{"properties":{"n":{"type":"integer"}}}""");
 
         using var probe = new LuceneProbe(mapping, Convert(mapping, """{"n":["7",3.9,5]}""").Document);
 
@@ -66,7 +66,7 @@ public sealed class DocumentConverterTests
     [Fact]
     public void Convert_IntegerOutOfRange_IsDocumentParsingExceptionAtTheValue()
     {
-        var mapping = Mapping("""{"properties":{"n":{"type":"integer"}}}""");
+        var mapping = ParseMapping("""{"properties":{"n":{"type":"integer"}}}""");
 
         var error = Assert.Throws<EngineException>(() => Convert(mapping, """{"n":3000000000}"""));
 
@@ -116,7 +116,7 @@ public sealed class DocumentConverterTests
     [Fact]
     public void Convert_StrictMappingUnknownField_IsStrictDynamicMappingException()
     {
-        var mapping = Mapping("""{"dynamic":"strict","properties":{"a":{"type":"keyword"}}}""");
+        var mapping = ParseMapping("""{"dynamic":"strict","properties":{"a":{"type":"keyword"}}}""");
 
         var error = Assert.Throws<EngineException>(() => Convert(mapping, """{"a":"x","b":1}"""));
 
@@ -127,7 +127,7 @@ public sealed class DocumentConverterTests
     [Fact]
     public void Convert_DynamicFalse_KeepsUnmappedFieldsInSourceOnly()
     {
-        var mapping = Mapping("""{"dynamic":false,"properties":{"a":{"type":"keyword"}}}""");
+        var mapping = ParseMapping("""{"dynamic":false,"properties":{"a":{"type":"keyword"}}}""");
 
         var converted = Convert(mapping, """{"a":"x","b":"y"}""");
         using var probe = new LuceneProbe(converted.Mapping, converted.Document);
@@ -141,7 +141,7 @@ public sealed class DocumentConverterTests
     [Fact]
     public void Convert_DenseVector_WritesLittleEndianFloats()
     {
-        var mapping = Mapping("""{"properties":{"v":{"type":"dense_vector","dims":3,"similarity":"l2_norm"}}}""");
+        var mapping = ParseMapping("""{"properties":{"v":{"type":"dense_vector","dims":3,"similarity":"l2_norm"}}}""");
 
         using var probe = new LuceneProbe(mapping, Convert(mapping, """{"v":[0.5,1,-2]}""").Document);
 
@@ -156,7 +156,7 @@ public sealed class DocumentConverterTests
     [Fact]
     public void Convert_DenseVectorWithFewerDimensions_IsFailedToParseAtTheClosingBracket()
     {
-        var mapping = Mapping("""{"properties":{"v":{"type":"dense_vector","dims":3}}}""");
+        var mapping = ParseMapping("""{"properties":{"v":{"type":"dense_vector","dims":3}}}""");
 
         var error = Assert.Throws<EngineException>(() => Convert(mapping, """{"v":[1,2]}"""));
 
@@ -176,7 +176,7 @@ public sealed class DocumentConverterTests
         Assert.Equal("[1:8] Field [_id] is a metadata field and cannot be added inside a document. Use the index API request parameters.", error.Reason);
     }
 
-    internal static IndexMapping Mapping(string json) => MappingParser.Parse(JsonNode.Parse(json)!.AsObject(), "test");
+    internal static IndexMapping ParseMapping(string json) => MappingParser.Parse(JsonNode.Parse(json)!.AsObject(), "test");
 
     internal static ConvertedDocument Convert(IndexMapping mapping, string source, string id = "1") =>
         DocumentConverter.Convert(mapping, "test", id, JsonNode.Parse(source)!.AsObject(), Version);

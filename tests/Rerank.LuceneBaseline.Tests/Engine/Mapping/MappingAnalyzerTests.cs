@@ -11,7 +11,7 @@ public sealed class MappingAnalyzerTests
     [Fact]
     public void Tokenize_TextFieldWithEnglish_StemsWhileKeywordStaysWhole()
     {
-        var mapping = DocumentConverterTests.Mapping("""{"properties":{"t":{"type":"text","analyzer":"english"},"k":{"type":"keyword"}}}""");
+        var mapping = DocumentConverterTests.ParseMapping("""{"properties":{"t":{"type":"text","analyzer":"english"},"k":{"type":"keyword"}}}""");
         using var analyzer = new MappingAnalyzer(() => mapping);
 
         Assert.Equal(["run", "dog"], AnalyzerFactory.Tokenize(analyzer, "t", "The running dogs"));
@@ -26,7 +26,7 @@ public sealed class MappingAnalyzerTests
         using var analyzer = new MappingAnalyzer(() => mapping);
         Assert.Equal(["Hello World"], AnalyzerFactory.Tokenize(analyzer, "t", "Hello World"));
 
-        mapping = DocumentConverterTests.Mapping("""{"properties":{"t":{"type":"text"}}}""");
+        mapping = DocumentConverterTests.ParseMapping("""{"properties":{"t":{"type":"text"}}}""");
 
         Assert.Equal(["hello", "world"], AnalyzerFactory.Tokenize(analyzer, "t", "Hello World"));
     }
@@ -34,7 +34,7 @@ public sealed class MappingAnalyzerTests
     [Fact]
     public void Index_MultiValuedText_LeavesTheDefaultGapOfOneHundredPositions()
     {
-        var mapping = DocumentConverterTests.Mapping("""{"properties":{"names":{"type":"text"}}}""");
+        var mapping = DocumentConverterTests.ParseMapping("""{"properties":{"names":{"type":"text"}}}""");
         var converted = DocumentConverter.Convert(mapping, "test", "1", JsonNode.Parse("""{"names":["John Abraham","Lincoln Smith"]}""")!.AsObject(), new DocumentVersion(0, 1, 1));
 
         using var probe = new LuceneProbe(mapping, converted.Document);
