@@ -298,6 +298,11 @@ internal sealed class DocumentParseContext
     private bool IndexText(FieldMapping field, JsonNode value, int column)
     {
         var text = ScalarText(field, value, column);
+        if (field.Index && field.Analyzer == "keyword")
+        {
+            // The keyword analyzer makes the whole value one term, which Lucene would refuse past its limit.
+            CheckTermLength(field, value, text, column);
+        }
         if (field.Index)
         {
             _fields.Add(field.Norms ? new TextField(field.Path, text, Field.Store.NO) : new Field(field.Path, text, TextWithoutNorms));
@@ -314,20 +319,7 @@ internal sealed class DocumentParseContext
             return false;
         }
 
-        var bytes = Encoding.UTF8.GetByteCount(text);
-        if (bytes > MaxTermBytes)
-        {
-            var prefix = string.Join(", ", Encoding.UTF8.GetBytes(text).Take(30));
-            throw DocumentErrors.Field(
-                column,
-                field.Path,
-                "keyword",
-                _id,
-                value,
-                "illegal_argument_exception",
-                $"Document contains at least one immense term in field=\"{field.Path}\" (whose UTF8 encoding is longer than the max length {MaxTermBytes}), all of which were skipped. Please correct the analyzer to not produce such terms. The prefix of the first immense term is: '[{prefix}]...', original message: bytes can be at most {MaxTermBytes} in length; got {bytes}");
-        }
-
+        CheckTermLength(field, value, text, column);
         if (field.Index)
         {
             _fields.Add(new StringField(field.Path, text, Field.Store.NO));
@@ -339,6 +331,26 @@ internal sealed class DocumentParseContext
         }
 
         return true;
+    }
+
+    /// <summary>Elasticsearch's check that a keyword term fits Lucene's limit (its message; Java prints the bytes signed).</summary>
+    private void CheckTermLength(FieldMapping field, JsonNode value, string text, int column)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (bytes.Length <= MaxTermBytes)
+        {
+            return;
+        }
+
+        var prefix = string.Join(", ", bytes.Take(30).Select(b => ((sbyte)b).ToString(CultureInfo.InvariantCulture)));
+        throw DocumentErrors.Field(
+            column,
+            field.Path,
+            FieldTypes.Name(field.Type),
+            _id,
+            value,
+            "illegal_argument_exception",
+            $"Document contains at least one immense term in field=\"{field.Path}\" (whose UTF8 encoding is longer than the max length {MaxTermBytes}), all of which were skipped. Please correct the analyzer to not produce such terms. The prefix of the first immense term is: '[{prefix}]...'");
     }
 
     private bool IndexBoolean(FieldMapping field, JsonNode value, int column)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
@@ -316,7 +315,4 @@ internal static class MappingParser
             json["meta"] = field.Meta.DeepClone();
         }
     }
-
-    /// <summary>Invariant text of an integer, for messages.</summary>
-    internal static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
