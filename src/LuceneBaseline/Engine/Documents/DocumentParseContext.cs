@@ -123,8 +123,20 @@ internal sealed class DocumentParseContext
         {
             if (path.Length == 0 && FieldMappingParser.MetadataFields.Contains(key))
             {
-                throw DocumentErrors.Parsing(
-                    Column(value, obj), $"Field [{key}] is a metadata field and cannot be added inside a document. Use the index API request parameters.");
+                // Elasticsearch routes the key to the metadata field's mapper, whose refusal its FieldMapper wraps.
+                if (key == "_doc_count")
+                {
+                    throw DocumentErrors.Parsing(Column(value, obj), "the embedded engine does not support the metadata field [_doc_count] inside a document");
+                }
+
+                throw DocumentErrors.Field(
+                    Column(value, obj),
+                    key,
+                    key,
+                    _id,
+                    value,
+                    "mapper_parsing_exception",
+                    $"Field [{key}] is a metadata field and cannot be added inside a document. Use the index API request parameters.");
             }
 
             string[] segments;
