@@ -40,7 +40,6 @@ internal sealed class DocumentParseContext
     private readonly Dictionary<string, long> _minIntegers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _minDoubles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _vectors = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateFormat> _dateFormats = new(StringComparer.Ordinal);
 
     public DocumentParseContext(IndexMapping mapping, string id, SourceWriter source)
     {
@@ -178,7 +177,7 @@ internal sealed class DocumentParseContext
         {
             throw DocumentErrors.Parsing(
                 Column(value, parent),
-                $"Could not dynamically add mapping for field [{Join(path, string.Join('.', segments))}]. Existing mapping for [{childPath}] must be of type object but found [{FieldTypes.Name(child.Type)}].");
+                $"Could not dynamically add mapping for field [{Join(path, string.Join('.', segments[index..]))}]. Existing mapping for [{childPath}] must be of type object but found [{FieldTypes.Name(child.Type)}].");
         }
 
         if (child.Enabled)
@@ -315,6 +314,7 @@ internal sealed class DocumentParseContext
             // The keyword analyzer makes the whole value one term, which Lucene would refuse past its limit.
             CheckTermLength(field, value, text, column);
         }
+
         if (field.Index)
         {
             _fields.Add(field.Norms ? new TextField(field.Path, text, Field.Store.NO) : new Field(field.Path, text, TextWithoutNorms));
@@ -447,12 +447,7 @@ internal sealed class DocumentParseContext
     private bool IndexDate(FieldMapping field, JsonNode value, int column)
     {
         var text = ScalarText(field, value, column);
-        var pattern = field.Format ?? DateFormat.DefaultPattern;
-        if (!_dateFormats.TryGetValue(pattern, out var format))
-        {
-            format = DateFormat.Create(pattern);
-            _dateFormats[pattern] = format;
-        }
+        var format = DateFormat.Create(field.Format);
 
         if (!format.TryParse(text, out var millis))
         {

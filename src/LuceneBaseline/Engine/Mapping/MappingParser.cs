@@ -47,7 +47,9 @@ internal static class MappingParser
         var parsed = Parse(update, index);
         var properties = MappingMerger.MergeProperties(current.Properties, parsed.Properties);
         bool Set(string parameter) => parsed.Configured.Contains(parameter, StringComparer.Ordinal);
-        return new IndexMapping(properties, Set("dynamic") ? parsed.Dynamic : current.Dynamic, MappingMerger.Meta(current.Meta, parsed.Meta, update.ContainsKey("_meta")))
+        // _meta is replaced as a whole, not merged, as Elasticsearch does.
+        var meta = update.ContainsKey("_meta") ? parsed.Meta : current.Meta;
+        return new IndexMapping(properties, Set("dynamic") ? parsed.Dynamic : current.Dynamic, meta)
         {
             DateDetection = Set("date_detection") ? parsed.DateDetection : current.DateDetection,
             NumericDetection = Set("numeric_detection") ? parsed.NumericDetection : current.NumericDetection,

@@ -241,6 +241,16 @@ public sealed class DocumentConverterValueTests
     }
 
     [Fact]
+    public void Convert_DeeperDottedKeyIntoConcreteField_NamesTheWholePath()
+    {
+        var mapping = ParseMapping("""{"properties":{"a":{"properties":{"b":{"type":"keyword"}}}}}""");
+
+        var error = Assert.Throws<EngineException>(() => Convert(mapping, """{"a.b.c":1}"""));
+
+        Assert.Equal("[1:10] Could not dynamically add mapping for field [a.b.c]. Existing mapping for [a.b] must be of type object but found [keyword].", error.Reason);
+    }
+
+    [Fact]
     public void Convert_EmptyFieldName_FailedToParse()
     {
         var error = Assert.Throws<EngineException>(() => Convert(Rerank.LuceneBaseline.Engine.Mapping.IndexMapping.Empty, """{"":1}"""));
