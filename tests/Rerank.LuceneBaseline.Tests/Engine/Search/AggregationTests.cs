@@ -7,6 +7,8 @@ public sealed class AggregationTests : IDisposable
 {
     // tag: food (1, 2), plant (3), none (4); year: 2001 (1, 4), 1999 (2), 2010 (3); price: 2.5 (1), 4.0 (2);
     // published: 2020-01-01 (1), 2021-06-15T10:00Z (3); active: true (1), false (2).
+    private const string KeywordT = """{"properties": {"t": {"type": "keyword"}}}""";
+
     private readonly TestIndex _books = Books.Open();
 
     public void Dispose() => _books.Dispose();
@@ -130,8 +132,8 @@ public sealed class AggregationTests : IDisposable
     [Fact]
     public void Search_TermsOverSeveralIndices_ReportsShardErrorsAndOtherCounts()
     {
-        using var first = new TestIndex("first", Fields.Mapping(Fields.Keyword("t")), Tags("a", "a", "a", "b", "b", "c"));
-        using var second = new TestIndex("second", Fields.Mapping(Fields.Keyword("t")), Tags("b", "b", "b", "c", "c", "d"));
+        using var first = new TestIndex("first", KeywordT, Tags("a", "a", "a", "b", "b", "c"));
+        using var second = new TestIndex("second", KeywordT, Tags("b", "b", "b", "c", "c", "d"));
 
         var response = SearchExecutor.Search(
             [first.Target, second.Target],

@@ -1,5 +1,3 @@
-using Rerank.LuceneBaseline.Engine.Mapping;
-
 namespace Rerank.LuceneBaseline.Tests.Engine.Search;
 
 /// <summary>A small corpus shared by the search tests; ids follow document order.</summary>
@@ -13,13 +11,12 @@ internal static class Books
         ("4", """{"title":"apple tree","year":2001}"""),
     ];
 
-    public static IndexMapping Mapping { get; } = Fields.Mapping(
-        Fields.Text("title", keyword: true),
-        Fields.Keyword("tag"),
-        Fields.Of("year", FieldType.Long),
-        Fields.Of("price", FieldType.Double),
-        Fields.Of("published", FieldType.Date),
-        Fields.Of("active", FieldType.Boolean));
+    public const string Mapping = """
+        {"properties": {
+          "title": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 256}}},
+          "tag": {"type": "keyword"}, "year": {"type": "long"}, "price": {"type": "double"},
+          "published": {"type": "date"}, "active": {"type": "boolean"}}}
+        """;
 
     public static TestIndex Open(string name = "books", int maxResultWindow = 10_000, int segmentSize = int.MaxValue) =>
         new(name, Mapping, Documents, maxResultWindow, segmentSize);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Search;
@@ -8,13 +7,15 @@ public sealed class KnnTests : IDisposable
 {
     private readonly TestIndex _index = new(
         "vectors",
-        Fields.Mapping(
-            Fields.Text("title"),
-            Fields.Vector("v", 2, VectorSimilarity.Cosine),
-            Fields.Vector("dot", 2, VectorSimilarity.DotProduct),
-            Fields.Vector("l2", 2, VectorSimilarity.L2Norm),
-            Fields.Vector("mip", 2, VectorSimilarity.MaxInnerProduct),
-            Fields.Vector("u", 2, VectorSimilarity.Cosine, index: false)),
+        """
+        {"properties": {
+          "title": {"type": "text"},
+          "v": {"type": "dense_vector", "dims": 2, "similarity": "cosine"},
+          "dot": {"type": "dense_vector", "dims": 2, "similarity": "dot_product"},
+          "l2": {"type": "dense_vector", "dims": 2, "similarity": "l2_norm"},
+          "mip": {"type": "dense_vector", "dims": 2, "similarity": "max_inner_product"},
+          "u": {"type": "dense_vector", "dims": 2, "index": false}}}
+        """,
         [
             ("a", """{"title": "apple", "v": [1, 0], "dot": [1, 0], "l2": [0, 0], "mip": [1, 2], "u": [1, 0]}"""),
             ("b", """{"title": "banana", "v": [0, 1], "dot": [0, 1], "l2": [3, 4], "mip": [-1, -1]}"""),
@@ -97,8 +98,7 @@ public sealed class KnnTests : IDisposable
     [Fact]
     public void Search_KnnOverSeveralIndices_KeepsTheGlobalNearest()
     {
-        var mapping = Fields.Mapping(Fields.Vector("v", 2, VectorSimilarity.Cosine));
-        using var other = new TestIndex("other", mapping, [("x", """{"v": [0.9, 0.1]}"""), ("y", """{"v": [0, -1]}""")]);
+        using var other = new TestIndex("other", """{"properties": {"v": {"type": "dense_vector", "dims": 2, "similarity": "cosine"}}}""", [("x", """{"v": [0.9, 0.1]}"""), ("y", """{"v": [0, -1]}""")]);
 
         var response = SearchExecutor.Search(
             [_index.Target, other.Target],
@@ -116,7 +116,7 @@ public sealed class KnnTests : IDisposable
     [Fact]
     public void Search_KnnFieldMissingInOneIndex_FailsThatIndexOnly()
     {
-        using var other = new TestIndex("other", Fields.Mapping(Fields.Keyword("k")), [("x", """{"k": "a"}""")]);
+        using var other = new TestIndex("other", """{"properties": {"k": {"type": "keyword"}}}""", [("x", """{"k": "a"}""")]);
 
         var response = SearchExecutor.Search(
             [_index.Target, other.Target],

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Search;
@@ -111,8 +110,7 @@ public sealed class SortTests : IDisposable
     [Fact]
     public void Search_SortModes_PickTheValueOfMultiValuedFields()
     {
-        var mapping = Fields.Mapping(Fields.Of("n", FieldType.Long), Fields.Keyword("k"));
-        using var index = new TestIndex("multi", mapping, [("a", """{"n": [1, 5], "k": ["x", "b"]}"""), ("b", """{"n": 3, "k": "m"}""")]);
+        using var index = new TestIndex("multi", """{"properties": {"n": {"type": "long"}, "k": {"type": "keyword"}}}""", [("a", """{"n": [1, 5], "k": ["x", "b"]}"""), ("b", """{"n": 3, "k": "m"}""")]);
 
         Assert.Equal(["a", "b"], SearchExecutorTests.Ids(Search(index, """{"sort": {"n": "asc"}}""")));
         Assert.Equal(["a", "b"], SearchExecutorTests.Ids(Search(index, """{"sort": {"n": "desc"}}""")));
