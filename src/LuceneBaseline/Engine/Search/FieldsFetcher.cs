@@ -39,6 +39,7 @@ internal sealed class FieldsFetcher
             _index |= request.Pattern == "_index";
             foreach (var field in Matching(target.Mapping, request.Pattern))
             {
+                CheckFormat(field, request.Format);
                 if (seen.Add(field.Path))
                 {
                     _sourceFields.Add((field, sourcePaths[field.Path], request.Format));
@@ -65,6 +66,12 @@ internal sealed class FieldsFetcher
                     throw EngineException.IllegalArgument($"Field [{field.Path}] of type [dense_vector] doesn't support docvalue_fields or aggregations");
                 }
 
+                if (!field.DocValues)
+                {
+                    throw SearchErrors.NoDocValues(field.Path, FieldTypes.Name(field.Type));
+                }
+
+                CheckFormat(field, request.Format);
                 _docValueFields.Add((field, request.Format));
             }
         }
@@ -123,6 +130,28 @@ internal sealed class FieldsFetcher
         }
 
         return fields.Count == 0 ? null : fields;
+    }
+
+    /// <summary>A <c>format</c> must be a date format on a date field; the engine has no number formats.</summary>
+    private static void CheckFormat(FieldMapping field, string? format)
+    {
+        if (format is null)
+        {
+            return;
+        }
+
+        if (field.Type == FieldType.Date)
+        {
+            _ = DateFormats.Format(0, format);
+        }
+        else if (FieldTypes.IsNumeric(field.Type))
+        {
+            throw SearchErrors.Unsupported($"a [format] for the [{FieldTypes.Name(field.Type)}] field [{field.Path}]");
+        }
+        else
+        {
+            throw EngineException.IllegalArgument($"Field [{field.Path}] of type [{FieldTypes.Name(field.Type)}] doesn't support formats.");
+        }
     }
 
     /// <summary>Every mapped path -> the source path its values come from (a multi-field reads its parent's).</summary>

@@ -204,6 +204,11 @@ internal sealed class ResolvedSort
             throw EngineException.IllegalArgument($"Field [{clause.Field}] of type [dense_vector] doesn't support sort");
         }
 
+        if (field is { DocValues: false })
+        {
+            throw SearchErrors.NoDocValues(clause.Field, FieldTypes.Name(type));
+        }
+
         var kind = type switch
         {
             FieldType.Keyword => SortValueKind.Bytes,

@@ -47,6 +47,10 @@ internal static class SearchErrors
         + "like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, "
         + $"set fielddata=true on [{field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.");
 
+    /// <summary>Sorting, aggregating or <c>docvalue_fields</c> on a field mapped with <c>doc_values: false</c>.</summary>
+    public static EngineException NoDocValues(string field, string type) =>
+        EngineException.IllegalArgument($"Can't load fielddata on [{field}] because fielddata is unsupported on fields of type [{type}]. Use doc values instead.");
+
     public static EngineException ResultWindowTooLarge(int maxResultWindow, long window) => EngineException.IllegalArgument(
         $"Result window is too large, from + size must be less than or equal to: [{maxResultWindow}] but was [{window}]. "
         + "See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the "

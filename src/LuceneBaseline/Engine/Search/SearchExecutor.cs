@@ -329,7 +329,6 @@ internal static class SearchExecutor
     private static JsonArray Fetch(List<ShardHit> page, List<ShardResult> results, SearchRequest request, bool showScores, bool scoreOnly, CancellationToken cancellationToken)
     {
         var byTarget = results.ToDictionary(r => r.TargetIndex);
-        var fetchers = new Dictionary<int, FieldsFetcher>();
         var filter = request.Source.Filters ? new SourceFilter(request.Source) : null;
         var returnSource = request.Source.Fetch && !request.StoredFieldsNone && !(request.StoredFieldsGiven && !request.SourceGiven);
         var json = new JsonArray();
@@ -338,12 +337,7 @@ internal static class SearchExecutor
             cancellationToken.ThrowIfCancellationRequested();
             var result = byTarget[hit.TargetIndex];
             var target = result.Target;
-            if (!fetchers.TryGetValue(hit.TargetIndex, out var fetcher))
-            {
-                fetcher = new FieldsFetcher(target, request.Fields, request.DocValueFields);
-                fetchers[hit.TargetIndex] = fetcher;
-            }
-
+            var fetcher = result.Fields;
             var leaves = result.Searcher.IndexReader.Leaves;
             var leaf = leaves[ReaderUtil.SubIndex(hit.Doc, leaves)];
             var local = hit.Doc - leaf.DocBase;

@@ -29,6 +29,9 @@ internal sealed class ShardResult
 
     public Dictionary<string, AggregationPartial>? Aggregations { get; init; }
 
+    /// <summary>Reads <c>fields</c> and <c>docvalue_fields</c> for this index's hits.</summary>
+    public required FieldsFetcher Fields { get; init; }
+
     public bool TimedOut { get; init; }
 
     public bool TerminatedEarly { get; init; }

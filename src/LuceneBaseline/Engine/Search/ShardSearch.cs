@@ -64,6 +64,7 @@ internal static class ShardSearch
             after = Shard(() => ParseSearchAfter(searchAfter, sorts));
         }
 
+        var fields = Shard(() => new FieldsFetcher(scoped, request.Fields, request.DocValueFields));
         var window = (long)request.From + request.Size;
         if (window > target.MaxResultWindow)
         {
@@ -99,6 +100,7 @@ internal static class ShardSearch
             Hits = top.Results(targetIndex),
             Sorts = sorts,
             Aggregations = aggregations is null ? null : AggregationExecutor.Compute(aggregations, searcher, docs!, multipleIndices, cancellationToken),
+            Fields = fields,
             TimedOut = timedOut,
             TerminatedEarly = collector.TerminatedEarly,
         };

@@ -122,6 +122,11 @@ internal static class AggregationExecutor
             throw SearchErrors.TextFieldData(field.Path, index);
         }
 
+        if (field.Type != FieldType.DenseVector && !field.DocValues)
+        {
+            throw SearchErrors.NoDocValues(field.Path, FieldTypes.Name(field.Type));
+        }
+
         var numericOnly = spec.Type is AggregationType.Min or AggregationType.Max or AggregationType.Avg or AggregationType.Sum or AggregationType.Stats;
         if (field.Type == FieldType.DenseVector || (numericOnly && field.Type == FieldType.Keyword))
         {
