@@ -281,6 +281,7 @@ internal static class SearchExecutor
         }
 
         var sortsByTarget = results.ToDictionary(r => r.TargetIndex, r => r.Sorts!);
+        CheckSortTypes(results);
         all.Sort((a, b) =>
         {
             var sa = sortsByTarget[a.TargetIndex];
@@ -299,6 +300,36 @@ internal static class SearchExecutor
         return all;
     }
 
+    /// <summary>A field sorted as keyword in one index and as a number in another cannot be merged (Elasticsearch's reduce error).</summary>
+    private static void CheckSortTypes(List<ShardResult> results)
+    {
+        if (results.Count < 2)
+        {
+            return;
+        }
+
+        var first = results[0].Sorts!;
+        foreach (var result in results.Skip(1))
+        {
+            for (var i = 0; i < first.Length; i++)
+            {
+                var (a, b) = (first[i].Kind, result.Sorts![i].Kind);
+                if (a != b && (a == SortValueKind.Bytes || b == SortValueKind.Bytes))
+                {
+                    throw EngineException.IllegalArgument(
+                        $"Can't sort on field [{first[i].Clause.Field}]; the field has incompatible sort types: [{TypeName(a)}] and [{TypeName(b)}] across shards!");
+                }
+            }
+        }
+
+        static string TypeName(SortValueKind kind) => kind switch
+        {
+            SortValueKind.Bytes => "STRING",
+            SortValueKind.Double => "DOUBLE",
+            _ => "LONG",
+        };
+    }
+
     /// <summary>Compares keys of the same clause from two indices whose mappings may give the field different types.</summary>
     private static int CompareAcross(ResolvedSort ra, in SortValue a, ResolvedSort rb, in SortValue b)
     {
@@ -307,23 +338,10 @@ internal static class SearchExecutor
             return ra.Compare(a, b);
         }
 
-        if (ra.Kind == SortValueKind.Bytes || rb.Kind == SortValueKind.Bytes)
-        {
-            throw EngineException.IllegalArgument(
-                $"Can't sort on field [{ra.Clause.Field}]; the field has incompatible sort types: [{TypeName(ra.Kind)}] and [{TypeName(rb.Kind)}] across shards!");
-        }
-
         var x = ra.Kind is SortValueKind.Double or SortValueKind.Score ? a.Double : a.Long;
         var y = rb.Kind is SortValueKind.Double or SortValueKind.Score ? b.Double : b.Long;
         var c = x.CompareTo(y);
         return ra.Descending ? -c : c;
-
-        static string TypeName(SortValueKind kind) => kind switch
-        {
-            SortValueKind.Bytes => "STRING",
-            SortValueKind.Double => "DOUBLE",
-            _ => "LONG",
-        };
     }
 
     private static JsonArray Fetch(List<ShardHit> page, List<ShardResult> results, SearchRequest request, bool showScores, bool scoreOnly, CancellationToken cancellationToken)
