@@ -46,7 +46,13 @@ internal static class DateMath
         return ApplyMath(math, anchor, roundUp, zone);
     }
 
-    public static long ToEpochMillis(DateTime utc) => (long)Math.Floor((utc - Epoch).Ticks / (double)TimeSpan.TicksPerMillisecond);
+    /// <summary>Epoch milliseconds of a UTC instant, rounded down (Java's <c>Instant.toEpochMilli</c>); integer arithmetic keeps sub-millisecond ticks from rounding up.</summary>
+    public static long ToEpochMillis(DateTime utc)
+    {
+        var ticks = (utc - Epoch).Ticks;
+        var millis = ticks / TimeSpan.TicksPerMillisecond;
+        return ticks % TimeSpan.TicksPerMillisecond < 0 ? millis - 1 : millis;
+    }
 
     private static long ParseDate(string text, bool roundUp, DateZone zone, DateFormatter formatter)
     {
