@@ -1,6 +1,4 @@
-using Rerank.LuceneBaseline.Engine.Mapping;
 using static Rerank.LuceneBaseline.Tests.Engine.Search.Queries.Bm25Reference;
-using static Rerank.LuceneBaseline.Tests.Engine.Search.Queries.TestMappings;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Search.Queries;
 
@@ -16,7 +14,7 @@ public sealed class FullTextScoringTests : IDisposable
     private const int N = 4;
 
     private readonly QueryTestIndex _index = QueryTestIndex.Create(
-        Mapping(Field("title", FieldType.Text), Field("tag", FieldType.Keyword)),
+        """{"properties": {"title": {"type": "text"}, "tag": {"type": "keyword"}}}""",
         ("a1", """{"title": "apple", "tag": "fruit"}"""),
         ("a2", """{"title": "apple apple banana cherry", "tag": "fruit"}"""),
         ("a3", """{"title": "banana f0 f1 f2 f3 f4 f5 f6 f7 f8 f9 f10 f11 f12 f13 f14", "tag": "fruit"}"""),

@@ -1,7 +1,5 @@
 using Rerank.LuceneBaseline.Engine.Errors;
-using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search.Queries;
-using static Rerank.LuceneBaseline.Tests.Engine.Search.Queries.TestMappings;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Search.Queries;
 
@@ -10,7 +8,7 @@ public sealed class MinimumShouldMatchTests : IDisposable
 {
     // Terms per document for the query "a b c d": m1 4, m2 2 (a b), m3 1 (a), m4 3 (b c d), m5 0.
     private readonly QueryTestIndex _index = QueryTestIndex.Create(
-        Mapping(Field("text", FieldType.Text)),
+        """{"properties": {"text": {"type": "text"}}}""",
         ("m1", """{"text": "a b c d"}"""),
         ("m2", """{"text": "a b"}"""),
         ("m3", """{"text": "a"}"""),

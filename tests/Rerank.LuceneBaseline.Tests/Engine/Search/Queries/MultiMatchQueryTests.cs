@@ -1,6 +1,4 @@
-using Rerank.LuceneBaseline.Engine.Mapping;
 using static Rerank.LuceneBaseline.Tests.Engine.Search.Queries.Bm25Reference;
-using static Rerank.LuceneBaseline.Tests.Engine.Search.Queries.TestMappings;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Search.Queries;
 
@@ -12,7 +10,7 @@ public sealed class MultiMatchQueryTests : IDisposable
     private const int N = 3;
 
     private readonly QueryTestIndex _index = QueryTestIndex.Create(
-        Mapping(Field("title", FieldType.Text), Field("body", FieldType.Text), Field("count", FieldType.Long), Field("tag", FieldType.Keyword)),
+        """{"properties": {"title": {"type": "text"}, "body": {"type": "text"}, "count": {"type": "long"}, "tag": {"type": "keyword"}}}""",
         ("c1", """{"title": "apple", "body": "banana", "count": 1, "tag": "apple"}"""),
         ("c2", """{"title": "banana", "body": "apple apple cherry fig", "count": 5}"""),
         ("c3", """{"title": "cherry", "body": "cherry", "count": 7}"""));

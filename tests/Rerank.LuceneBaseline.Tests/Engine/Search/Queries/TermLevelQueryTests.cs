@@ -1,6 +1,4 @@
-using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search.Queries;
-using static Rerank.LuceneBaseline.Tests.Engine.Search.Queries.TestMappings;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Search.Queries;
 
@@ -9,16 +7,19 @@ public sealed class TermLevelQueryTests : IDisposable
 {
     // "Now" for date math is 2024-05-15T13:45:30Z (QueryTestIndex.Now).
     private readonly QueryTestIndex _index = QueryTestIndex.Create(
-        Mapping(
-            Field("tag", FieldType.Keyword, ignoreAbove: 10),
-            Field("count", FieldType.Long),
-            Field("small", FieldType.Integer),
-            Field("price", FieldType.Double),
-            Field("ratio", FieldType.Float),
-            Field("flag", FieldType.Boolean),
-            Field("date", FieldType.Date),
-            Field("title", FieldType.Text, fields: Field("title.raw", FieldType.Keyword)),
-            Object("author", Field("author.name", FieldType.Text, fields: Field("author.name.raw", FieldType.Keyword)))),
+        """
+        {"properties": {
+          "tag": {"type": "keyword", "ignore_above": 10},
+          "count": {"type": "long"},
+          "small": {"type": "integer"},
+          "price": {"type": "double"},
+          "ratio": {"type": "float"},
+          "flag": {"type": "boolean"},
+          "date": {"type": "date"},
+          "title": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
+          "author": {"properties": {"name": {"type": "text", "fields": {"raw": {"type": "keyword"}}}}}
+        }}
+        """,
         ("e1", """{"tag": "red", "count": 1, "small": 1, "price": 1.5, "ratio": 0.1, "flag": true, "date": "2020-01-01T10:00:00Z", "title": "Quick Fox", "author": {"name": "Ann Lee"}}"""),
         ("e2", """{"tag": "blue", "count": 5, "price": 2.25, "ratio": 0.2, "flag": false, "date": "2020-01-31T23:59:59.999Z", "author": {"name": "Bob"}}"""),
         ("e3", """{"tag": ["red", "green"], "count": 10, "price": -3, "flag": true, "date": "2020-02-01T00:00:00Z"}"""),
