@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Rerank.LuceneBaseline.Engine.Documents;
-using Rerank.LuceneBaseline.Engine.Mapping;
 
 namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 
@@ -11,9 +10,8 @@ namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 /// stands for every field under it); constant score <c>boost</c>.
 /// </summary>
 /// <remarks>
-/// As Elasticsearch decides per field type: text fields by the <c>_field_names</c> term of their source path (a text
-/// multi-field by its parent's), keyword, numeric, date, boolean and dense_vector fields by their doc values, so a
-/// keyword value beyond <c>ignore_above</c> does not count, as in Elasticsearch.
+/// A field exists in a document when the document indexed a value for it (its <c>_field_names</c> term): JSON nulls
+/// and empty arrays do not count, nor keyword values beyond <c>ignore_above</c>; empty strings do, as in Elasticsearch.
 /// </remarks>
 internal sealed class ExistsQueryBuilder : QueryNode
 {
@@ -73,13 +71,13 @@ internal sealed class ExistsQueryBuilder : QueryNode
 
         if (fields.Count == 1)
         {
-            return LuceneQueries.ConstantScore(FieldExists(context, context.LeafField(fields[0])!));
+            return LuceneQueries.ConstantScore(FieldExists(fields[0]));
         }
 
         var any = LuceneQueries.NewBoolean();
         foreach (var field in fields)
         {
-            any.Add(FieldExists(context, context.LeafField(field)!), Occur.SHOULD);
+            any.Add(FieldExists(field), Occur.SHOULD);
         }
 
         return LuceneQueries.ConstantScore(any);
@@ -87,22 +85,7 @@ internal sealed class ExistsQueryBuilder : QueryNode
 
     protected override Query DoToQuery(QueryBuildContext context) => NewFilter(context, Field);
 
-    private static Query FieldExists(QueryBuildContext context, FieldMapping field) => field.Type switch
-    {
-        FieldType.Text => new TermQuery(new Term(LuceneFieldNames.FieldNames, SourcePath(context, field))),
-        _ => new ConstantScoreQuery(new FieldValueFilter(LuceneFieldNames.DocValues(field.Path))),
-    };
-
-    // A multi-field (title.english under title) has no value of its own in _source: it exists where its parent does.
-    private static string SourcePath(QueryBuildContext context, FieldMapping field)
-    {
-        var dot = field.Path.LastIndexOf('.');
-        if (dot < 0)
-        {
-            return field.Path;
-        }
-
-        var parent = context.Mapping.Find(field.Path[..dot]);
-        return parent?.Fields?.ContainsKey(field.Name) == true ? SourcePath(context, parent) : field.Path;
-    }
+    // Documents writes one _field_names term per accepted value's path (multi-fields included, keyword values beyond
+    // ignore_above excluded), which is what Elasticsearch's per-type exists checks (doc values, norms) amount to.
+    private static Query FieldExists(string path) => new TermQuery(new Term(LuceneFieldNames.FieldNames, path));
 }

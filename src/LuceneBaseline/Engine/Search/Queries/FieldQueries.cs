@@ -49,6 +49,7 @@ internal static class FieldQueries
 
         try
         {
+            CheckSearchable(mapping);
             if (caseInsensitive)
             {
                 return mapping.Type is FieldType.Text or FieldType.Keyword
@@ -96,6 +97,7 @@ internal static class FieldQueries
 
         try
         {
+            CheckSearchable(mapping);
             switch (mapping.Type)
             {
                 case FieldType.Text or FieldType.Keyword:
@@ -111,14 +113,14 @@ internal static class FieldQueries
 
                     return LuceneQueries.ConstantScore(anyDate);
                 case var type when FieldTypes.IsInteger(type):
-                    var integers = values.Where(v => !NumberValues.HasDecimalPart(v)).Select(v => NumberValues.ParseInteger(type, v)).ToList();
+                    var integers = values.Where(v => !QueryNumbers.HasDecimalPart(v)).Select(v => QueryNumbers.ParseInteger(type, v)).ToList();
                     return integers.Count == 0
                         ? new MatchNoDocsQuery("All values have a decimal part")
                         : LuceneQueries.ConstantScore(new TermSetFilter(field, integers.Select(PrefixCoded)));
                 case var type when FieldTypes.IsFloatingPoint(type):
                     return LuceneQueries.ConstantScore(new TermSetFilter(
                         field,
-                        values.Select(v => PrefixCoded(NumericUtils.DoubleToSortableInt64(IndexedDouble(type, NumberValues.ParseFloating(type, v)))))));
+                        values.Select(v => PrefixCoded(NumericUtils.DoubleToSortableInt64(IndexedDouble(type, QueryNumbers.ParseFloating(type, v)))))));
                 default:
                     throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries");
             }
@@ -151,6 +153,7 @@ internal static class FieldQueries
 
         try
         {
+            CheckSearchable(mapping);
             return mapping.Type switch
             {
                 FieldType.Text or FieldType.Keyword => LuceneQueries.ConstantScore(
@@ -202,8 +205,8 @@ internal static class FieldQueries
             : new WildcardQuery(new Term(field, pattern));
     }
 
-    /// <summary>The value a floating field holds in the index for a parsed query value (float types keep float precision).</summary>
-    public static double IndexedDouble(FieldType type, double value) => type == FieldType.Double ? value : (float)value;
+    /// <summary>The value a floating field holds in the index for a parsed query value (Documents rounds float and half_float alike).</summary>
+    public static double IndexedDouble(FieldType type, double value) => NumberValues.Round(type, value);
 
     private static bool IsStringField(QueryBuildContext context, string field, string queryName, out Query none)
     {
@@ -221,6 +224,15 @@ internal static class FieldQueries
 
         if (mapping.Type is FieldType.Text or FieldType.Keyword)
         {
+            try
+            {
+                CheckSearchable(mapping);
+            }
+            catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+            {
+                throw context.ShardFailure(e);
+            }
+
             return true;
         }
 
@@ -228,20 +240,42 @@ internal static class FieldQueries
             $"Can only use {queryName} queries on keyword, text and wildcard fields - not on [{field}] which is of type [{FieldTypes.Name(mapping.Type)}]");
     }
 
+    /// <summary>
+    /// A field mapped with <c>index: false</c> has no inverted terms. Elasticsearch then fails for text (<c>Cannot
+    /// search on field [x] since it is not indexed.</c>) and falls back to doc values for the other types, which the
+    /// engine does not implement: refused by name rather than matching nothing.
+    /// </summary>
+    public static void CheckSearchable(FieldMapping mapping)
+    {
+        if (mapping.Index || mapping.Type == FieldType.DenseVector)
+        {
+            return;
+        }
+
+        if (mapping.Type == FieldType.Text || !mapping.DocValues)
+        {
+            throw QueryErrors.IllegalArgument(mapping.Type == FieldType.Text
+                ? $"Cannot search on field [{mapping.Path}] since it is not indexed."
+                : $"Cannot search on field [{mapping.Path}] since it is not indexed nor has doc values.");
+        }
+
+        throw QueryErrors.Unsupported($"searching field [{mapping.Path}] (index: false) through its doc values");
+    }
+
     private static Query IntegerTerm(FieldMapping mapping, JsonNode value)
     {
-        if (NumberValues.HasDecimalPart(value))
+        if (QueryNumbers.HasDecimalPart(value))
         {
             return new MatchNoDocsQuery($"Value [{Text(value)}] has a decimal part");
         }
 
-        var exact = NumberValues.ParseInteger(mapping.Type, value);
+        var exact = QueryNumbers.ParseInteger(mapping.Type, value);
         return NumericRangeQuery.NewInt64Range(mapping.Path, exact, exact, true, true);
     }
 
     private static Query FloatingTerm(FieldMapping mapping, JsonNode value)
     {
-        var exact = IndexedDouble(mapping.Type, NumberValues.ParseFloating(mapping.Type, value));
+        var exact = IndexedDouble(mapping.Type, QueryNumbers.ParseFloating(mapping.Type, value));
         return NumericRangeQuery.NewDoubleRange(mapping.Path, exact, exact, true, true);
     }
 
@@ -253,9 +287,9 @@ internal static class FieldQueries
         var upper = long.MaxValue;
         if (from is not null)
         {
-            lower = NumberValues.ParseInteger(mapping.Type, from);
-            var fraction = NumberValues.HasDecimalPart(from);
-            if ((!fraction && !includeLower) || (fraction && NumberValues.Signum(from) > 0))
+            lower = QueryNumbers.ParseInteger(mapping.Type, from);
+            var fraction = QueryNumbers.HasDecimalPart(from);
+            if ((!fraction && !includeLower) || (fraction && QueryNumbers.Signum(from) > 0))
             {
                 if (lower == long.MaxValue)
                 {
@@ -268,9 +302,9 @@ internal static class FieldQueries
 
         if (to is not null)
         {
-            upper = NumberValues.ParseInteger(mapping.Type, to);
-            var fraction = NumberValues.HasDecimalPart(to);
-            if ((!fraction && !includeUpper) || (fraction && NumberValues.Signum(to) < 0))
+            upper = QueryNumbers.ParseInteger(mapping.Type, to);
+            var fraction = QueryNumbers.HasDecimalPart(to);
+            if ((!fraction && !includeUpper) || (fraction && QueryNumbers.Signum(to) < 0))
             {
                 if (upper == long.MinValue)
                 {
@@ -284,30 +318,51 @@ internal static class FieldQueries
         return NumericRangeQuery.NewInt64Range(mapping.Path, lower, upper, true, true);
     }
 
+    // Elasticsearch compares in the field type's precision: bounds are parsed as double or float, an exclusive bound
+    // steps to the next representable value; half_float bounds move to the nearest half-float inside the range.
     private static Query FloatingRange(FieldMapping mapping, JsonNode? from, JsonNode? to, bool includeLower, bool includeUpper)
     {
-        var isDouble = mapping.Type == FieldType.Double;
-        var lower = double.NegativeInfinity;
-        var upper = double.PositiveInfinity;
-        if (from is not null)
-        {
-            lower = isDouble ? NumberValues.ObjectToDouble(from) : (float)NumberValues.ObjectToDouble(from);
-            if (!includeLower)
-            {
-                lower = isDouble ? Math.BitIncrement(lower) : MathF.BitIncrement((float)lower);
-            }
-        }
-
-        if (to is not null)
-        {
-            upper = isDouble ? NumberValues.ObjectToDouble(to) : (float)NumberValues.ObjectToDouble(to);
-            if (!includeUpper)
-            {
-                upper = isDouble ? Math.BitDecrement(upper) : MathF.BitDecrement((float)upper);
-            }
-        }
-
+        var lower = from is null ? double.NegativeInfinity : LowerBound(mapping.Type, QueryNumbers.ObjectToDouble(from), includeLower);
+        var upper = to is null ? double.PositiveInfinity : UpperBound(mapping.Type, QueryNumbers.ObjectToDouble(to), includeUpper);
         return NumericRangeQuery.NewDoubleRange(mapping.Path, lower, upper, true, true);
+    }
+
+    private static double LowerBound(FieldType type, double bound, bool inclusive)
+    {
+        switch (type)
+        {
+            case FieldType.Double:
+                return inclusive ? bound : Math.BitIncrement(bound);
+            case FieldType.Float:
+                return inclusive ? (float)bound : MathF.BitIncrement((float)bound);
+            default:
+                var half = (Half)(float)bound;
+                if ((float)half < (float)bound || (!inclusive && (float)half == (float)bound))
+                {
+                    half = Half.BitIncrement(half);
+                }
+
+                return (float)half;
+        }
+    }
+
+    private static double UpperBound(FieldType type, double bound, bool inclusive)
+    {
+        switch (type)
+        {
+            case FieldType.Double:
+                return inclusive ? bound : Math.BitDecrement(bound);
+            case FieldType.Float:
+                return inclusive ? (float)bound : MathF.BitDecrement((float)bound);
+            default:
+                var half = (Half)(float)bound;
+                if ((float)half > (float)bound || (!inclusive && (float)half == (float)bound))
+                {
+                    half = Half.BitDecrement(half);
+                }
+
+                return (float)half;
+        }
     }
 
     private static Query DateRange(

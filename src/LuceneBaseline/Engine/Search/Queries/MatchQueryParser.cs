@@ -136,10 +136,19 @@ internal static class MatchQueryParser
 
     private static Query Phrase(QueryBuildContext context, FieldMapping mapping, List<AnalyzedToken> tokens, List<List<string>> positions, int slop)
     {
-        if (mapping.Type != FieldType.Text)
+        try
         {
-            throw context.ShardFailure(QueryErrors.IllegalArgument(
-                $"Can only use phrase queries on text fields - not on [{mapping.Path}] which is of type [{FieldTypes.Name(mapping.Type)}]"));
+            if (mapping.Type != FieldType.Text)
+            {
+                throw QueryErrors.IllegalArgument(
+                    $"Can only use phrase queries on text fields - not on [{mapping.Path}] which is of type [{FieldTypes.Name(mapping.Type)}]");
+            }
+
+            FieldQueries.CheckSearchable(mapping);
+        }
+        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+        {
+            throw context.ShardFailure(e);
         }
 
         if (positions.All(p => p.Count == 1))

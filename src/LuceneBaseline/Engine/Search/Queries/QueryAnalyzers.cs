@@ -1,32 +1,26 @@
 using System.Collections.Frozen;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
-using Rerank.LuceneBaseline.Analysis;
+using Rerank.LuceneBaseline.Engine.Mapping;
 
 namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 
 /// <summary>
-/// The analyzers a query's <c>analyzer</c> parameter may name: Elasticsearch's built-in <c>standard</c> (no stop
-/// words), <c>simple</c>, <c>whitespace</c>, <c>stop</c> (English stop words), <c>keyword</c> and <c>cjk</c>. The other
-/// built-in names (language analyzers, <c>pattern</c>, <c>fingerprint</c>) are refused as unsupported; any other name
-/// is unknown, which Elasticsearch reports as <c>analyzer [x] not found</c>. Instances are shared and thread-safe.
+/// The analyzers a query's <c>analyzer</c> parameter may name: the ones a text field may use
+/// (<see cref="EngineAnalyzers.Names"/>: standard, simple, whitespace, keyword, stop, english, cjk), built the same way.
+/// Elasticsearch's other built-in names (the other language analyzers, <c>pattern</c>, <c>fingerprint</c>) are refused
+/// as unsupported; any other name is unknown, which Elasticsearch reports as <c>analyzer [x] not found</c>.
 /// </summary>
 internal static class QueryAnalyzers
 {
-    private static readonly FrozenDictionary<string, Lazy<Analyzer>> Supported = new Dictionary<string, Lazy<Analyzer>>(StringComparer.Ordinal)
-    {
-        ["standard"] = new(() => AnalyzerFactory.Create(AnalyzerKind.Standard)),
-        ["cjk"] = new(() => AnalyzerFactory.Create(AnalyzerKind.Cjk)),
-        ["simple"] = new(() => new SimpleAnalyzer(AnalyzerFactory.Version)),
-        ["whitespace"] = new(() => new WhitespaceAnalyzer(AnalyzerFactory.Version)),
-        ["stop"] = new(() => new StopAnalyzer(AnalyzerFactory.Version)),
-        ["keyword"] = new(() => new KeywordAnalyzer()),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    // One shared instance per name (analyzers are thread-safe); never disposed, they live as long as the process.
+    private static readonly FrozenDictionary<string, Lazy<Analyzer>> Supported = EngineAnalyzers.Names
+        .ToFrozenDictionary(name => name, name => new Lazy<Analyzer>(() => EngineAnalyzers.Create(name)), StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> OtherBuiltIns = new[]
     {
         "pattern", "fingerprint", "snowball", "arabic", "armenian", "basque", "bengali", "brazilian", "bulgarian",
-        "catalan", "czech", "danish", "dutch", "english", "estonian", "finnish", "french", "galician", "german",
+        "catalan", "czech", "danish", "dutch", "estonian", "finnish", "french", "galician", "german",
         "greek", "hindi", "hungarian", "indonesian", "irish", "italian", "latvian", "lithuanian", "norwegian",
         "persian", "portuguese", "romanian", "russian", "serbian", "sorani", "spanish", "swedish", "thai", "turkish",
     }.ToFrozenSet(StringComparer.Ordinal);

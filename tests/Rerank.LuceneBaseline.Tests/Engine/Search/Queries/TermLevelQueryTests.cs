@@ -257,9 +257,17 @@ public sealed class TermLevelQueryTests : IDisposable
     [Fact]
     public void Match_UnsupportedBuiltInAnalyzer_IsRefusedByName()
     {
-        var error = _index.Error("""{"match": {"title": {"query": "x", "analyzer": "english"}}}""");
+        var error = _index.Error("""{"match": {"title": {"query": "x", "analyzer": "french"}}}""");
 
-        Assert.Equal(("illegal_argument_exception", "analyzer [english] is not supported by the embedded engine"), (error.Type, error.Reason));
+        Assert.Equal(("illegal_argument_exception", "analyzer [french] is not supported by the embedded engine"), (error.Type, error.Reason));
+    }
+
+    [Fact]
+    public void Match_EnglishAnalyzer_StemsTheQueryText()
+    {
+        // The title is indexed with standard ("quick", "fox"); english stems "foxes" to "fox".
+        Assert.Equal(["e1"], _index.Ids("""{"match": {"title": {"query": "foxes", "analyzer": "english"}}}"""));
+        Assert.Empty(_index.Search("""{"match": {"title": "foxes"}}"""));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 /// floating types reject non-finite values. Errors are the Java exceptions Elasticsearch raises (a shard failure
 /// once wrapped).
 /// </summary>
-internal static class NumberValues
+internal static class QueryNumbers
 {
     /// <summary>Elasticsearch's <c>hasDecimalPart</c>: whether the value has a fractional part.</summary>
     public static bool HasDecimalPart(JsonNode value) => ObjectToDouble(value) % 1 != 0;
