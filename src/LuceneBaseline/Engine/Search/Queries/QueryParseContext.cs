@@ -17,6 +17,7 @@ internal sealed class QueryParseContext
         new Dictionary<string, Func<JsonObject, QueryParseContext, QueryNode>>(StringComparer.Ordinal)
         {
             ["bool"] = BoolQueryBuilder.Parse,
+            ["boosting"] = BoostingQueryBuilder.Parse,
             ["constant_score"] = ConstantScoreQueryBuilder.Parse,
             ["dis_max"] = DisMaxQueryBuilder.Parse,
             ["exists"] = ExistsQueryBuilder.Parse,
@@ -37,7 +38,7 @@ internal sealed class QueryParseContext
     // unknown, and offered with the supported ones as "did you mean" candidates.
     private static readonly FrozenSet<string> UnsupportedQueries = new[]
     {
-        "boosting", "combined_fields", "distance_feature", "field_masking_span", "function_score", "fuzzy",
+        "combined_fields", "distance_feature", "field_masking_span", "function_score", "fuzzy",
         "geo_bounding_box", "geo_distance", "geo_grid", "geo_polygon", "geo_shape", "has_child", "has_parent",
         "intervals", "knn", "match_bool_prefix", "match_phrase_prefix", "more_like_this", "nested", "parent_id",
         "percolate", "pinned", "query_string", "rank_feature", "regexp", "rule", "script", "script_score", "semantic",

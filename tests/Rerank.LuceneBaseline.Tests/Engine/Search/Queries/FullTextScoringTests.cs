@@ -269,6 +269,17 @@ public sealed class FullTextScoringTests : IDisposable
     }
 
     [Fact]
+    public void Boosting_NegativeMatch_MultipliesByNegativeBoost()
+    {
+        var hits = _index.Search(
+            """{"boosting": {"positive": {"match": {"title": "apple"}}, "negative": {"match": {"title": "banana"}}, "negative_boost": 0.25, "boost": 2}}""");
+
+        Assert.Equal(["a1", "a2"], hits.Select(h => h.Id));
+        Assert.Equal(2 * Score(1, 1, Avgdl, 2, N), hits[0].Score, 1e-5);
+        Assert.Equal(2 * 0.25 * Score(2, 4, Avgdl, 2, N), hits[1].Score, 1e-5);
+    }
+
+    [Fact]
     public void Match_UnmappedField_MatchesNothing()
     {
         Assert.Empty(_index.Search("""{"match": {"missing": "apple"}}"""));

@@ -22,7 +22,10 @@ public sealed class QueryParseErrorTests
         { """{"function_score": {}}""", 400, "illegal_argument_exception", "query [function_score] is not supported by the embedded engine" },
         { """{"nested": {}}""", 400, "illegal_argument_exception", "query [nested] is not supported by the embedded engine" },
         { """{"regexp": {"t": "a.*"}}""", 400, "illegal_argument_exception", "query [regexp] is not supported by the embedded engine" },
-        { """{"boosting": {}}""", 400, "illegal_argument_exception", "query [boosting] is not supported by the embedded engine" },
+        { """{"boosting": {"negative": {"match_all": {}}, "negative_boost": 0.5}}""", 400, "parsing_exception", "[boosting] query requires 'positive' query" },
+        { """{"boosting": {"positive": {"match_all": {}}, "negative_boost": 0.5}}""", 400, "parsing_exception", "[boosting] query requires 'negative' query" },
+        { """{"boosting": {"positive": {"match_all": {}}, "negative": {"match_all": {}}}}""", 400, "parsing_exception", "[boosting] query requires 'negative_boost' to be set to be a positive value'" },
+        { """{"boosting": {"positive": {"match_all": {}}, "negative": {"match_all": {}}, "negative_boost": 0.5, "foo": 1}}""", 400, "parsing_exception", "[boosting] query does not support [foo]" },
 
         // Shapes.
         { """{"match_all": {}, "term": {"a": "x"}}""", 400, "parsing_exception", "[match_all] malformed query, expected [END_OBJECT] but found [FIELD_NAME]" },
