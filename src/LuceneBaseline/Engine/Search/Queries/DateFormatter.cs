@@ -314,6 +314,7 @@ internal sealed class DateFormatter
 
         public static Element Number(DateField field, int min, int max) => new(ElementKind.Number, [], field, min, Math.Max(min, max), []);
 
+        // MinDigits 1 marks full month names (MMMM), 0 abbreviations (MMM).
         public static Element MonthName(bool full) => new(ElementKind.MonthName, [], DateField.Month, full ? 1 : 0, 0, []);
 
         public static Element Offset() => new(ElementKind.Offset, [], default, 0, 0, []);

@@ -62,6 +62,12 @@ internal sealed class ExistsQueryBuilder : QueryNode
     /// <summary>The non-scoring exists filter for a field pattern (also what an unbounded <c>range</c> becomes).</summary>
     public static Query NewFilter(QueryBuildContext context, string fieldPattern)
     {
+        if (fieldPattern == QueryBuildContext.IdField)
+        {
+            // Every document has an _id.
+            return LuceneQueries.ConstantScore(new MatchAllDocsQuery());
+        }
+
         var pattern = context.ObjectField(fieldPattern) is null ? fieldPattern : fieldPattern + ".*";
         var fields = context.MatchingFieldNames(pattern);
         if (fields.Count == 0)

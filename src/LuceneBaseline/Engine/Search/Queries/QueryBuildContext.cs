@@ -1,5 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Index;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
 
@@ -30,8 +29,6 @@ internal sealed class QueryBuildContext
 
     /// <summary>The analyzer that analyses each text field with its mapped analyzer.</summary>
     public Analyzer Analyzer => Target.Analyzer;
-
-    public IndexReader Reader => Target.Searcher.IndexReader;
 
     /// <summary>The instant <c>now</c> stands for in date math; one value for the whole request.</summary>
     public DateTimeOffset Now { get; }

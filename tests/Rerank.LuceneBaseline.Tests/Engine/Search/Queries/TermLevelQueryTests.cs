@@ -134,6 +134,7 @@ public sealed class TermLevelQueryTests : IDisposable
     [InlineData("author.name.raw", "e1 e2")]
     [InlineData("fla*", "e1 e2 e3")]
     [InlineData("missing", "")]
+    [InlineData("_id", "e1 e2 e3 e4 e5 e6")]
     public void Exists_ByFieldType_MatchesDocumentsWithAValue(string field, string ids)
     {
         Assert.Equal(Split(ids), _index.Ids($$$"""{"exists": {"field": "{{{field}}}"}}"""));
