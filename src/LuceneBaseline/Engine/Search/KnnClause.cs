@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
@@ -11,4 +11,4 @@ namespace Rerank.LuceneBaseline.Engine.Search;
 /// <param name="Filters">Queries every candidate must match (<c>filter</c>, one object or an array).</param>
 /// <param name="Similarity">The minimum raw similarity (for <c>l2_norm</c>: the maximum distance), or null.</param>
 /// <param name="Boost">Multiplies the knn score (default 1).</param>
-internal sealed record KnnClause(string Field, float[] QueryVector, int K, int NumCandidates, IReadOnlyList<JsonObject> Filters, float? Similarity, float Boost);
+internal sealed record KnnClause(string Field, float[] QueryVector, int K, int NumCandidates, IReadOnlyList<QueryNode> Filters, float? Similarity, float Boost);

@@ -164,7 +164,7 @@ internal static class SearchExecutor
                         var all = new BooleanQuery(disableCoord: true);
                         foreach (var f in clause.Filters)
                         {
-                            all.Add(ShardSearch.ParseQuery(f, target), Occur.MUST);
+                            all.Add(ShardSearch.ParseQuery(f, target, request.Now), Occur.MUST);
                         }
 
                         filter = all;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
@@ -18,8 +19,11 @@ internal sealed record SearchRequest
     /// <summary><c>track_total_hits: false</c>.</summary>
     public const int TrackTotalHitsDisabled = -1;
 
-    /// <summary>The <c>query</c> object, or null for none (match_all, unless only knn is given).</summary>
-    public JsonObject? Query { get; init; }
+    /// <summary>The parsed <c>query</c>, or null for none (match_all, unless only knn is given).</summary>
+    public QueryNode? Query { get; init; }
+
+    /// <summary>Date math's <c>now</c>: one instant for the whole request, every index and every query in it.</summary>
+    public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>The <c>q</c> URL parameter (Lucene query syntax subset), or null.</summary>
     public UrlQuery? UrlQuery { get; init; }
@@ -59,7 +63,7 @@ internal sealed record SearchRequest
 
     public bool Explain { get; init; }
 
-    public JsonObject? PostFilter { get; init; }
+    public QueryNode? PostFilter { get; init; }
 
     /// <summary>The search timeout, or null for none.</summary>
     public TimeSpan? Timeout { get; init; }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
@@ -46,7 +47,7 @@ internal static class SearchRequestParser
     public static SearchRequest ParseCount(JsonObject? body, SearchParameters parameters)
     {
         var url = new UrlParameters(parameters, UrlParameters.Count);
-        JsonObject? query = null;
+        QueryNode? query = null;
         foreach (var (key, value) in body ?? [])
         {
             if (key != "query")
@@ -54,7 +55,7 @@ internal static class SearchRequestParser
                 throw EngineException.Parsing($"request does not support [{key}]");
             }
 
-            query = value as JsonObject ?? throw EngineException.Parsing($"[_na] query malformed, must start with start_object");
+            query = QueryDslParser.ParseNode(value as JsonObject ?? throw EngineException.Parsing("[_na] query malformed, must start with start_object"));
         }
 
         var terminateAfter = url.Int("terminate_after") ?? 0;
@@ -108,7 +109,7 @@ internal static class SearchRequestParser
 
     private static SearchRequest ParseBody(JsonObject body)
     {
-        JsonObject? query = null, postFilter = null;
+        QueryNode? query = null, postFilter = null;
         JsonNode? knn = null;
         int? from = null, size = null;
         List<SortClause>? sort = null;
@@ -144,10 +145,10 @@ internal static class SearchRequestParser
             switch (key)
             {
                 case "query":
-                    query = (JsonObject)value!;
+                    query = QueryDslParser.ParseNode((JsonObject)value!);
                     break;
                 case "post_filter":
-                    postFilter = (JsonObject)value!;
+                    postFilter = QueryDslParser.ParseNode((JsonObject)value!);
                     break;
                 case "knn":
                     knn = value;
@@ -638,7 +639,7 @@ internal static class SearchRequestParser
         int? k = null, numCandidates = null;
         float? similarity = null;
         var boost = 1f;
-        var filters = new List<JsonObject>();
+        var filters = new List<QueryNode>();
         foreach (var (key, value) in obj)
         {
             switch (key)
@@ -675,12 +676,12 @@ internal static class SearchRequestParser
                     switch (value)
                     {
                         case JsonObject single:
-                            filters.Add(single);
+                            filters.Add(QueryDslParser.ParseNode(single));
                             break;
                         case JsonArray many:
                             foreach (var f in many)
                             {
-                                filters.Add(f as JsonObject ?? throw KnnType(key, f));
+                                filters.Add(QueryDslParser.ParseNode(f as JsonObject ?? throw KnnType(key, f)));
                             }
 
                             break;

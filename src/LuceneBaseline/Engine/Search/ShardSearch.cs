@@ -3,6 +3,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Util;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
@@ -13,14 +14,14 @@ namespace Rerank.LuceneBaseline.Engine.Search;
 /// </summary>
 internal static class ShardSearch
 {
-    /// <summary>Builds a query-DSL object for <paramref name="target"/>; a <c>query_shard_exception</c> fails only this index.</summary>
-    public static Query ParseQuery(JsonObject query, SearchTarget target)
+    /// <summary>Builds a parsed query for <paramref name="target"/>; a <c>query_shard_exception</c> fails only this index.</summary>
+    public static Query ParseQuery(QueryNode query, SearchTarget target, DateTimeOffset now)
     {
         try
         {
-            return QueryDslParser.Parse(query, target);
+            return QueryDslParser.ToQuery(query, target, now);
         }
-        catch (EngineException e) when (e.Type == "query_shard_exception")
+        catch (EngineException e) when (QueryErrors.IsShardFailure(e))
         {
             throw new ShardFailureException(e);
         }
@@ -52,12 +53,12 @@ internal static class ShardSearch
     {
         var scoped = ReferenceEquals(searcher, target.Searcher) ? target : target with { Searcher = searcher };
         var query = MainQuery(request, scoped, knnQueries);
-        var postFilter = request.PostFilter is null ? null : ParseQuery(request.PostFilter, scoped);
+        var postFilter = request.PostFilter is null ? null : ParseQuery(request.PostFilter, scoped, request.Now);
         var scoreOnly = ResolvedSort.IsScoreOnly(request.Sort);
         var sorts = scoreOnly ? null : Shard(() => ResolvedSort.Resolve(request.Sort!, scoped));
         var aggregations = request.Aggregations.Count == 0
             ? null
-            : Shard(() => AggregationExecutor.Prepare(request.Aggregations, scoped, json => ParseQuery(json, scoped)));
+            : Shard(() => AggregationExecutor.Prepare(request.Aggregations, scoped, node => ParseQuery(node, scoped, request.Now)));
         SortValue[]? after = null;
         if (request.SearchAfter is { Count: > 0 } searchAfter)
         {
@@ -114,7 +115,7 @@ internal static class ShardSearch
     {
         Query? main = request.UrlQuery is { } q
             ? UrlQueryBuilder.Build(q, target)
-            : request.Query is { } json ? ParseQuery(json, target) : null;
+            : request.Query is { } node ? ParseQuery(node, target, request.Now) : null;
         if (request.Knn.Count == 0)
         {
             return main ?? new MatchAllDocsQuery();

@@ -8,6 +8,7 @@ using Lucene.Net.Util;
 using Rerank.LuceneBaseline.Engine.Documents;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search.Aggregations;
 
@@ -28,7 +29,7 @@ internal static class AggregationExecutor
 
     /// <summary>Checks the aggregations against the index's mapping and builds their filter queries.</summary>
     /// <exception cref="EngineException">The shard-level failures Elasticsearch raises (text and vector fields, ...).</exception>
-    public static PreparedAggregation[] Prepare(IReadOnlyList<AggregationSpec> specs, SearchTarget target, Func<JsonObject, Query> parseQuery)
+    public static PreparedAggregation[] Prepare(IReadOnlyList<AggregationSpec> specs, SearchTarget target, Func<QueryNode, Query> parseQuery)
     {
         var prepared = new PreparedAggregation[specs.Count];
         for (var i = 0; i < specs.Count; i++)

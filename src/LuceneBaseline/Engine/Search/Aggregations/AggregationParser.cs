@@ -132,7 +132,7 @@ internal static class AggregationParser
         var spec = new AggregationSpec { Name = name, Type = type, TypeName = typeName };
         if (type == AggregationType.Filter)
         {
-            return spec with { FilterQuery = body };
+            return spec with { FilterQuery = QueryDslParser.ParseNode(body) };
         }
 
         foreach (var (key, value) in body)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search.Aggregations;
 
@@ -33,7 +34,7 @@ internal sealed record AggregationSpec
     public bool ShowTermDocCountError { get; init; }
 
     /// <summary>filter: the query.</summary>
-    public JsonObject? FilterQuery { get; init; }
+    public QueryNode? FilterQuery { get; init; }
 
     public JsonObject? Meta { get; init; }
 
