@@ -45,7 +45,7 @@ public sealed class KnnTests : IDisposable
         var response = Search($$$"""{"knn": {"field": "{{{field}}}", "query_vector": {{{vector}}}, "k": 10, "num_candidates": 10}}""");
 
         Assert.Equal(ids, SearchExecutorTests.Ids(response));
-        Assert.Equal(scores, Scores(response), new ToleranceComparer(1e-6));
+        Assert.Equal(scores, Scores(response), new ApproximateComparer(1e-6));
         SearchAssert.Json($$$"""{"value": {{{ids.Length}}}, "relation": "eq"}""", response["hits"]!["total"]);
         Assert.Equal(scores[0], SearchAssert.Number(response["hits"]!["max_score"]), 1e-6);
     }
@@ -71,7 +71,7 @@ public sealed class KnnTests : IDisposable
     [Fact]
     public void Search_KnnBoost_MultipliesTheScore()
     {
-        Assert.Equal([2.0], Scores(Search("""{"knn": {"field": "v", "query_vector": [1, 0], "k": 1, "boost": 2}}""")), new ToleranceComparer(1e-6));
+        Assert.Equal([2.0], Scores(Search("""{"knn": {"field": "v", "query_vector": [1, 0], "k": 1, "boost": 2}}""")), new ApproximateComparer(1e-6));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class KnnTests : IDisposable
         var response = Search("""{"knn": {"field": "v", "query_vector": [1, 0], "k": 2}}""", ("q", "title:apple"));
 
         Assert.Equal(["a", "c", "e"], SearchExecutorTests.Ids(response));
-        Assert.Equal([1.6366670, 1.1875794, 0.6366670], Scores(response), new ToleranceComparer(1e-5));
+        Assert.Equal([1.6366670, 1.1875794, 0.6366670], Scores(response), new ApproximateComparer(1e-5));
         Assert.Equal(3, SearchAssert.Number(response["hits"]!["total"]!["value"]));
     }
 
@@ -92,7 +92,7 @@ public sealed class KnnTests : IDisposable
         var response = Search("""{"knn": [{"field": "v", "query_vector": [1, 0], "k": 1}, {"field": "v", "query_vector": [0, 1], "k": 1, "boost": 0.5}]}""");
 
         Assert.Equal(["a", "b"], SearchExecutorTests.Ids(response));
-        Assert.Equal([1.0, 0.5], Scores(response), new ToleranceComparer(1e-6));
+        Assert.Equal([1.0, 0.5], Scores(response), new ApproximateComparer(1e-6));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class KnnTests : IDisposable
         // a: 1.0; x: (1 + 0.9 / sqrt(0.82)) / 2 = 0.99694187; then c (0.854) is third.
         Assert.Equal(["a", "x"], SearchExecutorTests.Ids(response));
         Assert.Equal(["vectors", "other"], SearchExecutorTests.Hits(response).Select(h => h!["_index"]!.GetValue<string>()));
-        Assert.Equal([1.0, 0.99694187], Scores(response), new ToleranceComparer(1e-6));
+        Assert.Equal([1.0, 0.99694187], Scores(response), new ApproximateComparer(1e-6));
         SearchAssert.Json("""{"total": 2, "successful": 2, "skipped": 0, "failed": 0}""", response["_shards"]);
     }
 
@@ -183,11 +183,4 @@ public sealed class KnnTests : IDisposable
             SearchExecutorTests.Body(body),
             new SearchParameters { Values = url.ToDictionary(p => p.Name, p => p.Value), Path = "/vectors/_search" },
             CancellationToken.None);
-
-    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
-    {
-        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
-
-        public int GetHashCode(double obj) => 0;
-    }
 }

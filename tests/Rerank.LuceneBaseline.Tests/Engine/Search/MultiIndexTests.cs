@@ -51,7 +51,7 @@ public sealed class MultiIndexTests : IDisposable
         var response = Search(null, _first, _second, ("q", "title:apple"));
 
         Assert.Equal(["b1", "a1"], SearchExecutorTests.Ids(response));
-        Assert.Equal([1.2039728, 0.6931472], Scores(response), new ToleranceComparer(1e-6));
+        Assert.Equal([1.2039728, 0.6931472], Scores(response), new ApproximateComparer(1e-6));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class MultiIndexTests : IDisposable
         var response = Search(null, _first, _second, ("q", "title:apple"), ("search_type", "dfs_query_then_fetch"));
 
         Assert.Equal(["a1", "b1"], SearchExecutorTests.Ids(response));
-        Assert.Equal([1.0296194, 1.0296194], Scores(response), new ToleranceComparer(1e-6));
+        Assert.Equal([1.0296194, 1.0296194], Scores(response), new ApproximateComparer(1e-6));
     }
 
     [Fact]
@@ -121,11 +121,4 @@ public sealed class MultiIndexTests : IDisposable
             SearchExecutorTests.Body(body),
             new SearchParameters { Values = url.ToDictionary(p => p.Name, p => p.Value), Path = "/first,second/_search" },
             CancellationToken.None);
-
-    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
-    {
-        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
-
-        public int GetHashCode(double obj) => 0;
-    }
 }
