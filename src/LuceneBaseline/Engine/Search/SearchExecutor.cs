@@ -447,28 +447,26 @@ internal static class SearchExecutor
     }
 
     /// <summary>
-    /// Elasticsearch's <c>search_phase_execution_exception</c>: one <c>failed_shards</c> entry and one root cause per
-    /// failed index, and <c>caused_by</c> from the first failure (a plain Java exception such as
-    /// <c>illegal_argument_exception</c> appears wrapped in itself, as Elasticsearch's root-cause guessing wraps it).
+    /// Elasticsearch's <c>search_phase_execution_exception</c>: one <c>failed_shards</c> entry (the failure with its
+    /// cause chain) and one root cause per failed index and distinct error, and <c>caused_by</c> the first failure's
+    /// root cause (a plain Java exception such as <c>illegal_argument_exception</c> appears wrapped in itself, as
+    /// Elasticsearch's root-cause guessing wraps it). <see cref="EngineException.RootCause"/> is that root cause;
+    /// <c>Extra["root_cause"]</c> lists them all.
     /// </summary>
     private static EngineException PhaseFailure(string phase, string reason, IReadOnlyList<SearchTarget> targets, List<(int Target, EngineException Error)> failures)
     {
-        var first = failures[0].Error;
+        var first = RootOf(failures[0].Error);
         var rootCauses = new JsonArray();
         foreach (var (_, error) in Grouped(targets, failures))
         {
-            rootCauses.Add(SearchErrors.Describe(error, includeCause: false));
+            rootCauses.Add(SearchErrors.Describe(RootOf(error), includeCause: false));
         }
 
-        JsonObject causedBy;
+        var causedBy = SearchErrors.Describe(first, includeCause: true);
         if (IsPlainJavaException(first))
         {
-            causedBy = SearchErrors.Describe(first, includeCause: true);
+            // Elasticsearch wraps a plain Java root cause in an exception named after it.
             causedBy["caused_by"] = SearchErrors.Describe(first, includeCause: true);
-        }
-        else
-        {
-            causedBy = SearchErrors.Describe(first, includeCause: true);
         }
 
         var extra = new JsonObject
@@ -479,8 +477,11 @@ internal static class SearchExecutor
             ["failed_shards"] = FailedShards(targets, failures),
             ["caused_by"] = causedBy,
         };
-        return new EngineException(first.Status, "search_phase_execution_exception", reason, extra: extra, rootCause: first);
+        return new EngineException(failures[0].Error.Status, "search_phase_execution_exception", reason, extra: extra, rootCause: first);
     }
+
+    /// <summary>Elasticsearch's <c>guessRootCauses</c> for one failure: the innermost Elasticsearch exception.</summary>
+    private static EngineException RootOf(EngineException error) => error.RootCause is { } inner && !ReferenceEquals(inner, error) ? RootOf(inner) : error;
 
     private static JsonArray FailedShards(IReadOnlyList<SearchTarget> targets, List<(int Target, EngineException Error)> failures)
     {

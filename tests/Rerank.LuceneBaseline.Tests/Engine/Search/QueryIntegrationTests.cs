@@ -105,6 +105,19 @@ public sealed class QueryIntegrationTests : IDisposable
     }
 
     [Fact]
+    public void Search_QueryFailingWithAnElasticsearchCause_ReportsThatCauseAsTheRoot()
+    {
+        var error = Assert.Throws<Rerank.LuceneBaseline.Engine.Errors.EngineException>(() => Search("""{"query": {"range": {"published": {"gte": "abc"}}}}"""));
+
+        // Elasticsearch's guessRootCauses: the parse_exception under the query_shard_exception is the root cause.
+        Assert.Equal("search_phase_execution_exception", error.Type);
+        Assert.Equal("parse_exception", error.RootCause!.Type);
+        Assert.Equal("parse_exception", error.Extra!["root_cause"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal("parse_exception", error.Extra["caused_by"]!["type"]!.GetValue<string>());
+        Assert.Equal("query_shard_exception", error.Extra["failed_shards"]![0]!["reason"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Count_Query_CountsMatches()
     {
         Assert.Equal(2, SearchAssert.Number(SearchExecutor.Count([_books.Target], SearchExecutorTests.Body("""{"query": {"term": {"tag": "food"}}}"""), SearchParameters.None, CancellationToken.None)["count"]));
