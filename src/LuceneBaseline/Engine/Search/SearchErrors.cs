@@ -57,12 +57,15 @@ internal static class SearchErrors
         + "[index.max_result_window] index level setting.");
 
     /// <summary>An error as Elasticsearch writes it inside another error: <c>type</c>, <c>reason</c>, index fields, extras.</summary>
-    public static JsonObject Describe(EngineException error, bool includeCause)
+    /// <param name="error">The error.</param>
+    /// <param name="includeCause">Whether its <c>caused_by</c> chain is written (root causes are written without).</param>
+    /// <param name="uuidOf">The uuid of an index by name; null uses <see cref="EngineException.StableUuid"/>.</param>
+    public static JsonObject Describe(EngineException error, bool includeCause, Func<string, string>? uuidOf = null)
     {
         var json = new JsonObject { ["type"] = error.Type, ["reason"] = error.Reason };
         if (error.Index is not null)
         {
-            json["index_uuid"] = EngineException.StableUuid(error.Index);
+            json["index_uuid"] = error.Extra?["index_uuid"]?.DeepClone() ?? uuidOf?.Invoke(error.Index) ?? EngineException.StableUuid(error.Index);
             json["index"] = error.Index;
         }
 
@@ -73,7 +76,10 @@ internal static class SearchErrors
                 continue;
             }
 
-            json[key] = value?.DeepClone();
+            if (key != "index_uuid")
+            {
+                json[key] = value?.DeepClone();
+            }
         }
 
         return json;

@@ -456,17 +456,18 @@ internal static class SearchExecutor
     private static EngineException PhaseFailure(string phase, string reason, IReadOnlyList<SearchTarget> targets, List<(int Target, EngineException Error)> failures)
     {
         var first = RootOf(failures[0].Error);
+        var uuidOf = UuidOf(targets);
         var rootCauses = new JsonArray();
         foreach (var (_, error) in Grouped(targets, failures))
         {
-            rootCauses.Add(SearchErrors.Describe(RootOf(error), includeCause: false));
+            rootCauses.Add(SearchErrors.Describe(RootOf(error), includeCause: false, uuidOf));
         }
 
-        var causedBy = SearchErrors.Describe(first, includeCause: true);
+        var causedBy = SearchErrors.Describe(first, includeCause: true, uuidOf);
         if (IsPlainJavaException(first))
         {
             // Elasticsearch wraps a plain Java root cause in an exception named after it.
-            causedBy["caused_by"] = SearchErrors.Describe(first, includeCause: true);
+            causedBy["caused_by"] = SearchErrors.Describe(first, includeCause: true, uuidOf);
         }
 
         var extra = new JsonObject
@@ -480,11 +481,15 @@ internal static class SearchExecutor
         return new EngineException(failures[0].Error.Status, "search_phase_execution_exception", reason, extra: extra, rootCause: first);
     }
 
+    private static Func<string, string> UuidOf(IReadOnlyList<SearchTarget> targets) => name =>
+        targets.FirstOrDefault(t => t.IndexName == name)?.IndexUuid ?? EngineException.StableUuid(name);
+
     /// <summary>Elasticsearch's <c>guessRootCauses</c> for one failure: the innermost Elasticsearch exception.</summary>
     private static EngineException RootOf(EngineException error) => error.RootCause is { } inner && !ReferenceEquals(inner, error) ? RootOf(inner) : error;
 
     private static JsonArray FailedShards(IReadOnlyList<SearchTarget> targets, List<(int Target, EngineException Error)> failures)
     {
+        var uuidOf = UuidOf(targets);
         var shards = new JsonArray();
         foreach (var (index, error) in Grouped(targets, failures))
         {
@@ -493,7 +498,7 @@ internal static class SearchExecutor
                 ["shard"] = 0,
                 ["index"] = index,
                 ["node"] = NodeId,
-                ["reason"] = SearchErrors.Describe(error, includeCause: true),
+                ["reason"] = SearchErrors.Describe(error, includeCause: true, uuidOf),
             });
         }
 

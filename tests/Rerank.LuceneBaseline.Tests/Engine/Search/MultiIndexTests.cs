@@ -102,6 +102,21 @@ public sealed class MultiIndexTests : IDisposable
     }
 
     [Fact]
+    public void Search_ShardFailure_ReportsTheTargetsIndexUuid()
+    {
+        var target = _first.Target with { IndexUuid = "uuid-of-first" };
+
+        var error = SearchAssert.PhaseError(
+            () => SearchExecutor.Search([target], SearchExecutorTests.Body("""{"sort": "nope"}"""), SearchParameters.None, CancellationToken.None),
+            "query_shard_exception",
+            "No mapping found for [nope] in order to sort on");
+
+        SearchAssert.Json(
+            """{"type": "query_shard_exception", "reason": "No mapping found for [nope] in order to sort on", "index_uuid": "uuid-of-first", "index": "first"}""",
+            error.Extra!["root_cause"]![0]);
+    }
+
+    [Fact]
     public void Search_SortOnAFieldOfDifferentTypes_IsRefused()
     {
         using var other = new TestIndex("other", """{"properties": {"x": {"type": "long"}}}""", [("o1", """{"x": 5}""")]);
