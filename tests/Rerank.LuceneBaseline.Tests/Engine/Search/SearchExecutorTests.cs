@@ -237,6 +237,21 @@ public sealed class SearchExecutorTests : IDisposable
     }
 
     [Fact]
+    public void Search_TimeoutPassed_ReturnsWhatWasCollectedAndSaysSo()
+    {
+        using var large = new TestIndex("large", Books.Mapping, Enumerable.Range(0, 3000).Select(i => (i.ToString(), """{"year": 1}""")));
+
+        // The clock is checked every 1,024 documents; a zero timeout has passed at the first check.
+        var timedOut = SearchExecutor.Search([large.Target], Body("""{"timeout": "0ms"}"""), SearchParameters.None, CancellationToken.None);
+        Assert.True(timedOut["timed_out"]!.GetValue<bool>());
+        Assert.Equal(1023, SearchAssert.Number(timedOut["hits"]!["total"]!["value"]));
+
+        var inTime = SearchExecutor.Search([large.Target], Body("""{"timeout": "1m"}"""), SearchParameters.None, CancellationToken.None);
+        Assert.False(inTime["timed_out"]!.GetValue<bool>());
+        Assert.Equal(3000, SearchAssert.Number(inTime["hits"]!["total"]!["value"]));
+    }
+
+    [Fact]
     public void Search_CancelledToken_Throws()
     {
         using var large = new TestIndex("large", Books.Mapping, Enumerable.Range(0, 3000).Select(i => (i.ToString(), """{"year": 1}""")));
