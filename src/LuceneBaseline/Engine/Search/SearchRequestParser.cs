@@ -214,7 +214,7 @@ internal static class SearchRequestParser
                     (storedNone, storedGiven) = ParseStoredFields(value);
                     break;
                 case "sort":
-                    sort = SortParser.ParseBody(value!);
+                    sort = SortParser.ParseBody(value ?? throw EngineException.Parsing($"Unknown key for a {token} in [{key}]."));
                     break;
                 case "search_after":
                     searchAfter = ParseSearchAfter((JsonArray)value!);

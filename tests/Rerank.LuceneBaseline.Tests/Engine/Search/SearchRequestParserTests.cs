@@ -16,6 +16,7 @@ public sealed class SearchRequestParserTests
     [InlineData("""{"from": []}""", "Unknown key for a START_ARRAY in [from].")]
     [InlineData("""{"size": {}}""", "Unknown key for a START_OBJECT in [size].")]
     [InlineData("""{"aggs": []}""", "Unknown key for a START_ARRAY in [aggs].")]
+    [InlineData("""{"sort": null}""", "Unknown key for a VALUE_NULL in [sort].")]
     [InlineData("""{"_source": 5}""", "Expected one of [VALUE_BOOLEAN, VALUE_STRING, START_ARRAY, START_OBJECT] but found [VALUE_NUMBER]")]
     [InlineData("""{"_source": {"foo": "x"}}""", "Unknown key for a VALUE_STRING in [foo].")]
     [InlineData("""{"search_after": [{}]}""", "Expected [VALUE_STRING] or [VALUE_NUMBER] or [VALUE_BOOLEAN] or [VALUE_NULL] but found [START_OBJECT] inside search_after.")]
