@@ -173,6 +173,11 @@ internal sealed class ResolvedSort
                 return new ResolvedSort(clause, SortValueKind.Doc, null, null, default);
         }
 
+        if (clause.Field == "_id")
+        {
+            throw SearchErrors.IdFieldData();
+        }
+
         var field = target.Mapping.Find(clause.Field);
         FieldType type;
         if (field is null || field.Type == FieldType.Object)

@@ -51,6 +51,10 @@ internal static class SearchErrors
     public static EngineException NoDocValues(string field, string type) =>
         EngineException.IllegalArgument($"Can't load fielddata on [{field}] because fielddata is unsupported on fields of type [{type}]. Use doc values instead.");
 
+    /// <summary>Sorting or aggregating on <c>_id</c> (Elasticsearch 8 disables its field data by default).</summary>
+    public static EngineException IdFieldData() => EngineException.IllegalArgument(
+        "Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled");
+
     public static EngineException ResultWindowTooLarge(int maxResultWindow, long window) => EngineException.IllegalArgument(
         $"Result window is too large, from + size must be less than or equal to: [{maxResultWindow}] but was [{window}]. "
         + "See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the "

@@ -108,6 +108,15 @@ public sealed class SortTests : IDisposable
     }
 
     [Fact]
+    public void Search_SortOnId_IsDisallowedAsInElasticsearch8()
+    {
+        SearchAssert.PhaseError(
+            () => Search(_one, """{"sort": "_id"}"""),
+            "illegal_argument_exception",
+            "Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled");
+    }
+
+    [Fact]
     public void Search_SortModes_PickTheValueOfMultiValuedFields()
     {
         using var index = new TestIndex("multi", """{"properties": {"n": {"type": "long"}, "k": {"type": "keyword"}}}""", [("a", """{"n": [1, 5], "k": ["x", "b"]}"""), ("b", """{"n": 3, "k": "m"}""")]);

@@ -43,6 +43,11 @@ internal static class AggregationExecutor
             }
             else
             {
+                if (spec.Field == "_id")
+                {
+                    throw SearchErrors.IdFieldData();
+                }
+
                 field = target.Mapping.Find(spec.Field!);
                 if (field?.Type == FieldType.Object)
                 {
