@@ -57,7 +57,7 @@ internal static class JsonArgs
 
     public static int ReadInt(JsonNode? node)
     {
-        var value = ReadDouble(node, "int");
+        var value = ReadDouble(node);
         if (value is < int.MinValue or > int.MaxValue)
         {
             throw IsString(node)
@@ -68,9 +68,7 @@ internal static class JsonArgs
         return (int)value;
     }
 
-    public static float ReadFloat(JsonNode? node) => (float)ReadDouble(node, "float");
-
-    public static double ReadDouble(JsonNode? node) => ReadDouble(node, "double");
+    public static float ReadFloat(JsonNode? node) => (float)ReadDouble(node);
 
     public static bool ReadBool(JsonNode? node)
     {
@@ -108,7 +106,8 @@ internal static class JsonArgs
 
     public static bool IsBooleanText(string text) => text is "true" or "false";
 
-    private static double ReadDouble(JsonNode? node, string kind)
+    /// <summary>A number, or a string holding one (Elasticsearch coerces), else the parser's error.</summary>
+    public static double ReadDouble(JsonNode? node)
     {
         if (IsNumber(node))
         {
@@ -126,7 +125,6 @@ internal static class JsonArgs
             throw SearchErrors.NumberFormat(text);
         }
 
-        _ = kind;
         throw SearchErrors.XContentParse($"Current token ({JacksonToken(node)}) not numeric, can not use numeric value accessors");
     }
 
