@@ -13,4 +13,11 @@ namespace Rerank.LuceneBaseline.Engine.Search;
 /// <param name="Mapping">The mapping current when the searcher was acquired.</param>
 /// <param name="Analyzer">Per-field analyzer by mapping (query text is analysed with the field's own analyzer).</param>
 /// <param name="MaxResultWindow"><c>index.max_result_window</c>: <c>from + size</c> may not exceed it (default 10,000).</param>
-internal sealed record SearchTarget(string IndexName, IndexSearcher Searcher, IndexMapping Mapping, Analyzer Analyzer, int MaxResultWindow);
+internal sealed record SearchTarget(string IndexName, IndexSearcher Searcher, IndexMapping Mapping, Analyzer Analyzer, int MaxResultWindow)
+{
+    /// <summary>
+    /// The index's uuid, reported as <c>index_uuid</c> in shard failures; null (the default) reports
+    /// <see cref="Errors.EngineException.StableUuid"/> of the name. Store sets it to the index's uuid.
+    /// </summary>
+    public string? IndexUuid { get; init; }
+}
