@@ -9,6 +9,9 @@ internal sealed record SearchParameters
 {
     public static SearchParameters None { get; } = new();
 
+    /// <summary>The request path (without the query string), for Elasticsearch's "unrecognized parameter" message.</summary>
+    public string Path { get; init; } = "/_search";
+
     /// <summary>Query-string parameter name -> value.</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+
+namespace Rerank.LuceneBaseline.Engine.Http;
+
+/// <summary>Elasticsearch's error body for an <see cref="EngineException"/> (docs/embedded-engine-internals.md, "Errors").</summary>
+internal static class ErrorBody
+{
+    /// <summary>
+    /// <c>{"error": {"root_cause": [...], "type", "reason", ...}, "status": n}</c>. <paramref name="uuidOf"/> gives the
+    /// uuid of a known index (Elasticsearch reports <c>_na_</c> for one that does not exist).
+    /// </summary>
+    public static JsonObject Create(EngineException exception, Func<string, string?> uuidOf)
+    {
+        var error = Describe(exception, uuidOf);
+        var rootCause = exception.RootCause ?? exception;
+        error.Insert(0, "root_cause", new JsonArray(Describe(rootCause, uuidOf)));
+        if (exception.RootCause is not null)
+        {
+            error["caused_by"] = Describe(exception.RootCause, uuidOf);
+        }
+
+        return new JsonObject { ["error"] = error, ["status"] = exception.Status };
+    }
+
+    /// <summary>The plain-string error Elasticsearch gives when no handler matches (<c>{"error": "...", "status": n}</c>).</summary>
+    public static JsonObject Plain(string message, int status) => new() { ["error"] = message, ["status"] = status };
+
+    /// <summary>One error object (type, reason, extra fields, index) without <c>root_cause</c>, as bulk items carry it.</summary>
+    public static JsonObject Describe(EngineException exception, Func<string, string?> uuidOf)
+    {
+        var body = new JsonObject { ["type"] = exception.Type, ["reason"] = exception.Reason };
+        if (exception.Extra is { } extra)
+        {
+            foreach (var (key, value) in extra)
+            {
+                body[key] = value?.DeepClone();
+            }
+        }
+
+        if (exception.Index is { } index)
+        {
+            body["index_uuid"] = uuidOf(index) ?? "_na_";
+            body["index"] = index;
+        }
+
+        return body;
+    }
+}
