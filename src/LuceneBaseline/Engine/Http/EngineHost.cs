@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rerank.LuceneBaseline.Engine.Store;
 
@@ -64,6 +65,7 @@ public sealed class EngineHost : IAsyncDisposable
                 kestrel.Limits.MaxRequestBodySize = options.MaxContentLength;
             });
             builder.Services.AddRequestDecompression();
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
 
             var app = builder.Build();
             var logger = (loggerFactory ?? app.Services.GetRequiredService<ILoggerFactory>()).CreateLogger<EngineHost>();
@@ -83,7 +85,7 @@ public sealed class EngineHost : IAsyncDisposable
     }
 
     /// <summary>Completes when the host stops (Ctrl+C, SIGTERM or <see cref="DisposeAsync"/>).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
