@@ -99,8 +99,9 @@ internal sealed class BulkHandler
         var maxSeqNo = touched.TryGetValue(index.Name, out var seen) ? Math.Max(seen.MaxSeqNo, result.SeqNo) : result.SeqNo;
         touched[index.Name] = (index, maxSeqNo);
 
+        // Elasticsearch writes an item's status right after its _shards.
         var item = WriteResponses.Body(result, index, forcedRefresh: false);
-        item["status"] = WriteResponses.Status(result.Result);
+        item.Insert(item.IndexOf("_shards") + 1, "status", WriteResponses.Status(result.Result));
         var filter = operation.UpdateSource ?? (operation.Action == BulkAction.Update ? defaultSource : SourceFilterParameters.None);
         if (operation.Action == BulkAction.Update && filter.Fetch)
         {
@@ -120,15 +121,6 @@ internal sealed class BulkHandler
     private JsonObject Failure(BulkOperation operation, EngineException exception)
     {
         var error = ErrorBody.Describe(exception, UuidOf);
-        if (exception.Index is not null)
-        {
-            // Shard-level failures name their shard, before the index, as Elasticsearch writes them.
-            var index = error["index"]!.DeepClone();
-            error.Remove("index");
-            error["shard"] = "0";
-            error["index"] = index;
-        }
-
         var item = new JsonObject { ["_index"] = operation.Index, ["_id"] = operation.Id };
         item["status"] = exception.Status;
         item["error"] = error;

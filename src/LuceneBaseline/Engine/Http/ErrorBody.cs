@@ -30,18 +30,35 @@ internal static class ErrorBody
     public static JsonObject Describe(EngineException exception, Func<string, string?> uuidOf)
     {
         var body = new JsonObject { ["type"] = exception.Type, ["reason"] = exception.Reason };
+        JsonNode? shard = null;
         if (exception.Extra is { } extra)
         {
             foreach (var (key, value) in extra)
             {
+                if (key == "shard")
+                {
+                    shard = value?.DeepClone();
+                    continue;
+                }
+
                 body[key] = value?.DeepClone();
             }
         }
 
+        // Elasticsearch writes index_uuid, shard, index in that order.
         if (exception.Index is { } index)
         {
             body["index_uuid"] = uuidOf(index) ?? "_na_";
+            if (shard is not null)
+            {
+                body["shard"] = shard;
+            }
+
             body["index"] = index;
+        }
+        else if (shard is not null)
+        {
+            body["shard"] = shard;
         }
 
         return body;
