@@ -50,8 +50,8 @@ public sealed class EngineServer : IAsyncDisposable
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         }
 
-        using var response = await Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        using var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         return new EngineResponse(response.StatusCode, text, response.Headers, response.Content.Headers);
     }
 

@@ -107,7 +107,7 @@ public sealed class RoutingContractTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("application/vnd.elasticsearch+json; compatible-with=8"));
 
-        using var response = await engine.Client.SendAsync(request);
+        using var response = await engine.Client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal("application/vnd.elasticsearch+json; compatible-with=8", response.Content.Headers.ContentType!.ToString());
     }
@@ -119,13 +119,13 @@ public sealed class RoutingContractTests
         using var compressed = new MemoryStream();
         await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
         {
-            await gzip.WriteAsync("{\"title\":\"Dune\"}"u8.ToArray());
+            await gzip.WriteAsync("{\"title\":\"Dune\"}"u8.ToArray(), TestContext.Current.CancellationToken);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Put, "/books/_doc/1") { Content = new ByteArrayContent(compressed.ToArray()) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Content.Headers.ContentEncoding.Add("gzip");
-        using var response = await engine.Client.SendAsync(request);
+        using var response = await engine.Client.SendAsync(request, TestContext.Current.CancellationToken);
         var got = await engine.GetAsync("/books/_doc/1");
 
         Assert.Equal(201, (int)response.StatusCode);
