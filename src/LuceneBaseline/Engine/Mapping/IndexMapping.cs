@@ -32,8 +32,35 @@ public sealed class IndexMapping
     /// <summary>The mapping's <c>_meta</c> object as given, or null. Treat as read-only.</summary>
     public JsonObject? Meta { get; }
 
+    /// <summary>Whether a string the dynamic mapping meets is mapped as <c>date</c> when it matches <see cref="DynamicDateFormats"/> (<c>date_detection</c>, default true).</summary>
+    public bool DateDetection { get; init; } = true;
+
+    /// <summary>Whether a string holding a number is mapped as <c>long</c> or <c>float</c> (<c>numeric_detection</c>, default false).</summary>
+    public bool NumericDetection { get; init; }
+
+    /// <summary>
+    /// The formats date detection tries, in order (<c>dynamic_date_formats</c>); null for Elasticsearch's default
+    /// (<c>strict_date_optional_time</c>, then <c>yyyy/MM/dd HH:mm:ss||yyyy/MM/dd</c>).
+    /// </summary>
+    public IReadOnlyList<string>? DynamicDateFormats { get; init; }
+
+    /// <summary>
+    /// The root parameters the mapping set explicitly (<c>dynamic</c>, <c>date_detection</c>, <c>numeric_detection</c>,
+    /// <c>dynamic_date_formats</c>): Elasticsearch echoes these when set, even to their defaults.
+    /// </summary>
+    public IReadOnlyList<string> Configured { get; init; } = [];
+
     /// <summary>Every field, object and multi-field by full dotted path.</summary>
     public IReadOnlyDictionary<string, FieldMapping> FieldsByPath => _byPath;
+
+    /// <summary>This mapping with other top-level properties (every root parameter kept).</summary>
+    public IndexMapping WithProperties(IReadOnlyDictionary<string, FieldMapping> properties) => new(properties, Dynamic, Meta)
+    {
+        DateDetection = DateDetection,
+        NumericDetection = NumericDetection,
+        DynamicDateFormats = DynamicDateFormats,
+        Configured = Configured,
+    };
 
     /// <summary>The field at a full dotted path (<c>title.keyword</c>, <c>author.name</c>), or null.</summary>
     public FieldMapping? Find(string path) => _byPath.GetValueOrDefault(path);

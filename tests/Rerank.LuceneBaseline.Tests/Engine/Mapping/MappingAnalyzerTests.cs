@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Analysis;
+using Rerank.LuceneBaseline.Engine.Documents;
+using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Tests.Engine.Documents;
+
+namespace Rerank.LuceneBaseline.Tests.Engine.Mapping;
+
+public sealed class MappingAnalyzerTests
+{
+    [Fact]
+    public void Tokenize_TextFieldWithEnglish_StemsWhileKeywordStaysWhole()
+    {
+        var mapping = DocumentConverterTests.ParseMapping("""{"properties":{"t":{"type":"text","analyzer":"english"},"k":{"type":"keyword"}}}""");
+        using var analyzer = new MappingAnalyzer(() => mapping);
+
+        Assert.Equal(["run", "dog"], AnalyzerFactory.Tokenize(analyzer, "t", "The running dogs"));
+        Assert.Equal(["The running dogs"], AnalyzerFactory.Tokenize(analyzer, "k", "The running dogs"));
+        Assert.Equal(["The running dogs"], AnalyzerFactory.Tokenize(analyzer, "unmapped", "The running dogs"));
+    }
+
+    [Fact]
+    public void Tokenize_FieldMappedAfterFirstUse_UsesTheNewAnalyzer()
+    {
+        var mapping = IndexMapping.Empty;
+        using var analyzer = new MappingAnalyzer(() => mapping);
+        Assert.Equal(["Hello World"], AnalyzerFactory.Tokenize(analyzer, "t", "Hello World"));
+
+        mapping = DocumentConverterTests.ParseMapping("""{"properties":{"t":{"type":"text"}}}""");
+
+        Assert.Equal(["hello", "world"], AnalyzerFactory.Tokenize(analyzer, "t", "Hello World"));
+    }
+
+    [Fact]
+    public void Index_MultiValuedText_LeavesTheDefaultGapOfOneHundredPositions()
+    {
+        var mapping = DocumentConverterTests.ParseMapping("""{"properties":{"names":{"type":"text"}}}""");
+        var converted = DocumentConverter.Convert(mapping, "test", "1", JsonNode.Parse("""{"names":["John Abraham","Lincoln Smith"]}""")!.AsObject(), new DocumentVersion(0, 1, 1));
+
+        using var probe = new LuceneProbe(mapping, converted.Document);
+
+        // Elasticsearch's _analyze of the position_increment_gap example: john 0, abraham 1, then 1 + 1 + 100 = 102.
+        Assert.Equal([0], probe.Positions("names", "john"));
+        Assert.Equal([1], probe.Positions("names", "abraham"));
+        Assert.Equal([102], probe.Positions("names", "lincoln"));
+        Assert.Equal([103], probe.Positions("names", "smith"));
+    }
+}
