@@ -1,28 +1,401 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Mapping;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>The engine's indices under one data directory.</summary>
+/// <remarks>
+/// <para>Layout (docs/embedded-engine-internals.md, "Store"):</para>
+/// <code>
+/// &lt;data&gt;/node.lock                      held while a catalog has the directory open
+/// &lt;data&gt;/indices/&lt;uuid&gt;/meta.json     name, uuid, creation date, settings as given, mapping
+/// &lt;data&gt;/indices/&lt;uuid&gt;/lucene/       the Lucene index (FSDirectory)
+/// </code>
+/// <para>Folders are named by the index uuid, as in Elasticsearch, so a name never has to be a valid file name and a
+/// name deleted and created again never meets its old files. At open, a folder with a uuid name and no
+/// <c>meta.json</c> (a create that never finished, so never acknowledged) and a <c>&lt;uuid&gt;.deleting</c> folder (a
+/// delete that did not finish) are removed; any other folder is left alone.</para>
+/// <para>All members are safe for concurrent use. Creation and deletion are serialised; look-ups never wait. The
+/// catalog owns its indices and disposes them.</para>
+/// </remarks>
 public sealed class IndexCatalog : IDisposable
 {
-    public IndexCatalog(string dataDirectory, EngineOptions options, TimeProvider timeProvider) =>
-        throw new NotImplementedException($"{dataDirectory}{options}{timeProvider}");
+    internal const string IndicesFolderName = "indices";
+    internal const string LockFileName = "node.lock";
+    internal const string DeletingSuffix = ".deleting";
 
-    public IReadOnlyCollection<EngineIndex> Indices => throw new NotImplementedException();
+    private readonly string _indicesPath;
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Identifiers _identifiers;
+    private readonly FileStream _lockFile;
+    private readonly ConcurrentDictionary<string, EngineIndex> _indices = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private bool _disposed;
 
-    public EngineIndex CreateIndex(string name, JsonObject? body) => throw new NotImplementedException();
+    /// <summary>Opens every index under <paramref name="dataDirectory"/> (created when missing).</summary>
+    /// <param name="dataDirectory">The data directory; one catalog at a time may hold it (<c>node.lock</c>).</param>
+    /// <param name="options">Engine-wide settings.</param>
+    /// <param name="timeProvider">The clock of creation dates, auto ids, tombstone expiry and the refresh schedule.</param>
+    /// <exception cref="IOException">Another catalog holds the data directory.</exception>
+    /// <exception cref="InvalidDataException">An index's <c>meta.json</c> is unreadable, or two folders claim one name.</exception>
+    public IndexCatalog(string dataDirectory, EngineOptions options, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options;
+        _time = timeProvider;
+        _identifiers = new Identifiers(timeProvider);
+        Directory.CreateDirectory(dataDirectory);
+        _lockFile = AcquireLock(dataDirectory);
+        _indicesPath = Path.Combine(dataDirectory, IndicesFolderName);
+        try
+        {
+            Directory.CreateDirectory(_indicesPath);
+            OpenAll();
+        }
+        catch
+        {
+            DisposeIndices();
+            _lockFile.Dispose();
+            throw;
+        }
+    }
 
-    public IReadOnlyList<string> DeleteIndices(string expression) => throw new NotImplementedException();
+    /// <summary>The open indices, ordered by name (a snapshot).</summary>
+    public IReadOnlyCollection<EngineIndex> Indices => _indices.Values.OrderBy(index => index.Name, StringComparer.Ordinal).ToList();
 
-    public EngineIndex GetIndex(string name) => throw new NotImplementedException();
+    /// <summary>
+    /// <c>PUT /&lt;index&gt;</c>: creates an index from a body with <c>settings</c>, <c>mappings</c> and (empty)
+    /// <c>aliases</c>, and writes its <c>meta.json</c> before returning.
+    /// </summary>
+    /// <exception cref="EngineException">
+    /// <c>parse_exception</c> for an unknown body key; <c>illegal_argument_exception</c> for settings, aliases;
+    /// <c>invalid_index_name_exception</c>; <c>resource_already_exists_exception</c>; the mapping's errors.
+    /// </exception>
+    public EngineIndex CreateIndex(string name, JsonObject? body)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        JsonNode? settingsNode = null;
+        JsonObject? mappings = null;
+        foreach (var (key, value) in body ?? [])
+        {
+            switch (key)
+            {
+                case "settings":
+                    settingsNode = value as JsonObject ?? throw StoreErrors.Parse("key [settings] must be an object");
+                    break;
+                case "mappings":
+                    mappings = value as JsonObject ?? throw StoreErrors.Parse("key [mappings] must be an object");
+                    break;
+                case "aliases":
+                    if (value is not JsonObject { Count: 0 })
+                    {
+                        throw EngineException.IllegalArgument("index aliases are not supported by this engine: [aliases] must be empty");
+                    }
 
-    public bool TryGetIndex(string name, [NotNullWhen(true)] out EngineIndex? index) => throw new NotImplementedException();
+                    break;
+                default:
+                    throw StoreErrors.Parse($"unknown key [{key}] for create index");
+            }
+        }
 
-    public EngineIndex GetOrCreateForWrite(string name) => throw new NotImplementedException();
+        // Elasticsearch's order: the body, then the settings, then the name, then existence, then the mapping.
+        var settings = IndexSettingsParser.Parse(settingsNode);
+        IndexNames.Validate(name);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_indices.TryGetValue(name, out var existing))
+            {
+                throw StoreErrors.AlreadyExists(name, existing.Uuid);
+            }
 
-    public IReadOnlyList<EngineIndex> Resolve(string expression, bool ignoreUnavailable = false, bool allowNoIndices = true) =>
-        throw new NotImplementedException();
+            var mapping = mappings is null ? IndexMapping.Empty : MappingParser.Parse(mappings, name);
+            return CreateLocked(name, settings, mapping);
+        }
+    }
 
-    public void Dispose() => throw new NotImplementedException();
+    /// <summary>
+    /// <c>DELETE /&lt;expression&gt;</c>: deletes the indices the expression names (commas; wildcards and <c>_all</c>
+    /// only when <see cref="EngineOptions.DestructiveRequiresName"/> is off) and returns their names.
+    /// </summary>
+    /// <exception cref="EngineException">
+    /// <c>index_not_found_exception</c> (404) for a missing concrete name (nothing is deleted then);
+    /// <c>illegal_argument_exception</c> for a wildcard while destructive operations require names.
+    /// </exception>
+    public IReadOnlyList<string> DeleteIndices(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var parts = SplitExpression(expression);
+        if (_options.DestructiveRequiresName && (parts.Count == 0 || parts.Any(part => part == "_all" || IndexNames.IsWildcard(part))))
+        {
+            throw EngineException.IllegalArgument("Wildcard expressions or all indices are not allowed");
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var targets = Resolve(expression, ignoreUnavailable: false, allowNoIndices: true);
+            var deleted = new List<string>(targets.Count);
+            foreach (var index in targets)
+            {
+                _indices.TryRemove(index.Name, out _);
+                index.CloseForDeletion();
+                DeleteFolder(index.Folder);
+                deleted.Add(index.Name);
+            }
+
+            return deleted;
+        }
+    }
+
+    /// <summary>The index named <paramref name="name"/>.</summary>
+    /// <exception cref="EngineException"><c>index_not_found_exception</c> (404).</exception>
+    public EngineIndex GetIndex(string name) =>
+        TryGetIndex(name, out var index) ? index : throw EngineException.IndexNotFound(name);
+
+    public bool TryGetIndex(string name, [NotNullWhen(true)] out EngineIndex? index)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _indices.TryGetValue(name, out index);
+    }
+
+    /// <summary>
+    /// The index a write to <paramref name="name"/> goes to, created with default settings and an empty dynamic mapping
+    /// when missing and <see cref="EngineOptions.AutoCreateIndex"/> is on. Concurrent first writes create one index.
+    /// </summary>
+    /// <exception cref="EngineException"><c>index_not_found_exception</c> when auto-creation is off; <c>invalid_index_name_exception</c>.</exception>
+    public EngineIndex GetOrCreateForWrite(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_indices.TryGetValue(name, out var index))
+        {
+            return index;
+        }
+
+        if (!_options.AutoCreateIndex)
+        {
+            throw StoreErrors.AutoCreateDisabled(name);
+        }
+
+        IndexNames.Validate(name);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _indices.TryGetValue(name, out index) ? index : CreateLocked(name, new IndexSettings(), IndexMapping.Empty);
+        }
+    }
+
+    /// <summary>
+    /// The indices an index expression names, as Elasticsearch resolves it: comma-separated parts; <c>*</c> wildcards
+    /// (matches in name order); <c>_all</c> or an empty expression for every index; <c>-pattern</c> after a wildcard part
+    /// removes what it matches. Each index appears once, in order of first mention.
+    /// </summary>
+    /// <param name="expression">The expression, e.g. <c>logs-*,-logs-old,metrics</c>.</param>
+    /// <param name="ignoreUnavailable">Skip missing concrete names instead of failing (<c>ignore_unavailable</c>).</param>
+    /// <param name="allowNoIndices">Let wildcards match nothing (<c>allow_no_indices</c>, default true).</param>
+    /// <exception cref="EngineException"><c>index_not_found_exception</c> (404).</exception>
+    public IReadOnlyList<EngineIndex> Resolve(string expression, bool ignoreUnavailable = false, bool allowNoIndices = true)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var snapshot = new SortedDictionary<string, EngineIndex>(_indices, StringComparer.Ordinal);
+        var parts = SplitExpression(expression);
+        var selected = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (parts.Count == 0 || (parts.Count == 1 && parts[0] == "_all"))
+        {
+            selected.AddRange(snapshot.Keys);
+        }
+        else
+        {
+            var wildcardSeen = false;
+            foreach (var part in parts)
+            {
+                if (part.Length > 1 && part[0] == '-' && wildcardSeen)
+                {
+                    var pattern = part[1..];
+                    selected.RemoveAll(name => IndexNames.WildcardMatch(pattern, name));
+                    seen.RemoveWhere(name => IndexNames.WildcardMatch(pattern, name));
+                    continue;
+                }
+
+                if (part == "_all" || IndexNames.IsWildcard(part))
+                {
+                    wildcardSeen = true;
+                    var matches = snapshot.Keys.Where(name => part == "_all" || IndexNames.WildcardMatch(part, name)).ToList();
+                    if (matches.Count == 0 && !allowNoIndices)
+                    {
+                        throw EngineException.IndexNotFound(part);
+                    }
+
+                    selected.AddRange(matches.Where(seen.Add));
+                    continue;
+                }
+
+                if (snapshot.ContainsKey(part))
+                {
+                    if (seen.Add(part))
+                    {
+                        selected.Add(part);
+                    }
+                }
+                else if (!ignoreUnavailable)
+                {
+                    throw EngineException.IndexNotFound(part);
+                }
+            }
+        }
+
+        if (selected.Count == 0 && !allowNoIndices)
+        {
+            throw EngineException.IndexNotFound(parts.Count == 0 ? "_all" : expression);
+        }
+
+        return selected.Select(name => snapshot[name]).ToList();
+    }
+
+    /// <summary>Closes every index (each commits first) and releases the data directory. Idempotent.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        try
+        {
+            DisposeIndices();
+        }
+        finally
+        {
+            _lockFile.Dispose();
+        }
+    }
+
+    private static List<string> SplitExpression(string expression) =>
+        expression.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    private static FileStream AcquireLock(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, LockFileName);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The data directory [{dataDirectory}] is in use by another engine: [{path}] is locked.", e);
+        }
+    }
+
+    /// <summary>Whether a folder name is an index uuid (22 characters of URL-safe base64).</summary>
+    private static bool IsUuidName(string name) =>
+        name.Length == 22 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>Renames the folder away first (atomic), so a crash mid-delete never leaves a half-deleted index that opens.</summary>
+    private static void DeleteFolder(string folder)
+    {
+        var doomed = folder + DeletingSuffix;
+        try
+        {
+            Directory.Move(folder, doomed);
+            Directory.Delete(doomed, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Open files (a searcher lease still held) can block the delete on some platforms; the next start finishes it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+
+    private void OpenAll()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(_indicesPath))
+        {
+            var folderName = Path.GetFileName(folder);
+            if (folderName.EndsWith(DeletingSuffix, StringComparison.Ordinal) && IsUuidName(folderName[..^DeletingSuffix.Length]))
+            {
+                Directory.Delete(folder, recursive: true);
+                continue;
+            }
+
+            if (!IsUuidName(folderName))
+            {
+                continue;
+            }
+
+            if (!File.Exists(Path.Combine(folder, IndexMetadata.FileName)))
+            {
+                Directory.Delete(folder, recursive: true);
+                continue;
+            }
+
+            IndexMetadata.DeleteLeftovers(folder);
+            var metadata = IndexMetadata.Read(folder);
+            if (_indices.TryGetValue(metadata.Name, out var other))
+            {
+                throw new InvalidDataException($"Two index folders claim the name [{metadata.Name}]: [{other.Folder}] and [{folder}].");
+            }
+
+            _indices[metadata.Name] = EngineIndex.Open(folder, metadata, _options, _time, _identifiers);
+        }
+    }
+
+    private EngineIndex CreateLocked(string name, IndexSettings settings, IndexMapping mapping)
+    {
+        var uuid = Identifiers.NewIndexUuid();
+        var folder = Path.Combine(_indicesPath, uuid);
+
+        // Milliseconds, as Elasticsearch keeps creation_date, so the date reads back equal after a restart.
+        var created = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        var metadata = new IndexMetadata(settings with { ProvidedName = name, Uuid = uuid, CreationDate = created }, mapping);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            metadata.Write(folder);
+            var index = EngineIndex.Open(folder, metadata, _options, _time, _identifiers);
+            _indices[name] = index;
+            return index;
+        }
+        catch
+        {
+            DeleteFolder(folder);
+            throw;
+        }
+    }
+
+    private void DisposeIndices()
+    {
+        List<Exception>? failures = null;
+        foreach (var index in _indices.Values)
+        {
+            try
+            {
+                index.Dispose();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+
+        _indices.Clear();
+        if (failures is not null)
+        {
+            throw new AggregateException("Some indices failed to close.", failures);
+        }
+    }
 }

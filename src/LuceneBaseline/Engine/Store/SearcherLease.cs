@@ -2,10 +2,13 @@ using Rerank.LuceneBaseline.Engine.Search;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
 
-/// <summary>A searcher borrowed from an index; dispose it to release the reader.</summary>
+/// <summary>
+/// A searcher borrowed from an index; dispose it to release the reader (once; further disposes do nothing). The
+/// reader stays usable until then, even if the index is closed or deleted meanwhile.
+/// </summary>
 internal sealed class SearcherLease : IDisposable
 {
-    private readonly Action _release;
+    private Action? _release;
 
     public SearcherLease(SearchTarget target, Action release)
     {
@@ -15,5 +18,5 @@ internal sealed class SearcherLease : IDisposable
 
     public SearchTarget Target { get; }
 
-    public void Dispose() => _release();
+    public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
 }

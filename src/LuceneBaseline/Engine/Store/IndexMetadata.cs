@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Mapping;
+
+namespace Rerank.LuceneBaseline.Engine.Store;
+
+/// <summary>
+/// An index's metadata as <c>meta.json</c> in its folder keeps it: name, uuid, creation date, the settings as given and
+/// the mapping. Replaced whole on every change: written to a temporary file, flushed to disk, then renamed over the old
+/// file, so a crash leaves the old or the new metadata, never a torn one.
+/// </summary>
+internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mapping)
+{
+    public const string FileName = "meta.json";
+    private const string TempFileName = "meta.json.tmp";
+    private const int Format = 1;
+
+    public string Name => Settings.ProvidedName ?? throw new InvalidOperationException("The settings carry no index name.");
+
+    public string Uuid => Settings.Uuid ?? throw new InvalidOperationException("The settings carry no index uuid.");
+
+    public DateTimeOffset CreationDate => Settings.CreationDate ?? throw new InvalidOperationException("The settings carry no creation date.");
+
+    /// <summary>Reads <c>meta.json</c> of an index folder.</summary>
+    /// <exception cref="InvalidDataException">The file is not metadata this engine wrote.</exception>
+    public static IndexMetadata Read(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
+            var format = Required(root, "format").GetValue<int>();
+            if (format != Format)
+            {
+                throw new InvalidDataException($"unknown format [{format}]");
+            }
+
+            var name = Required(root, "name").GetValue<string>();
+            var given = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in Required(root, "settings").AsObject())
+            {
+                given[key] = value?.GetValue<string>() ?? throw new InvalidDataException($"setting [{key}] is null");
+            }
+
+            var settings = IndexSettingsParser.FromFlat(given) with
+            {
+                ProvidedName = name,
+                Uuid = Required(root, "uuid").GetValue<string>(),
+                CreationDate = DateTimeOffset.FromUnixTimeMilliseconds(Required(root, "creation_date").GetValue<long>()),
+            };
+            var mapping = MappingParser.Parse(Required(root, "mappings").AsObject(), name);
+            return new IndexMetadata(settings, mapping);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or EngineException)
+        {
+            throw new InvalidDataException($"The index metadata [{path}] cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes <c>meta.json</c> into <paramref name="folder"/> atomically and durably (see the type's remarks).</summary>
+    public void Write(string folder)
+    {
+        var settings = new JsonObject();
+        foreach (var (key, value) in Settings.Given.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            settings[key] = value;
+        }
+
+        var root = new JsonObject
+        {
+            ["format"] = Format,
+            ["name"] = Name,
+            ["uuid"] = Uuid,
+            ["creation_date"] = CreationDate.ToUnixTimeMilliseconds(),
+            ["settings"] = settings,
+            ["mappings"] = MappingParser.ToJson(Mapping),
+        };
+        var bytes = Encoding.UTF8.GetBytes(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var temp = Path.Combine(folder, TempFileName);
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, Path.Combine(folder, FileName), overwrite: true);
+    }
+
+    /// <summary>Removes a temporary file a crash during <see cref="Write"/> left behind.</summary>
+    public static void DeleteLeftovers(string folder) => File.Delete(Path.Combine(folder, TempFileName));
+
+    private static JsonNode Required(JsonObject root, string key) =>
+        root[key] ?? throw new InvalidDataException($"[{key}] is missing");
+}
