@@ -11,11 +11,12 @@ public sealed class RoutingContractTests
     {
         await using var engine = await EngineServer.StartAsync();
 
-        var response = await engine.GetAsync("/_nope");
+        // A path no route fits (one segment would be an index name, as in Elasticsearch).
+        var response = await engine.GetAsync("/books/_nope");
 
         Assert.Equal(400, response.StatusCode);
         Shape.AssertMatches("error-plain", response.Json);
-        Assert.Equal("no handler found for uri [/_nope] and method [GET]", (string?)response.Json["error"]);
+        Assert.Equal("no handler found for uri [/books/_nope] and method [GET]", (string?)response.Json["error"]);
     }
 
     [Fact]
