@@ -551,7 +551,7 @@ public sealed class EngineIndexTests : IDisposable
     public async Task Index_ManyThreadsDistinctIds_AllAcknowledgedWritesSurviveReopen()
     {
         const int threads = 8;
-        const int perThread = 100;
+        const int perThread = 50;
         var acknowledged = new ConcurrentBag<WriteResult>();
 
         var tasks = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
@@ -586,7 +586,7 @@ public sealed class EngineIndexTests : IDisposable
     public async Task Get_WhileWritersAndRefreshesRun_EveryAcknowledgedWriteVisible()
     {
         const int writers = 4;
-        const int perWriter = 100;
+        const int perWriter = 50;
         var acknowledged = new ConcurrentQueue<string>();
         var failures = new ConcurrentQueue<string>();
         using var done = new CancellationTokenSource();
