@@ -40,7 +40,6 @@ internal sealed class DocumentParseContext
     private readonly Dictionary<string, long> _minIntegers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _minDoubles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _vectors = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateFormat> _dateFormats = new(StringComparer.Ordinal);
 
     public DocumentParseContext(IndexMapping mapping, string id, SourceWriter source)
     {
@@ -123,8 +122,20 @@ internal sealed class DocumentParseContext
         {
             if (path.Length == 0 && FieldMappingParser.MetadataFields.Contains(key))
             {
-                throw DocumentErrors.Parsing(
-                    Column(value, obj), $"Field [{key}] is a metadata field and cannot be added inside a document. Use the index API request parameters.");
+                // Elasticsearch routes the key to the metadata field's mapper, whose refusal its FieldMapper wraps.
+                if (key == "_doc_count")
+                {
+                    throw DocumentErrors.Parsing(Column(value, obj), "the embedded engine does not support the metadata field [_doc_count] inside a document");
+                }
+
+                throw DocumentErrors.Field(
+                    Column(value, obj),
+                    key,
+                    key,
+                    _id,
+                    value,
+                    "mapper_parsing_exception",
+                    $"Field [{key}] is a metadata field and cannot be added inside a document. Use the index API request parameters.");
             }
 
             string[] segments;
@@ -166,7 +177,7 @@ internal sealed class DocumentParseContext
         {
             throw DocumentErrors.Parsing(
                 Column(value, parent),
-                $"Could not dynamically add mapping for field [{Join(path, string.Join('.', segments))}]. Existing mapping for [{childPath}] must be of type object but found [{FieldTypes.Name(child.Type)}].");
+                $"Could not dynamically add mapping for field [{Join(path, string.Join('.', segments[index..]))}]. Existing mapping for [{childPath}] must be of type object but found [{FieldTypes.Name(child.Type)}].");
         }
 
         if (child.Enabled)
@@ -298,6 +309,12 @@ internal sealed class DocumentParseContext
     private bool IndexText(FieldMapping field, JsonNode value, int column)
     {
         var text = ScalarText(field, value, column);
+        if (field.Index && field.Analyzer == "keyword")
+        {
+            // The keyword analyzer makes the whole value one term, which Lucene would refuse past its limit.
+            CheckTermLength(field, value, text, column);
+        }
+
         if (field.Index)
         {
             _fields.Add(field.Norms ? new TextField(field.Path, text, Field.Store.NO) : new Field(field.Path, text, TextWithoutNorms));
@@ -314,20 +331,7 @@ internal sealed class DocumentParseContext
             return false;
         }
 
-        var bytes = Encoding.UTF8.GetByteCount(text);
-        if (bytes > MaxTermBytes)
-        {
-            var prefix = string.Join(", ", Encoding.UTF8.GetBytes(text).Take(30));
-            throw DocumentErrors.Field(
-                column,
-                field.Path,
-                "keyword",
-                _id,
-                value,
-                "illegal_argument_exception",
-                $"Document contains at least one immense term in field=\"{field.Path}\" (whose UTF8 encoding is longer than the max length {MaxTermBytes}), all of which were skipped. Please correct the analyzer to not produce such terms. The prefix of the first immense term is: '[{prefix}]...', original message: bytes can be at most {MaxTermBytes} in length; got {bytes}");
-        }
-
+        CheckTermLength(field, value, text, column);
         if (field.Index)
         {
             _fields.Add(new StringField(field.Path, text, Field.Store.NO));
@@ -339,6 +343,26 @@ internal sealed class DocumentParseContext
         }
 
         return true;
+    }
+
+    /// <summary>Elasticsearch's check that a keyword term fits Lucene's limit (its message; Java prints the bytes signed).</summary>
+    private void CheckTermLength(FieldMapping field, JsonNode value, string text, int column)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (bytes.Length <= MaxTermBytes)
+        {
+            return;
+        }
+
+        var prefix = string.Join(", ", bytes.Take(30).Select(b => ((sbyte)b).ToString(CultureInfo.InvariantCulture)));
+        throw DocumentErrors.Field(
+            column,
+            field.Path,
+            FieldTypes.Name(field.Type),
+            _id,
+            value,
+            "illegal_argument_exception",
+            $"Document contains at least one immense term in field=\"{field.Path}\" (whose UTF8 encoding is longer than the max length {MaxTermBytes}), all of which were skipped. Please correct the analyzer to not produce such terms. The prefix of the first immense term is: '[{prefix}]...'");
     }
 
     private bool IndexBoolean(FieldMapping field, JsonNode value, int column)
@@ -423,12 +447,7 @@ internal sealed class DocumentParseContext
     private bool IndexDate(FieldMapping field, JsonNode value, int column)
     {
         var text = ScalarText(field, value, column);
-        var pattern = field.Format ?? DateFormat.DefaultPattern;
-        if (!_dateFormats.TryGetValue(pattern, out var format))
-        {
-            format = DateFormat.Create(pattern);
-            _dateFormats[pattern] = format;
-        }
+        var format = DateFormat.Create(field.Format);
 
         if (!format.TryParse(text, out var millis))
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -58,6 +59,10 @@ internal sealed class DateFormat
         ["year_month_day"] = "yyyy-MM-dd",
     };
 
+    // Formats come from mappings (and search requests); compiled ones are shared, up to a bound so request input cannot grow it without limit.
+    private const int CacheLimit = 256;
+    private static readonly ConcurrentDictionary<string, DateFormat> Cache = new(StringComparer.Ordinal);
+
     private readonly Element[] _elements;
 
     private DateFormat(string pattern, Element[] elements)
@@ -81,6 +86,11 @@ internal sealed class DateFormat
             return Default!;
         }
 
+        if (Cache.TryGetValue(pattern, out var cached))
+        {
+            return cached;
+        }
+
         var parts = pattern.Split("||");
         var elements = new Element[parts.Length];
         for (var i = 0; i < parts.Length; i++)
@@ -88,7 +98,13 @@ internal sealed class DateFormat
             elements[i] = CreateElement(parts[i].Trim(), pattern);
         }
 
-        return new DateFormat(pattern, elements);
+        var format = new DateFormat(pattern, elements);
+        if (Cache.Count < CacheLimit)
+        {
+            Cache.TryAdd(pattern, format);
+        }
+
+        return format;
     }
 
     /// <summary>Parses <paramref name="text"/> with each format in turn; false when none accepts it.</summary>

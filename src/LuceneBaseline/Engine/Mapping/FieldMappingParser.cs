@@ -21,8 +21,8 @@ internal static class FieldMappingParser
         "integer_range", "float_range", "long_range", "double_range", "date_range", "ip_range", "date_nanos", "wildcard",
         "constant_keyword", "match_only_text", "search_as_you_type", "completion", "token_count", "alias", "join",
         "percolator", "rank_feature", "rank_features", "sparse_vector", "semantic_text", "histogram", "version", "murmur3",
-        "annotated_text", "aggregate_metric_double", "counted_keyword", "passthrough", "semantic_text", "icu_collation_keyword",
-        "exponential_histogram", "geo_shape", "pattern_text",
+        "annotated_text", "aggregate_metric_double", "counted_keyword", "passthrough", "icu_collation_keyword",
+        "exponential_histogram", "pattern_text",
     };
 
     /// <summary>Field names Elasticsearch reserves for metadata fields.</summary>
@@ -176,7 +176,8 @@ internal static class FieldMappingParser
 
         if (topLevel && MetadataFields.Contains(path))
         {
-            throw MappingErrors.Parsing($"Field [{path}] is defined more than once; it is a metadata field and cannot be mapped in [properties]");
+            // Elasticsearch's MappingLookup sees the metadata mapper of that name and this field as two definitions.
+            throw MappingErrors.Parsing($"Field [{path}] is defined more than once");
         }
 
         string type;

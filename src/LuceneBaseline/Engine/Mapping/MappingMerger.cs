@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 
 namespace Rerank.LuceneBaseline.Engine.Mapping;
@@ -116,7 +115,4 @@ internal static class MappingMerger
     private static string? Text(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? Similarity(VectorSimilarity? similarity) => similarity is null ? null : FieldMappingParser.SimilarityName(similarity.Value);
-
-    /// <summary>The <c>_meta</c> of a merge: the update's when it has one (replacing, not merging), else the current one.</summary>
-    public static JsonObject? Meta(JsonObject? current, JsonObject? update, bool updateHasMeta) => updateHasMeta ? update : current;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
@@ -48,7 +47,9 @@ internal static class MappingParser
         var parsed = Parse(update, index);
         var properties = MappingMerger.MergeProperties(current.Properties, parsed.Properties);
         bool Set(string parameter) => parsed.Configured.Contains(parameter, StringComparer.Ordinal);
-        return new IndexMapping(properties, Set("dynamic") ? parsed.Dynamic : current.Dynamic, MappingMerger.Meta(current.Meta, parsed.Meta, update.ContainsKey("_meta")))
+        // _meta is replaced as a whole, not merged, as Elasticsearch does.
+        var meta = update.ContainsKey("_meta") ? parsed.Meta : current.Meta;
+        return new IndexMapping(properties, Set("dynamic") ? parsed.Dynamic : current.Dynamic, meta)
         {
             DateDetection = Set("date_detection") ? parsed.DateDetection : current.DateDetection,
             NumericDetection = Set("numeric_detection") ? parsed.NumericDetection : current.NumericDetection,
@@ -316,7 +317,4 @@ internal static class MappingParser
             json["meta"] = field.Meta.DeepClone();
         }
     }
-
-    /// <summary>Invariant text of an integer, for messages.</summary>
-    internal static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -172,8 +172,13 @@ public sealed class DocumentConverterTests
     {
         var error = Assert.Throws<EngineException>(() => Convert(IndexMapping.Empty, """{"_id":"x"}"""));
 
+        // Elasticsearch 8 hands the key to the _id metadata mapper; its refusal is the cause of the field error.
         Assert.Equal("document_parsing_exception", error.Type);
-        Assert.Equal("[1:8] Field [_id] is a metadata field and cannot be added inside a document. Use the index API request parameters.", error.Reason);
+        Assert.Equal("[1:8] failed to parse field [_id] of type [_id] in document with id '1'. Preview of field's value: 'x'", error.Reason);
+        Assert.Equal("mapper_parsing_exception", error.Extra!["caused_by"]!["type"]!.GetValue<string>());
+        Assert.Equal(
+            "Field [_id] is a metadata field and cannot be added inside a document. Use the index API request parameters.",
+            error.Extra["caused_by"]!["reason"]!.GetValue<string>());
     }
 
     internal static IndexMapping ParseMapping(string json) => MappingParser.Parse(JsonNode.Parse(json)!.AsObject(), "test");

@@ -241,6 +241,16 @@ public sealed class DocumentConverterValueTests
     }
 
     [Fact]
+    public void Convert_DeeperDottedKeyIntoConcreteField_NamesTheWholePath()
+    {
+        var mapping = ParseMapping("""{"properties":{"a":{"properties":{"b":{"type":"keyword"}}}}}""");
+
+        var error = Assert.Throws<EngineException>(() => Convert(mapping, """{"a.b.c":1}"""));
+
+        Assert.Equal("[1:10] Could not dynamically add mapping for field [a.b.c]. Existing mapping for [a.b] must be of type object but found [keyword].", error.Reason);
+    }
+
+    [Fact]
     public void Convert_EmptyFieldName_FailedToParse()
     {
         var error = Assert.Throws<EngineException>(() => Convert(Rerank.LuceneBaseline.Engine.Mapping.IndexMapping.Empty, """{"":1}"""));
@@ -314,5 +324,23 @@ public sealed class DocumentConverterValueTests
         Assert.Null(probe.Numeric("n#dv"));
         Assert.Empty(probe.SortedSet("n#terms"));
         Assert.Equal(1, probe.Count(NumericRangeQuery.NewInt64Range("n", 3, 3, true, true)));
+    }
+
+    [Fact]
+    public void Convert_KeywordOverLuceneTermLimit_IsImmenseTermError()
+    {
+        var mapping = ParseMapping("""{"properties":{"k":{"type":"keyword"},"t":{"type":"text","analyzer":"keyword"}}}""");
+        var huge = new string('é', 16384);
+
+        var keyword = Assert.Throws<EngineException>(() => Convert(mapping, "{\"k\":\"" + huge + "\"}"));
+        var text = Assert.Throws<EngineException>(() => Convert(mapping, "{\"t\":\"" + huge + "\"}"));
+
+        // é is the UTF-8 bytes C3 A9, which Java prints as the signed bytes -61, -87; 16384 of them are 32768 bytes.
+        var prefix = string.Join(", ", Enumerable.Repeat("-61, -87", 15));
+        Assert.Equal(
+            "Document contains at least one immense term in field=\"k\" (whose UTF8 encoding is longer than the max length 32766), all of which were skipped. Please correct the analyzer to not produce such terms. The prefix of the first immense term is: '[" + prefix + "]...'",
+            keyword.Extra!["caused_by"]!["reason"]!.GetValue<string>());
+        Assert.StartsWith("[1:6] failed to parse field [k] of type [keyword]", keyword.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("[1:6] failed to parse field [t] of type [text]", text.Reason, StringComparison.Ordinal);
     }
 }

@@ -156,6 +156,26 @@ public sealed class MappingMergeTests
         AssertJson(MappingParser.ToJson(current), MappingParser.ToJson(merged));
     }
 
+    [Fact]
+    public void Merge_DynamicAdditionsOfTwoWriters_CombineOrConflict()
+    {
+        var first = Convert("""{"a":"x","o":{"d":"2020-01-01"}}""");
+        var agreeing = Convert("""{"a":"y","o":{"n":1.5},"v":[1,2]}""");
+        var disagreeing = Convert("""{"a":5}""");
+
+        var merged = MappingParser.Merge(first, MappingParser.ToJson(agreeing), "test");
+        var error = Assert.Throws<EngineException>(() => MappingParser.Merge(first, MappingParser.ToJson(disagreeing), "test"));
+
+        Assert.Equal(FieldType.Date, merged.Find("o.d")!.Type);
+        Assert.Equal(FieldType.Float, merged.Find("o.n")!.Type);
+        Assert.Equal(FieldType.Long, merged.Find("v")!.Type);
+        Assert.Equal("mapper [a] cannot be changed from type [text] to [long]", error.Reason);
+    }
+
+    private static IndexMapping Convert(string source) =>
+        Rerank.LuceneBaseline.Engine.Documents.DocumentConverter.Convert(
+            IndexMapping.Empty, "test", "1", JsonNode.Parse(source)!.AsObject(), new Rerank.LuceneBaseline.Engine.Documents.DocumentVersion(0, 1, 1)).Mapping;
+
     private static IndexMapping Parse(string json) => MappingParser.Parse(JsonNode.Parse(json)!.AsObject(), "test");
 
     private static IndexMapping Merge(IndexMapping current, string json) => MappingParser.Merge(current, JsonNode.Parse(json)!.AsObject(), "test");

@@ -206,7 +206,7 @@ public sealed class MappingParserValidationTests
         var error = Assert.Throws<EngineException>(() => Parse("""{"properties":{"_id":{"type":"keyword"}}}"""));
 
         Assert.Equal("mapper_parsing_exception", error.Type);
-        Assert.Contains("[_id]", error.Reason, StringComparison.Ordinal);
+        Assert.Equal("Field [_id] is defined more than once", error.RootCause!.Reason);
     }
 
     [Theory]
