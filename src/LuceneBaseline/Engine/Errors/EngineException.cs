@@ -64,26 +64,4 @@ public sealed class EngineException : Exception
     public static EngineException IllegalArgument(string reason) => new(400, "illegal_argument_exception", reason);
 
     public static EngineException MapperParsing(string reason, string? index = null) => new(400, "mapper_parsing_exception", reason, index);
-
-    public static EngineException DocumentParsing(string reason, string? index = null) => new(400, "document_parsing_exception", reason, index);
-
-    // Shard-level failures name their shard; the engine keeps each index in one shard, numbered 0.
-
-    public static EngineException VersionConflict(string index, string id, string reason) =>
-        new(409, "version_conflict_engine_exception", $"[{id}]: version conflict, {reason}", index, ShardZero());
-
-    public static EngineException DocumentMissing(string index, string id) =>
-        new(404, "document_missing_exception", $"[{id}]: document missing", index, ShardZero());
-
-    public static EngineException ResourceAlreadyExists(string index) =>
-        new(400, "resource_already_exists_exception", $"index [{index}/{StableUuid(index)}] already exists", index);
-
-    private static JsonObject ShardZero() => new() { ["shard"] = "0" };
-
-    /// <summary>A stable stand-in for Elasticsearch's index uuid: the same name always gives the same 22 characters.</summary>
-    public static string StableUuid(string index)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(index));
-        return Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
 }

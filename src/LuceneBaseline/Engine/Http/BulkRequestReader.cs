@@ -197,11 +197,6 @@ internal static class BulkRequestReader
             problems.Add("id is missing");
         }
 
-        if (id is not null && System.Text.Encoding.UTF8.GetByteCount(id) > 512)
-        {
-            problems.Add($"id [{id}] is too long, must be no longer than 512 bytes but was: {System.Text.Encoding.UTF8.GetByteCount(id)}");
-        }
-
         var options = WriteParameters.Options(
             action == BulkAction.Create ? OpType.Create : OpType.Index,
             Number(metadata["if_seq_no"], "if_seq_no", lineNumber),
@@ -227,6 +222,23 @@ internal static class BulkRequestReader
             {
                 (update, var bodySource) = UpdateBody.Parse(document!);
                 updateSource = bodySource ?? (metadata["_source"] is { } metaSource ? SourceFilterParameters.Parse(metaSource, "bulk") : null);
+            }
+        }
+
+        // Every item is validated before any runs, as Elasticsearch validates the whole bulk request.
+        if (index is not null && (id is not null || action is BulkAction.Index or BulkAction.Create))
+        {
+            switch (action)
+            {
+                case BulkAction.Index or BulkAction.Create:
+                    EngineIndex.ValidateIndex(id, options);
+                    break;
+                case BulkAction.Update:
+                    EngineIndex.ValidateUpdate(id!, update!, options);
+                    break;
+                default:
+                    EngineIndex.ValidateDelete(id!, options);
+                    break;
             }
         }
 

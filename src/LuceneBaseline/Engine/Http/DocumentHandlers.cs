@@ -7,9 +7,6 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 /// <summary>The single-document APIs: <c>_doc</c>, <c>_create</c>, <c>_update</c>, <c>_source</c> and <c>_mget</c>.</summary>
 internal sealed class DocumentHandlers
 {
-    /// <summary>Elasticsearch's limit on <c>_id</c> (UTF-8 bytes).</summary>
-    private const int MaxIdBytes = 512;
-
     private readonly IndexCatalog _catalog;
 
     public DocumentHandlers(IndexCatalog catalog)
@@ -21,16 +18,14 @@ internal sealed class DocumentHandlers
     public Func<RestRequest, Task<RestResponse>> Index(OpType opType, bool allowOpType) => async request =>
     {
         var id = request.Route("id");
-        if (id is not null)
-        {
-            CheckId(id);
-        }
-
         var options = WriteParameters.Read(request, opType, allowOpType);
         var refresh = RefreshPolicies.Read(request);
         request.RejectUnconsumedParameters();
         var source = await request.ReadJsonObjectAsync().ConfigureAwait(false)
             ?? throw WriteParameters.Validation("source is missing");
+
+        // Elasticsearch validates the request before it auto-creates the index: a bad request creates nothing.
+        EngineIndex.ValidateIndex(id, options);
         var index = _catalog.GetOrCreateForWrite(request.RequiredRoute("index"));
         var result = index.Index(id, source, options);
         return await AcknowledgeAsync(index, result, refresh, request.Aborted).ConfigureAwait(false);
@@ -40,7 +35,6 @@ internal sealed class DocumentHandlers
     public async Task<RestResponse> UpdateAsync(RestRequest request)
     {
         var id = request.RequiredRoute("id");
-        CheckId(id);
         var ifSeqNo = request.LongParam("if_seq_no");
         var ifPrimaryTerm = request.LongParam("if_primary_term");
         request.LongParam("retry_on_conflict"); // updates of one id are serialised here, so there is nothing to retry
@@ -51,9 +45,9 @@ internal sealed class DocumentHandlers
         request.RejectUnconsumedParameters();
         var options = WriteParameters.Options(OpType.Index, ifSeqNo, ifPrimaryTerm);
 
-        var body = await request.ReadJsonObjectAsync().ConfigureAwait(false)
-            ?? throw WriteParameters.Validation("script or doc is missing");
+        var body = await request.ReadJsonObjectAsync().ConfigureAwait(false) ?? [];
         var (update, bodyFilter) = UpdateBody.Parse(body);
+        EngineIndex.ValidateUpdate(id, update, options);
         var index = _catalog.GetOrCreateForWrite(request.RequiredRoute("index"));
         var result = index.Update(id, update, options);
         var response = await AcknowledgeAsync(index, result, refresh, request.Aborted).ConfigureAwait(false);
@@ -106,10 +100,10 @@ internal sealed class DocumentHandlers
     public async Task<RestResponse> DeleteAsync(RestRequest request)
     {
         var id = request.RequiredRoute("id");
-        CheckId(id);
         var options = WriteParameters.Read(request, OpType.Index, allowOpType: false);
         var refresh = RefreshPolicies.Read(request);
         request.RejectUnconsumedParameters();
+        EngineIndex.ValidateDelete(id, options);
         var index = _catalog.GetIndex(request.RequiredRoute("index"));
         var result = index.Delete(id, options);
         return await AcknowledgeAsync(index, result, refresh, request.Aborted).ConfigureAwait(false);
@@ -204,14 +198,5 @@ internal sealed class DocumentHandlers
 
         var forced = refresh == RefreshPolicy.Immediate && result.Result != WriteOutcome.Noop;
         return RestResponse.Of(WriteResponses.Status(result.Result), WriteResponses.Body(result, index, forced));
-    }
-
-    public static void CheckId(string id)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetByteCount(id);
-        if (bytes > MaxIdBytes)
-        {
-            throw WriteParameters.Validation($"id [{id}] is too long, must be no longer than 512 bytes but was: {bytes}");
-        }
     }
 }

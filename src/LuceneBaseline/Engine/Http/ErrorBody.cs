@@ -35,9 +35,13 @@ internal static class ErrorBody
         {
             foreach (var (key, value) in extra)
             {
-                if (key == "shard")
+                if (key is "shard" or "index_uuid")
                 {
-                    shard = value?.DeepClone();
+                    if (key == "shard")
+                    {
+                        shard = value?.DeepClone();
+                    }
+
                     continue;
                 }
 
@@ -48,7 +52,8 @@ internal static class ErrorBody
         // Elasticsearch writes index_uuid, shard, index in that order.
         if (exception.Index is { } index)
         {
-            body["index_uuid"] = uuidOf(index) ?? "_na_";
+            // Store fills index_uuid itself where it knows better (a deleted index is "_na_").
+            body["index_uuid"] = exception.Extra?["index_uuid"]?.DeepClone() ?? uuidOf(index) ?? "_na_";
             if (shard is not null)
             {
                 body["shard"] = shard;

@@ -42,11 +42,6 @@ internal static class UpdateBody
             }
         }
 
-        if (doc is null)
-        {
-            throw WriteParameters.Validation("script or doc is missing");
-        }
-
         return (new UpdateRequest { Doc = doc, Upsert = upsert, DocAsUpsert = docAsUpsert, DetectNoop = detectNoop }, source);
     }
 

@@ -32,36 +32,9 @@ internal static class WriteParameters
         return Options(opType, ifSeqNo, ifPrimaryTerm);
     }
 
-    /// <summary>Validates a conditional write as Elasticsearch does, and builds the options.</summary>
-    public static WriteOptions Options(OpType opType, long? ifSeqNo, long? ifPrimaryTerm)
-    {
-        if (ifSeqNo is < 0)
-        {
-            throw EngineException.IllegalArgument($"sequence numbers must be non negative. got [{ifSeqNo}].");
-        }
-
-        if (ifPrimaryTerm is < 0)
-        {
-            throw EngineException.IllegalArgument($"primary term must be non negative. got [{ifPrimaryTerm}]");
-        }
-
-        if (ifSeqNo is not null && ifPrimaryTerm is null or 0)
-        {
-            throw Validation("ifSeqNo is set, but primary term is [0]");
-        }
-
-        if (ifSeqNo is null && ifPrimaryTerm is not null and not 0)
-        {
-            throw Validation($"ifSeqNo is unassigned, but primary term is [{ifPrimaryTerm}]");
-        }
-
-        if (opType == OpType.Create && ifSeqNo is not null)
-        {
-            throw Validation("create operations do not support compare and set. use index instead");
-        }
-
-        return new WriteOptions { OpType = opType, IfSeqNo = ifSeqNo, IfPrimaryTerm = ifSeqNo is null ? null : ifPrimaryTerm };
-    }
+    /// <summary>The options of one write; Store validates them (<see cref="EngineIndex.ValidateIndex"/> and its siblings).</summary>
+    public static WriteOptions Options(OpType opType, long? ifSeqNo, long? ifPrimaryTerm) =>
+        new() { OpType = opType, IfSeqNo = ifSeqNo, IfPrimaryTerm = ifPrimaryTerm };
 
     /// <summary>Consumes parameters that only steer shard placement or replication, which one node with one shard has no use for.</summary>
     public static void ConsumeOneNodeParameters(RestRequest request)
