@@ -1,0 +1,488 @@
+using System.Text.Json.Nodes;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using Lucene.Net.Util.Automaton;
+using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Mapping;
+
+namespace Rerank.LuceneBaseline.Engine.Search.Queries;
+
+/// <summary>
+/// Term-level queries by field type, as Elasticsearch's <c>MappedFieldType</c> implementations build them over the
+/// engine's index layout (docs/embedded-engine-internals.md).
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>text, keyword, boolean: a <see cref="TermQuery"/> on the exact indexed term (BM25-scored; text values are not
+/// analysed); sets of terms and ranges score a constant.</item>
+/// <item>integer types and floating types: the value parsed as the type parses it, matched exactly through the numeric
+/// field (constant score, as Elasticsearch's point queries).</item>
+/// <item>date: a term is the range from the value rounded down to the value rounded up (so <c>2020-01-01</c> matches
+/// that whole day), with date math (constant score).</item>
+/// <item><c>_id</c>: a constant-score term set; <c>_index</c>: all or nothing by the index name.</item>
+/// <item>Unmapped fields match nothing. Failures are shard errors as Elasticsearch reports them.</item>
+/// </list>
+/// </remarks>
+internal static class FieldQueries
+{
+    /// <summary>The query for one exact value (<c>term</c>, and each token of <c>match</c>).</summary>
+    public static Query Term(QueryBuildContext context, string field, JsonNode value, bool caseInsensitive = false)
+    {
+        if (field == QueryBuildContext.IdField)
+        {
+            return caseInsensitive
+                ? CaseInsensitive(field, Text(value), prefix: false)
+                : LuceneQueries.ConstantScore(new TermSetFilter(field, [new BytesRef(Text(value))]));
+        }
+
+        if (field == QueryBuildContext.IndexField)
+        {
+            return IndexNameMatches(context, Text(value), caseInsensitive) ? new MatchAllDocsQuery() : new MatchNoDocsQuery("The index name does not match.");
+        }
+
+        var mapping = context.LeafField(field);
+        if (mapping is null)
+        {
+            return new MatchNoDocsQuery($"unmapped field [{field}]");
+        }
+
+        try
+        {
+            CheckSearchable(mapping);
+            if (caseInsensitive)
+            {
+                return mapping.Type is FieldType.Text or FieldType.Keyword
+                    ? CaseInsensitive(field, Text(value), prefix: false)
+                    : throw QueryErrors.IllegalArgument(
+                        $"[{field}] field which is of type [{FieldTypes.Name(mapping.Type)}], does not support case insensitive term queries");
+            }
+
+            return mapping.Type switch
+            {
+                FieldType.Text or FieldType.Keyword => new TermQuery(new Term(field, Text(value))),
+                FieldType.Boolean => new TermQuery(new Term(field, BooleanTerm(value))),
+                FieldType.Date => DateRange(context, mapping, value, value, includeLower: true, includeUpper: true, formatter: null, zone: null),
+                _ when FieldTypes.IsInteger(mapping.Type) => IntegerTerm(mapping, value),
+                _ when FieldTypes.IsFloatingPoint(mapping.Type) => FloatingTerm(mapping, value),
+                _ => throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries"),
+            };
+        }
+        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+        {
+            throw context.ShardFailure(e);
+        }
+    }
+
+    /// <summary>The constant-score query for any of several exact values (<c>terms</c>).</summary>
+    public static Query Terms(QueryBuildContext context, string field, IReadOnlyList<JsonNode> values)
+    {
+        if (field == QueryBuildContext.IdField)
+        {
+            return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(Text(v)))));
+        }
+
+        if (field == QueryBuildContext.IndexField)
+        {
+            return values.Any(v => IndexNameMatches(context, Text(v), caseInsensitive: false))
+                ? new MatchAllDocsQuery()
+                : new MatchNoDocsQuery("The index name does not match.");
+        }
+
+        var mapping = context.LeafField(field);
+        if (mapping is null)
+        {
+            return new MatchNoDocsQuery($"unmapped field [{field}]");
+        }
+
+        try
+        {
+            CheckSearchable(mapping);
+            switch (mapping.Type)
+            {
+                case FieldType.Text or FieldType.Keyword:
+                    return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(Text(v)))));
+                case FieldType.Boolean:
+                    return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(BooleanTerm(v)))));
+                case FieldType.Date:
+                    var anyDate = LuceneQueries.NewBoolean();
+                    foreach (var value in values)
+                    {
+                        anyDate.Add(DateRange(context, mapping, value, value, true, true, null, null), Occur.SHOULD);
+                    }
+
+                    return LuceneQueries.ConstantScore(anyDate);
+                case var type when FieldTypes.IsInteger(type):
+                    var integers = values.Where(v => !QueryNumbers.HasDecimalPart(v)).Select(v => QueryNumbers.ParseInteger(type, v)).ToList();
+                    return integers.Count == 0
+                        ? new MatchNoDocsQuery("All values have a decimal part")
+                        : LuceneQueries.ConstantScore(new TermSetFilter(field, integers.Select(PrefixCoded)));
+                case var type when FieldTypes.IsFloatingPoint(type):
+                    return LuceneQueries.ConstantScore(new TermSetFilter(
+                        field,
+                        values.Select(v => PrefixCoded(NumericUtils.DoubleToSortableInt64(IndexedDouble(type, QueryNumbers.ParseFloating(type, v)))))));
+                default:
+                    throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries");
+            }
+        }
+        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+        {
+            throw context.ShardFailure(e);
+        }
+    }
+
+    /// <summary>
+    /// <c>range</c> on a mapped field; <paramref name="from"/>/<paramref name="to"/> null for an open end (both open is
+    /// handled by the caller as <c>exists</c>).
+    /// </summary>
+    public static Query Range(
+        QueryBuildContext context,
+        string field,
+        JsonNode? from,
+        JsonNode? to,
+        bool includeLower,
+        bool includeUpper,
+        DateFormatter? formatter,
+        DateZone? zone)
+    {
+        var mapping = context.LeafField(field);
+        if (mapping is null)
+        {
+            return new MatchNoDocsQuery($"unmapped field [{field}]");
+        }
+
+        try
+        {
+            CheckSearchable(mapping);
+            return mapping.Type switch
+            {
+                FieldType.Text or FieldType.Keyword => LuceneQueries.ConstantScore(
+                    new TermRangeQuery(field, TermBytes(from, Text), TermBytes(to, Text), includeLower, includeUpper)),
+                FieldType.Boolean => LuceneQueries.ConstantScore(
+                    new TermRangeQuery(field, TermBytes(from, BooleanTerm), TermBytes(to, BooleanTerm), includeLower, includeUpper)),
+                FieldType.Date => DateRange(context, mapping, from, to, includeLower, includeUpper, formatter, zone),
+                _ when FieldTypes.IsInteger(mapping.Type) => IntegerRange(mapping, from, to, includeLower, includeUpper),
+                _ when FieldTypes.IsFloatingPoint(mapping.Type) => FloatingRange(mapping, from, to, includeLower, includeUpper),
+                _ => throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] does not support range queries"),
+            };
+        }
+        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+        {
+            throw context.ShardFailure(e);
+        }
+    }
+
+    /// <summary><c>prefix</c>: text, keyword and <c>_id</c> fields only; constant score.</summary>
+    public static Query Prefix(QueryBuildContext context, string field, string value, bool caseInsensitive)
+    {
+        if (!IsStringField(context, field, "prefix", out var none))
+        {
+            return none;
+        }
+
+        return caseInsensitive ? CaseInsensitive(field, value, prefix: true) : new PrefixQuery(new Term(field, value));
+    }
+
+    /// <summary>
+    /// <c>wildcard</c> (<c>*</c> any run, <c>?</c> one character, <c>\</c> escapes): text, keyword and <c>_id</c> fields
+    /// only; constant score. On text fields the pattern is lower-cased first, as Elasticsearch normalises it with the
+    /// field's analyzer (every analyzer the engine has lower-cases).
+    /// </summary>
+    public static Query Wildcard(QueryBuildContext context, string field, string pattern, bool caseInsensitive)
+    {
+        if (!IsStringField(context, field, "wildcard", out var none))
+        {
+            return none;
+        }
+
+        if (context.LeafField(field)?.Type == FieldType.Text)
+        {
+            pattern = pattern.ToLowerInvariant();
+        }
+
+        return caseInsensitive
+            ? new AutomatonQuery(new Term(field, pattern), WildcardAutomaton(pattern, caseInsensitive: true))
+            : new WildcardQuery(new Term(field, pattern));
+    }
+
+    /// <summary>The value a floating field holds in the index for a parsed query value (Documents rounds float and half_float alike).</summary>
+    public static double IndexedDouble(FieldType type, double value) => NumberValues.Round(type, value);
+
+    private static bool IsStringField(QueryBuildContext context, string field, string queryName, out Query none)
+    {
+        none = new MatchNoDocsQuery($"unmapped field [{field}]");
+        if (field == QueryBuildContext.IdField)
+        {
+            return true;
+        }
+
+        var mapping = context.LeafField(field);
+        if (mapping is null)
+        {
+            return false;
+        }
+
+        if (mapping.Type is FieldType.Text or FieldType.Keyword)
+        {
+            try
+            {
+                CheckSearchable(mapping);
+            }
+            catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+            {
+                throw context.ShardFailure(e);
+            }
+
+            return true;
+        }
+
+        throw context.ShardFailure(
+            $"Can only use {queryName} queries on keyword, text and wildcard fields - not on [{field}] which is of type [{FieldTypes.Name(mapping.Type)}]");
+    }
+
+    /// <summary>
+    /// A field mapped with <c>index: false</c> has no inverted terms. Elasticsearch then fails for text (<c>Cannot
+    /// search on field [x] since it is not indexed.</c>) and falls back to doc values for the other types, which the
+    /// engine does not implement: refused by name rather than matching nothing.
+    /// </summary>
+    public static void CheckSearchable(FieldMapping mapping)
+    {
+        if (mapping.Index || mapping.Type == FieldType.DenseVector)
+        {
+            return;
+        }
+
+        if (mapping.Type == FieldType.Text || !mapping.DocValues)
+        {
+            throw QueryErrors.IllegalArgument(mapping.Type == FieldType.Text
+                ? $"Cannot search on field [{mapping.Path}] since it is not indexed."
+                : $"Cannot search on field [{mapping.Path}] since it is not indexed nor has doc values.");
+        }
+
+        throw QueryErrors.Unsupported($"searching field [{mapping.Path}] (index: false) through its doc values");
+    }
+
+    private static Query IntegerTerm(FieldMapping mapping, JsonNode value)
+    {
+        if (QueryNumbers.HasDecimalPart(value))
+        {
+            return new MatchNoDocsQuery($"Value [{Text(value)}] has a decimal part");
+        }
+
+        var exact = QueryNumbers.ParseInteger(mapping.Type, value);
+        return NumericRangeQuery.NewInt64Range(mapping.Path, exact, exact, true, true);
+    }
+
+    private static Query FloatingTerm(FieldMapping mapping, JsonNode value)
+    {
+        var exact = IndexedDouble(mapping.Type, QueryNumbers.ParseFloating(mapping.Type, value));
+        return NumericRangeQuery.NewDoubleRange(mapping.Path, exact, exact, true, true);
+    }
+
+    // Elasticsearch's integer range: decimal bounds round inwards (gte 1.5 -> 2, lte 1.5 -> 1, gte -1.5 -> -1),
+    // exclusive integer bounds step by one.
+    private static Query IntegerRange(FieldMapping mapping, JsonNode? from, JsonNode? to, bool includeLower, bool includeUpper)
+    {
+        var lower = long.MinValue;
+        var upper = long.MaxValue;
+        if (from is not null)
+        {
+            lower = QueryNumbers.ParseInteger(mapping.Type, from);
+            var fraction = QueryNumbers.HasDecimalPart(from);
+            if ((!fraction && !includeLower) || (fraction && QueryNumbers.Signum(from) > 0))
+            {
+                if (lower == long.MaxValue)
+                {
+                    return new MatchNoDocsQuery("The lower bound is above every value.");
+                }
+
+                lower++;
+            }
+        }
+
+        if (to is not null)
+        {
+            upper = QueryNumbers.ParseInteger(mapping.Type, to);
+            var fraction = QueryNumbers.HasDecimalPart(to);
+            if ((!fraction && !includeUpper) || (fraction && QueryNumbers.Signum(to) < 0))
+            {
+                if (upper == long.MinValue)
+                {
+                    return new MatchNoDocsQuery("The upper bound is below every value.");
+                }
+
+                upper--;
+            }
+        }
+
+        return NumericRangeQuery.NewInt64Range(mapping.Path, lower, upper, true, true);
+    }
+
+    // Elasticsearch compares in the field type's precision: bounds are parsed as double or float, an exclusive bound
+    // steps to the next representable value; half_float bounds move to the nearest half-float inside the range.
+    private static Query FloatingRange(FieldMapping mapping, JsonNode? from, JsonNode? to, bool includeLower, bool includeUpper)
+    {
+        var lower = from is null ? double.NegativeInfinity : LowerBound(mapping.Type, QueryNumbers.ObjectToDouble(from), includeLower);
+        var upper = to is null ? double.PositiveInfinity : UpperBound(mapping.Type, QueryNumbers.ObjectToDouble(to), includeUpper);
+        return NumericRangeQuery.NewDoubleRange(mapping.Path, lower, upper, true, true);
+    }
+
+    private static double LowerBound(FieldType type, double bound, bool inclusive)
+    {
+        switch (type)
+        {
+            case FieldType.Double:
+                return inclusive ? bound : Math.BitIncrement(bound);
+            case FieldType.Float:
+                return inclusive ? (float)bound : MathF.BitIncrement((float)bound);
+            default:
+                var half = (Half)(float)bound;
+                if ((float)half < (float)bound || (!inclusive && (float)half == (float)bound))
+                {
+                    half = Half.BitIncrement(half);
+                }
+
+                return (float)half;
+        }
+    }
+
+    private static double UpperBound(FieldType type, double bound, bool inclusive)
+    {
+        switch (type)
+        {
+            case FieldType.Double:
+                return inclusive ? bound : Math.BitDecrement(bound);
+            case FieldType.Float:
+                return inclusive ? (float)bound : MathF.BitDecrement((float)bound);
+            default:
+                var half = (Half)(float)bound;
+                if ((float)half > (float)bound || (!inclusive && (float)half == (float)bound))
+                {
+                    half = Half.BitDecrement(half);
+                }
+
+                return (float)half;
+        }
+    }
+
+    private static Query DateRange(
+        QueryBuildContext context,
+        FieldMapping mapping,
+        JsonNode? from,
+        JsonNode? to,
+        bool includeLower,
+        bool includeUpper,
+        DateFormatter? formatter,
+        DateZone? zone)
+    {
+        formatter ??= mapping.Format is null ? DateFormatter.Default : DateFormatter.ForPattern(mapping.Format);
+        zone ??= DateZone.Utc;
+        var lower = long.MinValue;
+        var upper = long.MaxValue;
+        if (from is not null)
+        {
+            lower = DateValue(context, from, roundUp: !includeLower, formatter, zone);
+            if (!includeLower)
+            {
+                lower = lower == long.MaxValue ? lower : lower + 1;
+            }
+        }
+
+        if (to is not null)
+        {
+            upper = DateValue(context, to, roundUp: includeUpper, formatter, zone);
+            if (!includeUpper)
+            {
+                upper = upper == long.MinValue ? upper : upper - 1;
+            }
+        }
+
+        return LuceneQueries.ConstantScore(NumericRangeQuery.NewInt64Range(mapping.Path, lower, upper, true, true));
+    }
+
+    private static long DateValue(QueryBuildContext context, JsonNode value, bool roundUp, DateFormatter formatter, DateZone zone)
+    {
+        // A JSON number is epoch milliseconds wherever the format takes them (the default does).
+        if (XContentValues.IsNumber(value) && formatter.AcceptsEpochMillis && JavaNumbers.ParseLong(value.ToJsonString()) is { } millis)
+        {
+            return millis;
+        }
+
+        return DateMath.Parse(Text(value), context.Now, roundUp, zone, formatter);
+    }
+
+    private static BytesRef? TermBytes(JsonNode? value, Func<JsonNode, string> text) => value is null ? null : new BytesRef(text(value));
+
+    private static BytesRef PrefixCoded(long value)
+    {
+        var bytes = new BytesRef(NumericUtils.BUF_SIZE_INT64);
+        NumericUtils.Int64ToPrefixCoded(value, 0, bytes);
+        return bytes;
+    }
+
+    private static string BooleanTerm(JsonNode value)
+    {
+        var text = Text(value);
+        return text switch
+        {
+            "true" or "false" => text,
+            _ => throw QueryErrors.IllegalArgument($"Can't parse boolean value [{text}], expected [true] or [false]"),
+        };
+    }
+
+    private static bool IndexNameMatches(QueryBuildContext context, string value, bool caseInsensitive) =>
+        string.Equals(value, context.Index, caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static string Text(JsonNode value) => XContentValues.IsValue(value) ? XContentValues.Text(value) : value.ToJsonString();
+
+    private static Query CaseInsensitive(string field, string value, bool prefix)
+    {
+        var automaton = BasicOperations.Concatenate(EnumerateRunes(value).Select(CaseInsensitiveRune).ToList());
+        if (prefix)
+        {
+            automaton = BasicOperations.Concatenate(automaton, BasicAutomata.MakeAnyString());
+        }
+
+        return new AutomatonQuery(new Term(field, value), automaton);
+    }
+
+    private static Automaton WildcardAutomaton(string pattern, bool caseInsensitive)
+    {
+        var parts = new List<Automaton>();
+        var runes = EnumerateRunes(pattern).ToList();
+        for (var i = 0; i < runes.Count; i++)
+        {
+            var rune = runes[i];
+            switch (rune)
+            {
+                case '*':
+                    parts.Add(BasicAutomata.MakeAnyString());
+                    break;
+                case '?':
+                    parts.Add(BasicAutomata.MakeAnyChar());
+                    break;
+                case '\\' when i + 1 < runes.Count:
+                    i++;
+                    parts.Add(caseInsensitive ? CaseInsensitiveRune(runes[i]) : BasicAutomata.MakeChar(runes[i]));
+                    break;
+                default:
+                    parts.Add(caseInsensitive ? CaseInsensitiveRune(rune) : BasicAutomata.MakeChar(rune));
+                    break;
+            }
+        }
+
+        return BasicOperations.Concatenate(parts);
+    }
+
+    // Elasticsearch's AutomatonQueries.toCaseInsensitiveChar: the code point or its other case.
+    private static Automaton CaseInsensitiveRune(int codePoint)
+    {
+        var rune = new System.Text.Rune(codePoint);
+        var other = System.Text.Rune.IsLower(rune) ? System.Text.Rune.ToUpperInvariant(rune) : System.Text.Rune.ToLowerInvariant(rune);
+        return other.Value == codePoint
+            ? BasicAutomata.MakeChar(codePoint)
+            : BasicOperations.Union(BasicAutomata.MakeChar(codePoint), BasicAutomata.MakeChar(other.Value));
+    }
+
+    private static IEnumerable<int> EnumerateRunes(string text) => text.EnumerateRunes().Select(r => r.Value);
+}

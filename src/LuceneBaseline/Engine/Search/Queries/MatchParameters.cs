@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Lucene.Net.Search;
+
+namespace Rerank.LuceneBaseline.Engine.Search.Queries;
+
+/// <summary>
+/// The scalar parameters the match family (<c>match</c>, <c>match_phrase</c>, <c>multi_match</c>) shares, parsed as
+/// Elasticsearch parses them; each query accepts its own subset (the others are "does not support").
+/// </summary>
+internal sealed class MatchParameters
+{
+    // Parameters Elasticsearch accepts that only apply to fuzzy matching, which the engine does not implement.
+    private static readonly HashSet<string> FuzzyParameters = new(StringComparer.Ordinal)
+    {
+        "fuzziness", "prefix_length", "max_expansions", "fuzzy_transpositions", "fuzzy_rewrite",
+    };
+
+    private static readonly Dictionary<string, string[]> Accepted = new(StringComparer.Ordinal)
+    {
+        ["match"] =
+        [
+            "analyzer", StandardFields.Boost, "operator", "minimum_should_match", "lenient", "zero_terms_query",
+            StandardFields.Name, "auto_generate_synonyms_phrase_query",
+        ],
+        ["match_phrase"] = ["analyzer", StandardFields.Boost, "slop", StandardFields.Name, "zero_terms_query"],
+        ["multi_match"] =
+        [
+            "type", "analyzer", StandardFields.Boost, "slop", "operator", "minimum_should_match", "tie_breaker",
+            "lenient", "zero_terms_query", StandardFields.Name, "auto_generate_synonyms_phrase_query",
+        ],
+    };
+
+    private readonly string _query;
+    private readonly HashSet<string> _accepted;
+
+    public MatchParameters(string query)
+    {
+        _query = query;
+        _accepted = new HashSet<string>(Accepted[query], StringComparer.Ordinal);
+        if (query != "match_phrase")
+        {
+            _accepted.UnionWith(FuzzyParameters);
+        }
+    }
+
+    public float Boost { get; private set; } = 1f;
+
+    public Occur Operator { get; private set; } = Occur.SHOULD;
+
+    public string? Analyzer { get; private set; }
+
+    public string? MinimumShouldMatch { get; private set; }
+
+    /// <summary>The <c>lenient</c> parameter, or null when not given (multi_match then decides).</summary>
+    public bool? Lenient { get; private set; }
+
+    public bool ZeroTermsAll { get; private set; }
+
+    public int Slop { get; private set; }
+
+    public float? TieBreaker { get; private set; }
+
+    public string? Type { get; private set; }
+
+    /// <summary>Elasticsearch's <c>objectText()</c>: a scalar value, null for JSON null; objects and arrays fail (500).</summary>
+    public static JsonNode? ObjectText(JsonNode? node)
+    {
+        if (XContentValues.IsNull(node))
+        {
+            return null;
+        }
+
+        if (!XContentValues.IsValue(node))
+        {
+            throw QueryErrors.IllegalState($"Can't get text on a {XContentValues.TokenName(node)}");
+        }
+
+        return node;
+    }
+
+    /// <summary>Takes one scalar parameter; false when this query does not take it.</summary>
+    public bool TryParse(string name, JsonNode? value)
+    {
+        if (!_accepted.Contains(name))
+        {
+            return false;
+        }
+
+        if (FuzzyParameters.Contains(name))
+        {
+            throw QueryErrors.UnsupportedParameter(_query, name);
+        }
+
+        switch (name)
+        {
+            case "analyzer":
+                Analyzer = XContentValues.Text(value);
+                break;
+            case StandardFields.Boost:
+                Boost = XContentValues.FloatValue(value);
+                break;
+            case "operator":
+                Operator = XContentValues.Text(value).ToUpperInvariant() switch
+                {
+                    "OR" => Occur.SHOULD,
+                    "AND" => Occur.MUST,
+                    var other => throw QueryErrors.IllegalArgument($"No enum constant org.elasticsearch.index.query.Operator.{other}"),
+                };
+                break;
+            case "minimum_should_match":
+                MinimumShouldMatch = XContentValues.TextOrNull(value);
+                break;
+            case "lenient":
+                Lenient = XContentValues.BooleanValue(value);
+                break;
+            case "zero_terms_query":
+                ZeroTermsAll = XContentValues.Text(value).ToLowerInvariant() switch
+                {
+                    "none" => false,
+                    "all" => true,
+                    _ => throw QueryErrors.Parsing($"Unsupported zero_terms_query value [{XContentValues.Text(value)}]"),
+                };
+                break;
+            case "auto_generate_synonyms_phrase_query":
+                // Only multi-token synonyms make this matter; the engine's analyzers have none.
+                XContentValues.BooleanValue(value);
+                break;
+            case "slop":
+                Slop = XContentValues.IntValue(value);
+                if (Slop < 0)
+                {
+                    throw QueryErrors.IllegalArgument("No negative slop allowed.");
+                }
+
+                break;
+            case "tie_breaker":
+                TieBreaker = XContentValues.FloatValue(value);
+                break;
+            case "type":
+                Type = XContentValues.Text(value);
+                break;
+            case StandardFields.Name:
+                throw StandardFields.NamedQueriesUnsupported(_query);
+        }
+
+        return true;
+    }
+}

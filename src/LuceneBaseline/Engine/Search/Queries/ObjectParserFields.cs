@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+
+namespace Rerank.LuceneBaseline.Engine.Search.Queries;
+
+/// <summary>
+/// Field parsing as Elasticsearch's <c>ObjectParser</c> does it (bool, ids, match_all): a value of a token type the
+/// field does not take is <c>[parser] field doesn't support values of type: X</c>; a value that fails to convert is
+/// <c>[parser] failed to parse field [field]</c> caused by the conversion error.
+/// </summary>
+internal static class ObjectParserFields
+{
+    /// <summary>A float field (accepts numbers and numeric strings).</summary>
+    public static float Float(string parser, string field, JsonNode? value, Func<JsonNode?, float> convert)
+    {
+        if (!XContentValues.IsNumber(value) && !XContentValues.IsString(value))
+        {
+            throw QueryErrors.UnsupportedValueType(parser, field, value);
+        }
+
+        return Convert(parser, field, () => convert(value));
+    }
+
+    /// <summary>A string array field (accepts an array or a single string; elements read with <c>text()</c>).</summary>
+    public static List<string> StringArray(string parser, string field, JsonNode? value)
+    {
+        if (XContentValues.IsString(value))
+        {
+            return [XContentValues.Text(value)];
+        }
+
+        if (value is not JsonArray array)
+        {
+            throw QueryErrors.UnsupportedValueType(parser, field, value);
+        }
+
+        return Convert(parser, field, () => array.Select(XContentValues.Text).ToList());
+    }
+
+    private static T Convert<T>(string parser, string field, Func<T> convert)
+    {
+        try
+        {
+            return convert();
+        }
+        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+        {
+            throw QueryErrors.FailedToParseField(parser, field, e);
+        }
+    }
+}
