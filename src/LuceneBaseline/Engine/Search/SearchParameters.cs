@@ -1,17 +1,19 @@
 namespace Rerank.LuceneBaseline.Engine.Search;
 
 /// <summary>
-/// The URL parameters of <c>_search</c> and <c>_count</c>, as given (null when absent). The HTTP layer fills
-/// <see cref="Values"/> with every query-string parameter it did not consume itself; search rejects the ones it does
-/// not know, naming them, as Elasticsearch does.
+/// The URL parameters of <c>_search</c> and <c>_count</c>, as given. The HTTP layer puts in <see cref="Values"/> every
+/// query-string parameter meant for the search (it keeps the ones it consumes itself, such as the index-resolution
+/// options, only if it wants them validated here); search rejects any name it does not know with Elasticsearch's
+/// <c>request [path] contains unrecognized parameter: [name]</c>.
 /// </summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
 internal sealed record SearchParameters
 {
     public static SearchParameters None { get; } = new();
 
-    /// <summary>The request path (without the query string), for Elasticsearch's "unrecognized parameter" message.</summary>
-    public string Path { get; init; } = "/_search";
-
-    /// <summary>Query-string parameter name -> value.</summary>
+    /// <summary>Query-string parameter name -> value (an empty string for a name given without a value).</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The request path as the client sent it, without the query string (for error messages). Default <c>/_search</c>.</summary>
+    public string Path { get; init; } = "/_search";
 }

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+
+namespace Rerank.LuceneBaseline.Engine.Search;
+
+/// <summary>
+/// Reads request values the way Elasticsearch's x-content parser does: numbers may come as strings ("10"), booleans
+/// as "true"/"false", and a value of the wrong kind fails with the parser's own message.
+/// </summary>
+internal static class JsonArgs
+{
+    /// <summary>Elasticsearch's token name for a JSON value (<c>VALUE_STRING</c>, <c>START_OBJECT</c>, ...).</summary>
+    public static string TokenName(JsonNode? node) => node switch
+    {
+        null => "VALUE_NULL",
+        JsonObject => "START_OBJECT",
+        JsonArray => "START_ARRAY",
+        _ => node.GetValueKind() switch
+        {
+            JsonValueKind.String => "VALUE_STRING",
+            JsonValueKind.Number => "VALUE_NUMBER",
+            JsonValueKind.True or JsonValueKind.False => "VALUE_BOOLEAN",
+            _ => "VALUE_NULL",
+        },
+    };
+
+    /// <summary>Whether the node is a scalar or null (Elasticsearch's <c>token.isValue()</c>).</summary>
+    public static bool IsValue(JsonNode? node) => node is null or JsonValue;
+
+    public static bool IsString(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String;
+
+    public static bool IsNumber(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number;
+
+    public static bool IsBoolean(JsonNode? node) => node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False;
+
+    /// <summary>The raw text of a scalar: a string's value, a number's JSON text, <c>true</c>/<c>false</c>.</summary>
+    public static string Text(JsonNode node) => node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+
+    /// <summary>A JSON number as a double, whether the node was parsed from text or created from a CLR number.</summary>
+    public static double Number(JsonNode node)
+    {
+        var value = node.AsValue();
+        if (value.TryGetValue<double>(out var d))
+        {
+            return d;
+        }
+
+        if (value.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    public static int ReadInt(JsonNode? node)
+    {
+        var value = ReadDouble(node, "int");
+        if (value is < int.MinValue or > int.MaxValue)
+        {
+            throw IsString(node)
+                ? EngineException.IllegalArgument($"Value [{Text(node!)}] is out of range for an integer")
+                : SearchErrors.XContentParse($"Numeric value ({Text(node!)}) out of range of int (-2147483648 - 2147483647)");
+        }
+
+        return (int)value;
+    }
+
+    public static float ReadFloat(JsonNode? node) => (float)ReadDouble(node, "float");
+
+    public static double ReadDouble(JsonNode? node) => ReadDouble(node, "double");
+
+    public static bool ReadBool(JsonNode? node)
+    {
+        if (IsBoolean(node))
+        {
+            return node!.GetValueKind() == JsonValueKind.True;
+        }
+
+        if (IsString(node))
+        {
+            return ParseBoolean(node!.GetValue<string>());
+        }
+
+        throw SearchErrors.XContentParse($"Current token ({JacksonToken(node)}) not of boolean type");
+    }
+
+    /// <summary>A string value, or a number/boolean's text (Elasticsearch's <c>parser.text()</c> on a scalar).</summary>
+    public static string ReadText(JsonNode? node, string field)
+    {
+        if (node is JsonValue value && value.GetValueKind() != JsonValueKind.Null)
+        {
+            return Text(value);
+        }
+
+        throw SearchErrors.XContentParse($"[{field}] expected a string but found [{TokenName(node)}]");
+    }
+
+    /// <summary>Elasticsearch's strict boolean parsing of a text (<c>Booleans.parseBoolean</c>).</summary>
+    public static bool ParseBoolean(string text) => text switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw EngineException.IllegalArgument($"Failed to parse value [{text}] as only [true] or [false] are allowed."),
+    };
+
+    public static bool IsBooleanText(string text) => text is "true" or "false";
+
+    private static double ReadDouble(JsonNode? node, string kind)
+    {
+        if (IsNumber(node))
+        {
+            return Number(node!);
+        }
+
+        if (IsString(node))
+        {
+            var text = node!.GetValue<string>();
+            if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && !double.IsNaN(parsed))
+            {
+                return parsed;
+            }
+
+            throw SearchErrors.NumberFormat(text);
+        }
+
+        _ = kind;
+        throw SearchErrors.XContentParse($"Current token ({JacksonToken(node)}) not numeric, can not use numeric value accessors");
+    }
+
+    /// <summary>The Jackson token name Elasticsearch's messages quote (<c>VALUE_TRUE</c>, <c>START_OBJECT</c>, ...).</summary>
+    private static string JacksonToken(JsonNode? node) => node switch
+    {
+        null => "VALUE_NULL",
+        JsonObject => "START_OBJECT",
+        JsonArray => "START_ARRAY",
+        _ => node.GetValueKind() switch
+        {
+            JsonValueKind.String => "VALUE_STRING",
+            JsonValueKind.Number => Text(node).Contains('.', StringComparison.Ordinal) || Text(node).Contains('e', StringComparison.OrdinalIgnoreCase)
+                ? "VALUE_NUMBER_FLOAT"
+                : "VALUE_NUMBER_INT",
+            JsonValueKind.True => "VALUE_TRUE",
+            JsonValueKind.False => "VALUE_FALSE",
+            _ => "VALUE_NULL",
+        },
+    };
+}

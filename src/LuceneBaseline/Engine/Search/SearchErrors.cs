@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+
+namespace Rerank.LuceneBaseline.Engine.Search;
+
+/// <summary>
+/// The errors a search raises, with Elasticsearch's types and reasons. Elasticsearch prefixes some reasons with the
+/// <c>[line:col]</c> position of the offending token; the engine works on a parsed JSON tree and leaves that prefix out.
+/// </summary>
+internal static class SearchErrors
+{
+    public static EngineException XContentParse(string reason, JsonObject? causedBy = null) =>
+        new(400, "x_content_parse_exception", reason, extra: causedBy is null ? null : new JsonObject { ["caused_by"] = causedBy });
+
+    /// <summary>Java's <c>NumberFormatException</c>, which Elasticsearch reports as <c>number_format_exception</c>.</summary>
+    public static EngineException NumberFormat(string input) => new(400, "number_format_exception", $"For input string: \"{input}\"");
+
+    /// <summary><c>action_request_validation_exception</c>: every message numbered, each ended by a semicolon.</summary>
+    public static EngineException Validation(IReadOnlyList<string> messages)
+    {
+        var reason = new System.Text.StringBuilder("Validation Failed: ");
+        for (var i = 0; i < messages.Count; i++)
+        {
+            reason.Append(i + 1).Append(": ").Append(messages[i]).Append(';');
+        }
+
+        return new EngineException(400, "action_request_validation_exception", reason.ToString());
+    }
+
+    /// <summary>A part of the search API that Elasticsearch has and the embedded engine does not implement.</summary>
+    public static EngineException Unsupported(string what) => EngineException.IllegalArgument($"{what} is not supported by the embedded engine");
+
+    /// <summary>
+    /// <c>query_shard_exception</c> (a failure while building the shard-level query), with the cause Elasticsearch
+    /// reports under <c>caused_by</c>. Elasticsearch words it <c>failed to create query: {cause}</c> when a query builder
+    /// threw.
+    /// </summary>
+    public static EngineException QueryShard(string index, string reason, EngineException? cause = null) =>
+        new(400, "query_shard_exception", reason, index, cause is null ? null : new JsonObject { ["caused_by"] = Describe(cause, includeCause: true) });
+
+    public static EngineException FailedToCreateQuery(string index, EngineException cause) =>
+        QueryShard(index, "failed to create query: " + cause.Reason, cause);
+
+    /// <summary>The error a text field gives when sorted or aggregated on (Elasticsearch 8.x wording).</summary>
+    public static EngineException TextFieldData(string field, string index) => EngineException.IllegalArgument(
+        $"Fielddata is disabled on [{field}] in [{index}]. Text fields are not optimised for operations that require per-document field data "
+        + "like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, "
+        + $"set fielddata=true on [{field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.");
+
+    /// <summary>Sorting, aggregating or <c>docvalue_fields</c> on a field mapped with <c>doc_values: false</c>.</summary>
+    public static EngineException NoDocValues(string field, string type) =>
+        EngineException.IllegalArgument($"Can't load fielddata on [{field}] because fielddata is unsupported on fields of type [{type}]. Use doc values instead.");
+
+    public static EngineException ResultWindowTooLarge(int maxResultWindow, long window) => EngineException.IllegalArgument(
+        $"Result window is too large, from + size must be less than or equal to: [{maxResultWindow}] but was [{window}]. "
+        + "See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the "
+        + "[index.max_result_window] index level setting.");
+
+    /// <summary>An error as Elasticsearch writes it inside another error: <c>type</c>, <c>reason</c>, index fields, extras.</summary>
+    public static JsonObject Describe(EngineException error, bool includeCause)
+    {
+        var json = new JsonObject { ["type"] = error.Type, ["reason"] = error.Reason };
+        if (error.Index is not null)
+        {
+            json["index_uuid"] = EngineException.StableUuid(error.Index);
+            json["index"] = error.Index;
+        }
+
+        foreach (var (key, value) in error.Extra ?? [])
+        {
+            if (key == "caused_by" && !includeCause)
+            {
+                continue;
+            }
+
+            json[key] = value?.DeepClone();
+        }
+
+        return json;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+
+namespace Rerank.LuceneBaseline.Engine.Search;
+
+/// <summary>
+/// A <c>_search</c> request after the body and the URL parameters are merged (URL parameters win, a URL <c>sort</c> is
+/// appended), with Elasticsearch's defaults filled in. Built by <see cref="SearchRequestParser"/>.
+/// </summary>
+internal sealed record SearchRequest
+{
+    /// <summary>Elasticsearch's default <c>track_total_hits</c>: count exactly up to 10,000.</summary>
+    public const int DefaultTrackTotalHitsUpTo = 10_000;
+
+    /// <summary><c>track_total_hits: true</c>.</summary>
+    public const int TrackTotalHitsAccurate = int.MaxValue;
+
+    /// <summary><c>track_total_hits: false</c>.</summary>
+    public const int TrackTotalHitsDisabled = -1;
+
+    /// <summary>The <c>query</c> object, or null for none (match_all, unless only knn is given).</summary>
+    public JsonObject? Query { get; init; }
+
+    /// <summary>The <c>q</c> URL parameter (Lucene query syntax subset), or null.</summary>
+    public UrlQuery? UrlQuery { get; init; }
+
+    public IReadOnlyList<KnnClause> Knn { get; init; } = [];
+
+    public int From { get; init; }
+
+    public int Size { get; init; } = 10;
+
+    /// <summary>The sort clauses, or null for the default (score descending).</summary>
+    public IReadOnlyList<SortClause>? Sort { get; init; }
+
+    public JsonArray? SearchAfter { get; init; }
+
+    public SourceSpec Source { get; init; } = SourceSpec.All;
+
+    /// <summary>Whether <c>_source</c> was given explicitly (matters with <c>stored_fields</c>).</summary>
+    public bool SourceGiven { get; init; }
+
+    public IReadOnlyList<FieldRequest> Fields { get; init; } = [];
+
+    public IReadOnlyList<FieldRequest> DocValueFields { get; init; } = [];
+
+    /// <summary>Count hits exactly up to this number; <see cref="TrackTotalHitsDisabled"/> for none.</summary>
+    public int TrackTotalHitsUpTo { get; init; } = DefaultTrackTotalHitsUpTo;
+
+    public float? MinScore { get; init; }
+
+    public IReadOnlyList<AggregationSpec> Aggregations { get; init; } = [];
+
+    public bool Version { get; init; }
+
+    public bool SeqNoPrimaryTerm { get; init; }
+
+    public bool TrackScores { get; init; }
+
+    public bool Explain { get; init; }
+
+    public JsonObject? PostFilter { get; init; }
+
+    /// <summary>The search timeout, or null for none.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary><c>terminate_after</c>: stop after collecting this many documents per index; 0 for no limit.</summary>
+    public int TerminateAfter { get; init; }
+
+    /// <summary><c>stored_fields: _none_</c>: hits carry neither <c>_id</c> nor <c>_source</c>.</summary>
+    public bool StoredFieldsNone { get; init; }
+
+    /// <summary>Whether <c>stored_fields</c> names fields (the engine stores none but <c>_id</c> and <c>_source</c>).</summary>
+    public bool StoredFieldsGiven { get; init; }
+
+    public bool RestTotalHitsAsInt { get; init; }
+
+    public bool TypedKeys { get; init; }
+
+    public bool AllowPartialSearchResults { get; init; } = true;
+
+    /// <summary><c>search_type=dfs_query_then_fetch</c>: term statistics are summed over all indices before scoring.</summary>
+    public bool Dfs { get; init; }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Rerank.LuceneBaseline.Analysis;
+using Rerank.LuceneBaseline.Engine.Documents;
+using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Engine.Search;
+
+namespace Rerank.LuceneBaseline.Tests.Engine.Search;
+
+/// <summary>
+/// A real Lucene index in a RAMDirectory built the way the engine builds one: the mapping through
+/// <see cref="MappingParser.Parse"/>, each document through <see cref="DocumentConverter.Convert"/> (dynamic mapping
+/// updates carried on), text analysed by <see cref="MappingAnalyzer"/>, BM25(1.2, 0.75) on writer and searcher.
+/// Documents are added in order (doc numbers and <c>_seq_no</c> follow it); <c>segmentSize</c> commits a new segment
+/// every that many documents.
+/// </summary>
+internal sealed class TestIndex : IDisposable
+{
+    private readonly RAMDirectory _directory = new();
+    private readonly MappingAnalyzer _analyzer;
+    private readonly DirectoryReader _reader;
+    private readonly IndexMapping _mapping;
+
+    public TestIndex(string name, string mappings, IEnumerable<(string Id, string Source)> documents, int maxResultWindow = 10_000, int segmentSize = int.MaxValue)
+    {
+        _mapping = MappingParser.Parse(JsonNode.Parse(mappings)!.AsObject(), name);
+        _analyzer = new MappingAnalyzer(() => _mapping);
+        var config = new IndexWriterConfig(AnalyzerFactory.Version, _analyzer)
+        {
+            Similarity = new BM25Similarity(1.2f, 0.75f),
+            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
+        };
+        using (var writer = new IndexWriter(_directory, config))
+        {
+            var count = 0L;
+            foreach (var (id, source) in documents)
+            {
+                var converted = DocumentConverter.Convert(_mapping, name, id, JsonNode.Parse(source)!.AsObject(), new DocumentVersion(count, 1, 1));
+                _mapping = converted.Mapping;
+                writer.AddDocument(converted.Document);
+                if (++count % segmentSize == 0)
+                {
+                    writer.Commit();
+                }
+            }
+
+            writer.Commit();
+        }
+
+        _reader = DirectoryReader.Open(_directory);
+        var searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity(1.2f, 0.75f) };
+        Target = new SearchTarget(name, searcher, _mapping, _analyzer, maxResultWindow);
+    }
+
+    public SearchTarget Target { get; }
+
+    public int SegmentCount => _reader.Leaves.Count;
+
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _analyzer.Dispose();
+        _directory.Dispose();
+    }
+}
