@@ -64,4 +64,11 @@ public sealed class EngineException : Exception
     public static EngineException IllegalArgument(string reason) => new(400, "illegal_argument_exception", reason);
 
     public static EngineException MapperParsing(string reason, string? index = null) => new(400, "mapper_parsing_exception", reason, index);
+
+    /// <summary>A stable stand-in for an Elasticsearch uuid: the same name always gives the same 22 characters.</summary>
+    public static string StableUuid(string name)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
+        return Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
 }

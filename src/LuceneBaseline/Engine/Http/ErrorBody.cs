@@ -13,9 +13,20 @@ internal static class ErrorBody
     public static JsonObject Create(EngineException exception, Func<string, string?> uuidOf)
     {
         var error = Describe(exception, uuidOf);
-        var rootCause = exception.RootCause ?? exception;
-        error.Insert(0, "root_cause", new JsonArray(Describe(rootCause, uuidOf)));
-        if (exception.RootCause is not null)
+
+        // A component that builds its own root causes and cause chain (a search phase failure lists one per failed
+        // index) puts them in Extra; otherwise the root cause is this error or its RootCause.
+        if (error["root_cause"] is { } given)
+        {
+            error.Remove("root_cause");
+            error.Insert(0, "root_cause", given);
+        }
+        else
+        {
+            error.Insert(0, "root_cause", new JsonArray(Describe(exception.RootCause ?? exception, uuidOf)));
+        }
+
+        if (exception.RootCause is not null && !error.ContainsKey("caused_by"))
         {
             error["caused_by"] = Describe(exception.RootCause, uuidOf);
         }
