@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Rerank.Cli.Bench;
+using Rerank.Cli.Engine;
 using Rerank.Cli.Eval;
 using Rerank.Cli.Model;
 
@@ -10,6 +12,8 @@ internal static class RerankCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("Rerank: D2LLM reranking for Elasticsearch, and the BM25 baseline it is measured against.");
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(EngineCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         return root;

@@ -65,21 +65,10 @@ public sealed class EngineException : Exception
 
     public static EngineException MapperParsing(string reason, string? index = null) => new(400, "mapper_parsing_exception", reason, index);
 
-    public static EngineException DocumentParsing(string reason, string? index = null) => new(400, "document_parsing_exception", reason, index);
-
-    public static EngineException VersionConflict(string index, string id, string reason) =>
-        new(409, "version_conflict_engine_exception", $"[{id}]: version conflict, {reason}", index);
-
-    public static EngineException DocumentMissing(string index, string id) =>
-        new(404, "document_missing_exception", $"[{id}]: document missing", index);
-
-    public static EngineException ResourceAlreadyExists(string index) =>
-        new(400, "resource_already_exists_exception", $"index [{index}/{StableUuid(index)}] already exists", index);
-
-    /// <summary>A stable stand-in for Elasticsearch's index uuid: the same name always gives the same 22 characters.</summary>
-    public static string StableUuid(string index)
+    /// <summary>A stable stand-in for an Elasticsearch uuid: the same name always gives the same 22 characters.</summary>
+    public static string StableUuid(string name)
     {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(index));
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
         return Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 }

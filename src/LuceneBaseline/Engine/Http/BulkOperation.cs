@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Store;
+
+namespace Rerank.LuceneBaseline.Engine.Http;
+
+/// <summary>The kind of one <c>_bulk</c> item.</summary>
+internal enum BulkAction
+{
+    Index,
+    Create,
+    Update,
+    Delete,
+}
+
+/// <summary>One parsed <c>_bulk</c> item: its action line and, except for delete, its source line.</summary>
+/// <param name="Action">index, create, update or delete.</param>
+/// <param name="Index">The target index (the item's <c>_index</c> or the path's).</param>
+/// <param name="Id">The item's <c>_id</c>; null lets index/create generate one.</param>
+/// <param name="Options">The item's <c>if_seq_no</c> / <c>if_primary_term</c>.</param>
+/// <param name="Source">index/create: the document. Null when the source line was not valid JSON (see <paramref name="SourceError"/>).</param>
+/// <param name="Update">update: the parsed body.</param>
+/// <param name="UpdateSource">update: the <c>_source</c> filter of the item's answer, when asked for.</param>
+/// <param name="SourceError">A source line that is not a JSON object fails only its own item, as in Elasticsearch.</param>
+internal sealed record BulkOperation(
+    BulkAction Action,
+    string Index,
+    string? Id,
+    WriteOptions Options,
+    JsonObject? Source,
+    UpdateRequest? Update,
+    SourceFilterParameters? UpdateSource,
+    EngineException? SourceError)
+{
+    public string ActionName => Action switch
+    {
+        BulkAction.Index => "index",
+        BulkAction.Create => "create",
+        BulkAction.Update => "update",
+        _ => "delete",
+    };
+}

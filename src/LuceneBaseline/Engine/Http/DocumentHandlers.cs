@@ -1,0 +1,202 @@
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Store;
+
+namespace Rerank.LuceneBaseline.Engine.Http;
+
+/// <summary>The single-document APIs: <c>_doc</c>, <c>_create</c>, <c>_update</c>, <c>_source</c> and <c>_mget</c>.</summary>
+internal sealed class DocumentHandlers
+{
+    private readonly IndexCatalog _catalog;
+
+    public DocumentHandlers(IndexCatalog catalog)
+    {
+        _catalog = catalog;
+    }
+
+    /// <summary><c>PUT|POST /{index}/_doc/{id}</c>, <c>POST /{index}/_doc</c>, <c>PUT|POST /{index}/_create/{id}</c>.</summary>
+    public Func<RestRequest, Task<RestResponse>> Index(OpType opType, bool allowOpType) => async request =>
+    {
+        var id = request.Route("id");
+        var options = WriteParameters.Read(request, opType, allowOpType);
+        var refresh = RefreshPolicies.Read(request);
+        request.RejectUnconsumedParameters();
+        var source = await request.ReadJsonObjectAsync().ConfigureAwait(false)
+            ?? throw WriteParameters.Validation("source is missing");
+
+        // Elasticsearch validates the request before it auto-creates the index: a bad request creates nothing.
+        EngineIndex.ValidateIndex(id, options);
+        var index = _catalog.GetOrCreateForWrite(request.RequiredRoute("index"));
+        var result = index.Index(id, source, options);
+        return await AcknowledgeAsync(index, result, refresh, request.Aborted).ConfigureAwait(false);
+    };
+
+    /// <summary><c>POST /{index}/_update/{id}</c>: partial document, <c>doc_as_upsert</c>, <c>upsert</c>, <c>detect_noop</c>.</summary>
+    public async Task<RestResponse> UpdateAsync(RestRequest request)
+    {
+        var id = request.RequiredRoute("id");
+        var ifSeqNo = request.LongParam("if_seq_no");
+        var ifPrimaryTerm = request.LongParam("if_primary_term");
+        request.LongParam("retry_on_conflict"); // updates of one id are serialised here, so there is nothing to retry
+        WriteParameters.RejectUnsupported(request, "lang", "scripts");
+        WriteParameters.ConsumeOneNodeParameters(request);
+        var sourceFilter = SourceFilterParameters.Read(request, defaultFetch: false);
+        var refresh = RefreshPolicies.Read(request);
+        request.RejectUnconsumedParameters();
+        var options = WriteParameters.Options(OpType.Index, ifSeqNo, ifPrimaryTerm);
+
+        var body = await request.ReadJsonObjectAsync().ConfigureAwait(false) ?? [];
+        var (update, bodyFilter) = UpdateBody.Parse(body);
+        EngineIndex.ValidateUpdate(id, update, options);
+        var index = _catalog.GetOrCreateForWrite(request.RequiredRoute("index"));
+        var result = index.Update(id, update, options);
+        var response = await AcknowledgeAsync(index, result, refresh, request.Aborted).ConfigureAwait(false);
+
+        // `_source` in the URL or the body asks for the updated document back under "get".
+        var filter = bodyFilter ?? sourceFilter;
+        if (filter.Fetch && result.Result != WriteOutcome.NotFound && response.Json is JsonObject json)
+        {
+            var current = index.Get(id);
+            json["get"] = new JsonObject
+            {
+                ["_seq_no"] = current.SeqNo,
+                ["_primary_term"] = current.PrimaryTerm,
+                ["found"] = current.Found,
+                ["_source"] = current.Source is null ? null : filter.Apply(current.Source),
+            };
+        }
+
+        return response;
+    }
+
+    /// <summary><c>GET|HEAD /{index}/_doc/{id}</c>.</summary>
+    public Task<RestResponse> GetAsync(RestRequest request)
+    {
+        var id = request.RequiredRoute("id");
+        var filter = ReadGetParameters(request);
+        request.RejectUnconsumedParameters();
+        var index = _catalog.GetIndex(request.RequiredRoute("index"));
+        var found = index.Get(id);
+        return Task.FromResult(RestResponse.Of(found.Found ? 200 : 404, GetBody(found, filter)));
+    }
+
+    /// <summary><c>GET|HEAD /{index}/_source/{id}</c>: the source alone.</summary>
+    public Task<RestResponse> GetSourceAsync(RestRequest request)
+    {
+        var id = request.RequiredRoute("id");
+        var filter = ReadGetParameters(request);
+        request.RejectUnconsumedParameters();
+        var index = _catalog.GetIndex(request.RequiredRoute("index"));
+        var found = index.Get(id);
+        if (!found.Found || found.Source is null)
+        {
+            throw new EngineException(404, "resource_not_found_exception", $"Document not found [{index.Name}]/[_doc]/[{id}]");
+        }
+
+        return Task.FromResult(RestResponse.Ok(filter.Apply(found.Source)));
+    }
+
+    /// <summary><c>DELETE /{index}/_doc/{id}</c>.</summary>
+    public async Task<RestResponse> DeleteAsync(RestRequest request)
+    {
+        var id = request.RequiredRoute("id");
+        var options = WriteParameters.Read(request, OpType.Index, allowOpType: false);
+        var refresh = RefreshPolicies.Read(request);
+        request.RejectUnconsumedParameters();
+        EngineIndex.ValidateDelete(id, options);
+        var index = _catalog.GetIndex(request.RequiredRoute("index"));
+        var result = index.Delete(id, options);
+        return await AcknowledgeAsync(index, result, refresh, request.Aborted).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET|POST /_mget</c> and <c>/{index}/_mget</c>: <c>docs</c> or <c>ids</c>.</summary>
+    public async Task<RestResponse> MultiGetAsync(RestRequest request)
+    {
+        var defaultIndex = request.Route("index");
+        var filter = ReadGetParameters(request);
+        request.RejectUnconsumedParameters();
+        var body = await request.ReadRequiredJsonObjectAsync().ConfigureAwait(false);
+        var items = MultiGetBody.Parse(body, defaultIndex, filter);
+
+        var docs = new JsonArray();
+        foreach (var item in items)
+        {
+            if (!_catalog.TryGetIndex(item.Index, out var index))
+            {
+                var missing = EngineException.IndexNotFound(item.Index);
+                docs.Add(new JsonObject
+                {
+                    ["_index"] = item.Index,
+                    ["_id"] = item.Id,
+                    ["error"] = ErrorBody.Create(missing, _ => null)["error"]!.DeepClone(),
+                });
+                continue;
+            }
+
+            docs.Add(GetBody(index.Get(item.Id), item.Filter));
+        }
+
+        return RestResponse.Ok(new JsonObject { ["docs"] = docs });
+    }
+
+    /// <summary>The body of a get: versions, <c>found</c> and the (filtered) source.</summary>
+    private static JsonObject GetBody(GetResult found, SourceFilterParameters filter)
+    {
+        var body = new JsonObject { ["_index"] = found.Index, ["_id"] = found.Id };
+        if (!found.Found)
+        {
+            body["found"] = false;
+            return body;
+        }
+
+        body["_version"] = found.Version;
+        body["_seq_no"] = found.SeqNo;
+        body["_primary_term"] = found.PrimaryTerm;
+        body["found"] = true;
+        if (filter.Fetch && found.Source is not null)
+        {
+            body["_source"] = filter.Apply(found.Source);
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// Parameters of the get APIs. Every get is realtime (the engine answers from its version map and an on-demand
+    /// internal reader), so <c>realtime=false</c> and <c>refresh</c> change nothing that can be observed; routing and
+    /// preference have one shard to choose from.
+    /// </summary>
+    private static SourceFilterParameters ReadGetParameters(RestRequest request)
+    {
+        request.BoolParam("realtime", true);
+        request.BoolParam("refresh", false);
+        request.Param("routing");
+        request.Param("preference");
+        if (request.Param("stored_fields") is { } storedFields && storedFields != "_none_")
+        {
+            throw EngineException.IllegalArgument("parameter [stored_fields] is not supported by the embedded engine (no field is stored apart from _source)");
+        }
+
+        WriteParameters.RejectUnsupported(request, "version", "external versioning");
+        WriteParameters.RejectUnsupported(request, "version_type", "external versioning");
+        return SourceFilterParameters.Read(request, defaultFetch: true);
+    }
+
+    private static async Task<RestResponse> AcknowledgeAsync(EngineIndex index, WriteResult result, RefreshPolicy refresh, CancellationToken cancellationToken)
+    {
+        // Durable before acknowledged: a restart keeps every write the client was told about.
+        index.Commit();
+        switch (refresh)
+        {
+            case RefreshPolicy.Immediate:
+                index.Refresh();
+                break;
+            case RefreshPolicy.WaitFor when result.Result != WriteOutcome.Noop:
+                await index.WaitForRefreshAsync(result.SeqNo, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        var forced = refresh == RefreshPolicy.Immediate && result.Result != WriteOutcome.Noop;
+        return RestResponse.Of(WriteResponses.Status(result.Result), WriteResponses.Body(result, index, forced));
+    }
+}

@@ -1,0 +1,206 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Store;
+
+namespace Rerank.LuceneBaseline.Engine.Http;
+
+/// <summary>
+/// The engine's terminal request handler: routes a request, runs its handler and writes the answer in
+/// Elasticsearch's shape.
+/// </summary>
+/// <remarks>
+/// <list type="number">
+/// <item>The path is split on <c>/</c> from the raw request target and each segment percent-decoded, so an id
+/// holding an encoded <c>/</c> stays one segment.</item>
+/// <item>A body must come with a JSON or NDJSON media type (Elasticsearch answers 406 otherwise).</item>
+/// <item>Errors: <see cref="EngineException"/> becomes Elasticsearch's error body; a body over the size limit is
+/// 413 with no body, as Elasticsearch answers; a cancelled request writes nothing; anything else is a 500 in the
+/// same error shape, logged.</item>
+/// <item><c>pretty</c> and <c>filter_path</c> apply to every JSON answer; every answer carries
+/// <c>X-elastic-product: Elasticsearch</c>, which the official clients check.</item>
+/// </list>
+/// Thread-safe; one instance serves every request.
+/// </remarks>
+internal sealed partial class EngineRequestHandler
+{
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, IndentSize = 2 };
+
+    private readonly RestRouter _router;
+    private readonly IndexCatalog _catalog;
+    private readonly ILogger _logger;
+
+    public EngineRequestHandler(IndexCatalog catalog, EngineHostOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _catalog = catalog;
+        _logger = logger;
+        _router = EngineRoutes.Create(catalog, options, timeProvider);
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = RawPath(context);
+        var pretty = false;
+        FilterPath? filter = null;
+        RestResponse response;
+        try
+        {
+            pretty = IsTrue(context.Request.Query["pretty"]);
+            filter = FilterPath.Parse(context.Request.Query["filter_path"]);
+            response = await DispatchAsync(context, path).ConfigureAwait(false);
+        }
+        catch (EngineException exception)
+        {
+            response = RestResponse.Of(exception.Status, ErrorBody.Create(exception, UuidOf));
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            response = RestResponse.Empty(StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nothing to answer and nothing went wrong on our side.
+            return;
+        }
+        catch (Exception exception)
+        {
+            Log.UnhandledError(_logger, context.Request.Method, path, exception);
+            var error = new EngineException(500, "exception", exception.Message);
+            response = RestResponse.Of(500, ErrorBody.Create(error, UuidOf));
+        }
+
+        await WriteAsync(context, response, pretty, filter).ConfigureAwait(false);
+    }
+
+    private async Task<RestResponse> DispatchAsync(HttpContext context, string path)
+    {
+        var segments = Segments(path);
+        var method = context.Request.Method.ToUpperInvariant();
+        var found = segments is null ? null : _router.Find(segments);
+        if (found is null)
+        {
+            return RestResponse.Of(400, ErrorBody.Plain($"no handler found for uri [{path}] and method [{method}]", 400));
+        }
+
+        var (route, values) = found.Value;
+        if (!route.Handlers.TryGetValue(method, out var handler))
+        {
+            var allowed = string.Join(", ", route.Handlers.Keys);
+            return RestResponse.Of(405, ErrorBody.Plain($"Incorrect HTTP method for uri [{path}] and method [{method}], allowed: [{allowed}]", 405));
+        }
+
+        var request = new RestRequest(context, path, segments!) { RouteValues = values };
+        CheckContentType(request);
+        return await handler(request).ConfigureAwait(false);
+    }
+
+    private static void CheckContentType(RestRequest request)
+    {
+        if (!request.HasBody)
+        {
+            return;
+        }
+
+        var contentType = request.Context.Request.ContentType ?? "";
+        var mediaType = contentType.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is not ("application/json" or "application/x-ndjson" or "application/vnd.elasticsearch+json" or "application/vnd.elasticsearch+x-ndjson"))
+        {
+            throw new EngineException(406, "media_type_header_exception", $"Content-Type header [{contentType}] is not supported");
+        }
+    }
+
+    private async Task WriteAsync(HttpContext context, RestResponse response, bool pretty, FilterPath? filter)
+    {
+        var http = context.Response;
+        if (http.HasStarted)
+        {
+            return;
+        }
+
+        http.StatusCode = response.Status;
+        http.Headers["X-elastic-product"] = "Elasticsearch";
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            http.ContentLength = 0;
+            return;
+        }
+
+        byte[] bytes;
+        if (response.Text is { } text)
+        {
+            http.ContentType = "text/plain; charset=UTF-8";
+            bytes = Encoding.UTF8.GetBytes(text);
+        }
+        else if (response.Json is { } json)
+        {
+            http.ContentType = ResponseMediaType(context.Request);
+            var shown = filter is null ? json : filter.Apply(json);
+            bytes = Encoding.UTF8.GetBytes(shown.ToJsonString(pretty ? Pretty : Compact) + (pretty ? "\n" : ""));
+        }
+        else
+        {
+            http.ContentLength = 0;
+            return;
+        }
+
+        http.ContentLength = bytes.Length;
+        await http.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>application/json</c>, or the versioned media type when the client asked for one (the official clients'
+    /// compatibility mode sends <c>application/vnd.elasticsearch+json; compatible-with=8</c> and expects it back).
+    /// </summary>
+    private static string ResponseMediaType(HttpRequest request)
+    {
+        var accept = request.Headers.Accept.ToString();
+        return accept.Contains("application/vnd.elasticsearch+json", StringComparison.OrdinalIgnoreCase)
+            ? accept.Split(',')[0].Trim()
+            : "application/json";
+    }
+
+    private string? UuidOf(string index) => _catalog.TryGetIndex(index, out var found) ? found.Uuid : null;
+
+    private static bool IsTrue(Microsoft.Extensions.Primitives.StringValues value) =>
+        value.Count > 0 && (value[^1] is "" or "true");
+
+    private static string RawPath(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
+        var query = raw.IndexOf('?');
+        return query >= 0 ? raw[..query] : raw;
+    }
+
+    /// <summary>The decoded segments of a raw path, or null when it is malformed (an empty inner segment).</summary>
+    private static List<string>? Segments(string rawPath)
+    {
+        var trimmed = rawPath.Length > 1 && rawPath.EndsWith('/') ? rawPath[..^1] : rawPath;
+        if (!trimmed.StartsWith('/'))
+        {
+            return null;
+        }
+
+        if (trimmed == "/")
+        {
+            return [];
+        }
+
+        var parts = trimmed[1..].Split('/');
+        var segments = new List<string>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (part.Length == 0)
+            {
+                return null;
+            }
+
+            segments.Add(Uri.UnescapeDataString(part));
+        }
+
+        return segments;
+    }
+}

@@ -1,0 +1,220 @@
+using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Engine.Store;
+
+namespace Rerank.LuceneBaseline.Engine.Http;
+
+/// <summary>The index APIs: create, get, exists, delete, mappings, settings, refresh and flush.</summary>
+internal sealed class IndexHandlers
+{
+    private readonly IndexCatalog _catalog;
+
+    public IndexHandlers(IndexCatalog catalog)
+    {
+        _catalog = catalog;
+    }
+
+    /// <summary><c>PUT /{index}</c> with optional <c>settings</c> and <c>mappings</c>.</summary>
+    public async Task<RestResponse> CreateAsync(RestRequest request)
+    {
+        ConsumeMasterParameters(request);
+        request.Param("wait_for_active_shards");
+        request.RejectUnconsumedParameters();
+        var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
+        var index = _catalog.CreateIndex(request.RequiredRoute("index"), body);
+        return RestResponse.Ok(new JsonObject { ["acknowledged"] = true, ["shards_acknowledged"] = true, ["index"] = index.Name });
+    }
+
+    /// <summary><c>GET /{index}</c>: aliases, mappings and settings of every index the expression names.</summary>
+    public Task<RestResponse> GetAsync(RestRequest request)
+    {
+        var indices = Resolve(request, request.RequiredRoute("index"));
+        request.BoolParam("flat_settings", false);
+        request.BoolParam("include_defaults", false);
+        request.Param("features");
+        request.RejectUnconsumedParameters();
+        var body = new JsonObject();
+        foreach (var index in indices)
+        {
+            body[index.Name] = new JsonObject
+            {
+                ["aliases"] = new JsonObject(),
+                ["mappings"] = MappingParser.ToJson(index.Mapping),
+                ["settings"] = new JsonObject { ["index"] = index.Settings.ToJson() },
+            };
+        }
+
+        return Task.FromResult(RestResponse.Ok(body));
+    }
+
+    /// <summary><c>HEAD /{index}</c>: 200 when every named index exists, else 404.</summary>
+    public Task<RestResponse> ExistsAsync(RestRequest request)
+    {
+        try
+        {
+            Resolve(request, request.RequiredRoute("index"));
+            request.BoolParam("flat_settings", false);
+            request.BoolParam("include_defaults", false);
+            request.RejectUnconsumedParameters();
+            return Task.FromResult(RestResponse.Empty(200));
+        }
+        catch (EngineException exception) when (exception.Status == 404)
+        {
+            return Task.FromResult(RestResponse.Empty(404));
+        }
+    }
+
+    /// <summary>
+    /// <c>DELETE /{index}</c>. Names must be explicit: Elasticsearch 8 refuses wildcards and <c>_all</c> here by
+    /// default (<c>action.destructive_requires_name</c>), and so does the engine.
+    /// </summary>
+    public Task<RestResponse> DeleteAsync(RestRequest request)
+    {
+        var expression = request.RequiredRoute("index");
+        request.BoolParam("ignore_unavailable", false);
+        request.BoolParam("allow_no_indices", true);
+        request.Param("expand_wildcards");
+        ConsumeMasterParameters(request);
+        request.RejectUnconsumedParameters();
+        if (expression.Split(',').Any(part => part.Contains('*') || part == "_all"))
+        {
+            throw EngineException.IllegalArgument("Wildcard expressions or all indices are not allowed");
+        }
+
+        _catalog.DeleteIndices(expression);
+        return Task.FromResult(RestResponse.Acknowledged());
+    }
+
+    /// <summary><c>GET /_mapping</c> and <c>/{index}/_mapping</c>.</summary>
+    public Task<RestResponse> GetMappingAsync(RestRequest request)
+    {
+        var indices = Resolve(request, request.Route("index") ?? "_all");
+        request.RejectUnconsumedParameters();
+        var body = new JsonObject();
+        foreach (var index in indices)
+        {
+            body[index.Name] = new JsonObject { ["mappings"] = MappingParser.ToJson(index.Mapping) };
+        }
+
+        return Task.FromResult(RestResponse.Ok(body));
+    }
+
+    /// <summary><c>PUT|POST /{index}/_mapping</c>: adds fields and replaces <c>_meta</c> on every index named.</summary>
+    public async Task<RestResponse> PutMappingAsync(RestRequest request)
+    {
+        var indices = Resolve(request, request.RequiredRoute("index"));
+        request.BoolParam("write_index_only", false);
+        request.RejectUnconsumedParameters();
+        var body = await request.ReadRequiredJsonObjectAsync().ConfigureAwait(false);
+        foreach (var index in indices)
+        {
+            index.PutMapping(body);
+        }
+
+        return RestResponse.Acknowledged();
+    }
+
+    /// <summary><c>GET /_settings</c> and <c>/{index}/_settings</c>.</summary>
+    public Task<RestResponse> GetSettingsAsync(RestRequest request)
+    {
+        var indices = Resolve(request, request.Route("index") ?? "_all");
+        var flat = request.BoolParam("flat_settings", false);
+        request.BoolParam("include_defaults", false);
+        request.RejectUnconsumedParameters();
+        var body = new JsonObject();
+        foreach (var index in indices)
+        {
+            var settings = new JsonObject { ["index"] = index.Settings.ToJson() };
+            body[index.Name] = new JsonObject { ["settings"] = flat ? Flatten(settings) : settings };
+        }
+
+        return Task.FromResult(RestResponse.Ok(body));
+    }
+
+    /// <summary><c>POST|GET /_refresh</c> and <c>/{index}/_refresh</c>.</summary>
+    public Task<RestResponse> RefreshAsync(RestRequest request)
+    {
+        var indices = Resolve(request, request.Route("index") ?? "_all");
+        request.RejectUnconsumedParameters();
+        foreach (var index in indices)
+        {
+            index.Refresh();
+        }
+
+        return Task.FromResult(RestResponse.Ok(new JsonObject { ["_shards"] = ShardCopies(indices) }));
+    }
+
+    /// <summary><c>POST|GET /_flush</c> and <c>/{index}/_flush</c>: a durable commit (every acknowledged write already has one).</summary>
+    public Task<RestResponse> FlushAsync(RestRequest request)
+    {
+        var indices = Resolve(request, request.Route("index") ?? "_all");
+        request.BoolParam("force", false);
+        request.BoolParam("wait_if_ongoing", true);
+        request.RejectUnconsumedParameters();
+        foreach (var index in indices)
+        {
+            index.Commit();
+        }
+
+        return Task.FromResult(RestResponse.Ok(new JsonObject { ["_shards"] = ShardCopies(indices) }));
+    }
+
+    /// <summary>Resolves an index expression with the URL's <c>ignore_unavailable</c>, <c>allow_no_indices</c>, <c>expand_wildcards</c>.</summary>
+    public IReadOnlyList<EngineIndex> Resolve(RestRequest request, string expression)
+    {
+        var ignoreUnavailable = request.BoolParam("ignore_unavailable", false);
+        var allowNoIndices = request.BoolParam("allow_no_indices", true);
+        var expand = request.Param("expand_wildcards") ?? "open";
+        foreach (var value in expand.Split(','))
+        {
+            if (value is not ("open" or "closed" or "hidden" or "none" or "all"))
+            {
+                throw EngineException.IllegalArgument($"No enum constant org.elasticsearch.action.support.IndicesOptions.WildcardStates.{value.ToUpperInvariant()}");
+            }
+        }
+
+        if (expand == "none" && expression.Contains('*'))
+        {
+            return [];
+        }
+
+        ConsumeMasterParameters(request);
+        return _catalog.Resolve(expression, ignoreUnavailable, allowNoIndices);
+    }
+
+    /// <summary>The <c>_shards</c> of a broadcast: every primary and replica copy in <c>total</c>, the primaries that answered in <c>successful</c>.</summary>
+    public static JsonObject ShardCopies(IReadOnlyList<EngineIndex> indices) => WriteResponses.Shards(
+        indices.Sum(i => i.Settings.NumberOfShards * (1 + i.Settings.NumberOfReplicas)),
+        indices.Sum(i => i.Settings.NumberOfShards));
+
+    /// <summary>Parameters that only concern a multi-node cluster's master.</summary>
+    private static void ConsumeMasterParameters(RestRequest request)
+    {
+        request.Param("master_timeout");
+        request.Param("timeout");
+        request.BoolParam("local", false);
+    }
+
+    private static JsonObject Flatten(JsonObject nested)
+    {
+        var flat = new JsonObject();
+        void Walk(JsonObject node, string prefix)
+        {
+            foreach (var (key, value) in node)
+            {
+                if (value is JsonObject child)
+                {
+                    Walk(child, prefix + key + ".");
+                }
+                else
+                {
+                    flat[prefix + key] = value?.DeepClone();
+                }
+            }
+        }
+
+        Walk(nested, "");
+        return flat;
+    }
+}

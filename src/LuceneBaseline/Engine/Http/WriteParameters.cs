@@ -1,0 +1,59 @@
+using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Store;
+
+namespace Rerank.LuceneBaseline.Engine.Http;
+
+/// <summary>The URL parameters of single-document writes.</summary>
+internal static class WriteParameters
+{
+    /// <summary>
+    /// Reads <c>if_seq_no</c> / <c>if_primary_term</c> (and <c>op_type</c> when <paramref name="allowOpType"/>), and consumes
+    /// the parameters that mean nothing on one node with one shard (<c>routing</c>, <c>timeout</c>,
+    /// <c>wait_for_active_shards</c>, <c>require_alias</c>). Features the engine lacks are refused by name.
+    /// </summary>
+    public static WriteOptions Read(RestRequest request, OpType opType, bool allowOpType)
+    {
+        if (allowOpType && request.Param("op_type") is { } given)
+        {
+            opType = given switch
+            {
+                "index" => OpType.Index,
+                "create" => OpType.Create,
+                _ => throw EngineException.IllegalArgument($"opType must be 'create' or 'index', found: [{given}]"),
+            };
+        }
+
+        RejectUnsupported(request, "version", "external versioning");
+        RejectUnsupported(request, "version_type", "external versioning");
+        RejectUnsupported(request, "pipeline", "ingest pipelines");
+        ConsumeOneNodeParameters(request);
+        var ifSeqNo = request.LongParam("if_seq_no");
+        var ifPrimaryTerm = request.LongParam("if_primary_term");
+        return Options(opType, ifSeqNo, ifPrimaryTerm);
+    }
+
+    /// <summary>The options of one write; Store validates them (<see cref="EngineIndex.ValidateIndex"/> and its siblings).</summary>
+    public static WriteOptions Options(OpType opType, long? ifSeqNo, long? ifPrimaryTerm) =>
+        new() { OpType = opType, IfSeqNo = ifSeqNo, IfPrimaryTerm = ifPrimaryTerm };
+
+    /// <summary>Consumes parameters that only steer shard placement or replication, which one node with one shard has no use for.</summary>
+    public static void ConsumeOneNodeParameters(RestRequest request)
+    {
+        request.Param("routing");
+        request.Param("timeout");
+        request.Param("wait_for_active_shards");
+        request.Param("require_alias");
+        request.Param("require_data_stream");
+    }
+
+    public static void RejectUnsupported(RestRequest request, string parameter, string feature)
+    {
+        if (request.Param(parameter) is not null)
+        {
+            throw EngineException.IllegalArgument($"parameter [{parameter}] is not supported by the embedded engine ({feature} are not implemented)");
+        }
+    }
+
+    public static EngineException Validation(string problem) =>
+        new(400, "action_request_validation_exception", $"Validation Failed: 1: {problem};");
+}

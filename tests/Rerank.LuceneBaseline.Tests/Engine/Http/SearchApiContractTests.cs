@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+
+namespace Rerank.LuceneBaseline.Tests.Engine.Http;
+
+/// <summary><c>_search</c> and <c>_count</c> over real HTTP: response shapes, multi-index names, limits and errors.</summary>
+public sealed class SearchApiContractTests
+{
+    private static async Task<EngineServer> BooksAsync()
+    {
+        var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books", """
+            {"mappings":{"properties":{"title":{"type":"text"},"author":{"type":"keyword"},"year":{"type":"integer"},
+                                       "vec":{"type":"dense_vector","dims":2,"similarity":"cosine"}}}}
+            """);
+        await engine.BulkAsync("/books/_bulk?refresh=true", """
+            {"index":{"_id":"1"}}
+            {"title":"the quick brown fox","author":"kimchy","year":2001,"vec":[1.0,0.0]}
+            {"index":{"_id":"2"}}
+            {"title":"the lazy dog","author":"alice","year":1999,"vec":[0.0,1.0]}
+            {"index":{"_id":"3"}}
+            {"title":"quick quick fox jumps","author":"kimchy","year":2010,"vec":[0.6,0.8]}
+
+            """.ReplaceLineEndings("\n"));
+        return engine;
+    }
+
+    [Fact]
+    public async Task Match_AnswersInTheSearchShape_BestFirst()
+    {
+        await using var engine = await BooksAsync();
+
+        var response = await engine.PostAsync("/books/_search", """{"query":{"match":{"title":"quick fox"}}}""");
+
+        Assert.Equal(200, response.StatusCode);
+        Shape.AssertMatches("search", response.Json);
+        var hits = response.Json["hits"]!["hits"]!.AsArray();
+        Assert.Equal(2, (long)response.Json["hits"]!["total"]!["value"]!);
+        Assert.Equal("eq", (string?)response.Json["hits"]!["total"]!["relation"]);
+        // Document 3 has "quick" twice in a field of four terms; document 1 once in four: 3 scores higher.
+        Assert.Equal(["3", "1"], hits.Select(h => (string?)h!["_id"]));
+        Assert.Equal((double)hits[0]!["_score"]!, (double)response.Json["hits"]!["max_score"]!);
+        Assert.True((double)hits[0]!["_score"]! > (double)hits[1]!["_score"]!);
+    }
+
+    [Fact]
+    public async Task SortByKeyword_HitsCarrySortValues_AndNoScores()
+    {
+        await using var engine = await BooksAsync();
+
+        var response = await engine.PostAsync("/books/_search", """{"sort":[{"author":"asc"},{"year":"desc"}]}""");
+
+        Shape.AssertMatches("search-sorted", response.Json);
+        var hits = response.Json["hits"]!["hits"]!.AsArray();
+        Assert.Equal(["2", "3", "1"], hits.Select(h => (string?)h!["_id"]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""["kimchy",2010]"""), hits[1]!["sort"]));
+    }
+
+    [Fact]
+    public async Task TermsAggregation_CountsByKeyword()
+    {
+        await using var engine = await BooksAsync();
+
+        var response = await engine.PostAsync("/books/_search", """{"size":0,"aggs":{"genres":{"terms":{"field":"author"}}}}""");
+
+        Shape.AssertMatches("search-terms-agg", response.Json);
+        var buckets = response.Json["aggregations"]!["genres"]!["buckets"]!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"key":"kimchy","doc_count":2},{"key":"alice","doc_count":1}]"""), buckets));
+    }
+
+    [Fact]
+    public async Task Knn_CosineScoresAreElasticsearchs()
+    {
+        await using var engine = await BooksAsync();
+
+        var response = await engine.PostAsync("/books/_search", """{"knn":{"field":"vec","query_vector":[1.0,0.0],"k":2,"num_candidates":10},"_source":false}""");
+
+        var hits = response.Json["hits"]!["hits"]!.AsArray();
+        Assert.Equal(["1", "3"], hits.Select(h => (string?)h!["_id"]));
+        // cosine([1,0],[1,0]) = 1 -> (1 + 1) / 2; cosine([1,0],[0.6,0.8]) = 0.6 -> (1 + 0.6) / 2.
+        Assert.Equal(1.0, (double)hits[0]!["_score"]!, 6);
+        Assert.Equal(0.8, (double)hits[1]!["_score"]!, 6);
+    }
+
+    [Fact]
+    public async Task Count_WithAQuery_CountsMatches()
+    {
+        await using var engine = await BooksAsync();
+
+        var response = await engine.PostAsync("/books/_count", """{"query":{"term":{"author":"kimchy"}}}""");
+
+        Shape.AssertMatches("count", response.Json);
+        Assert.Equal(2, (long)response.Json["count"]!);
+    }
+
+    [Fact]
+    public async Task CommaAndWildcardNames_SearchEveryNamedIndex()
+    {
+        await using var engine = await BooksAsync();
+        await engine.PutAsync("/blogs/_doc/9?refresh=true", """{"title":"a quick note"}""");
+
+        var comma = await engine.PostAsync("/books,blogs/_search", """{"query":{"match":{"title":"quick"}}}""");
+        var wildcard = await engine.PostAsync("/b*/_search", """{"query":{"match":{"title":"quick"}}}""");
+
+        Assert.Equal(3, (long)comma.Json["hits"]!["total"]!["value"]!);
+        Assert.Equal(2, (int)comma.Json["_shards"]!["total"]!);
+        Assert.Equal(3, (long)wildcard.Json["hits"]!["total"]!["value"]!);
+        Assert.Contains(wildcard.Json["hits"]!["hits"]!.AsArray(), h => (string?)h!["_index"] == "blogs");
+    }
+
+    [Fact]
+    public async Task MissingIndex_Is404_UnlessIgnoreUnavailable()
+    {
+        await using var engine = await BooksAsync();
+
+        var missing = await engine.GetAsync("/books,nope/_search");
+        var ignored = await engine.GetAsync("/books,nope/_search?ignore_unavailable=true");
+
+        Assert.Equal(404, missing.StatusCode);
+        Assert.Equal("no such index [nope]", (string?)missing.Json["error"]!["reason"]);
+        Assert.Equal(200, ignored.StatusCode);
+        Assert.Equal(3, (long)ignored.Json["hits"]!["total"]!["value"]!);
+    }
+
+    [Fact]
+    public async Task ResultWindow_OverTheLimit_IsRefused()
+    {
+        await using var engine = await BooksAsync();
+
+        var response = await engine.PostAsync("/books/_search", """{"from":9995,"size":10}""");
+
+        Assert.True(response.StatusCode == 400, response.Text);
+        Assert.Contains("Result window is too large, from + size must be less than or equal to: [10000] but was [10005].",
+            response.Json["error"]!["root_cause"]![0]!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task UnsupportedQuery_IsIllegalArgumentNamingIt()
+    {
+        await using var engine = await BooksAsync();
+
+        var response = await engine.PostAsync("/books/_search", """{"query":{"fuzzy":{"title":"quikc"}}}""");
+
+        Assert.Equal(400, response.StatusCode);
+        var rootCause = response.Json["error"]!["root_cause"]![0]!;
+        Assert.Equal("illegal_argument_exception", (string?)rootCause["type"]);
+        Assert.Contains("[fuzzy]", (string?)rootCause["reason"]);
+    }
+
+    [Fact]
+    public async Task UnknownQuery_IsParsingException()
+    {
+        await using var engine = await BooksAsync();
+
+        var response = await engine.PostAsync("/books/_search", """{"query":{"fuzzzy":{"title":"x"}}}""");
+
+        Assert.Equal(400, response.StatusCode);
+        var rootCause = response.Json["error"]!["root_cause"]![0]!;
+        Assert.Equal("parsing_exception", (string?)rootCause["type"]);
+        Assert.Equal("unknown query [fuzzzy] did you mean [fuzzy]?", (string?)rootCause["reason"]);
+    }
+}
