@@ -21,7 +21,7 @@ internal static class BenchCommand
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "BEIR folder whose corpus and queries are used.", Required = true };
         var split = new Option<string>("--split") { Description = "Qrels split whose queries are searched.", DefaultValueFactory = _ => "test" };
-        var rounds = new Option<int>("--rounds") { Description = "Measured passes over the queries (after one warm-up pass).", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds") { Description = "Measured rounds; each searches every query four ways (baseline and engine, one and --threads searchers).", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Concurrent searchers for the parallel passes.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var batch = new Option<int>("--batch") { Description = "Documents per _bulk request.", DefaultValueFactory = _ => 500 };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };

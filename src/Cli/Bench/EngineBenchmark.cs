@@ -14,10 +14,12 @@ namespace Rerank.Cli.Bench;
 /// </summary>
 /// <remarks>
 /// <list type="number">
-/// <item>The baseline index is built in a fresh folder (docs/s); the engine, started in this process on a free
-/// port, takes the corpus through <c>_bulk</c> in batches (docs/s, every batch durable before it is acknowledged).</item>
-/// <item>Both sides are warmed first (a throwaway build and bulk load, and <c>rounds</c> unmeasured search passes),
-/// then <c>rounds</c> measured passes: one searcher, then <c>threads</c> at once. Latency is per query, client side.</item>
+/// <item>The baseline index is built in a fresh folder (docs/s, ending with its merge to one segment); the engine,
+/// started in this process on a free port, takes the corpus through <c>_bulk</c> in batches (docs/s, every batch
+/// durable before it is acknowledged), then <c>_forcemerge</c> to one segment, as a user ends a bulk load.</item>
+/// <item>Both sides are warmed first (a throwaway build and bulk load, one unmeasured search pass each), then
+/// <c>rounds</c> interleaved rounds of four passes: baseline and engine with one searcher, then with <c>threads</c>.
+/// Latency is per query, client side.</item>
 /// </list>
 /// </remarks>
 internal sealed class EngineBenchmark
@@ -83,7 +85,9 @@ internal sealed class EngineBenchmark
         }
 
         var engineBulkRate = documents.Count / stopwatch.Elapsed.TotalSeconds;
-        await SendAsync(client, HttpMethod.Post, "/bench/_refresh", null, "application/json", cancellationToken);
+
+        // The baseline's build ends merged to one segment; an Elasticsearch user ends a bulk load the same way.
+        await SendAsync(client, HttpMethod.Post, "/bench/_forcemerge?max_num_segments=1", null, "application/json", cancellationToken);
 
         var bodies = queries.Select(q => new JsonObject
         {
@@ -92,28 +96,21 @@ internal sealed class EngineBenchmark
             ["_source"] = false,
         }.ToJsonString()).ToList();
 
-        // 2. Warm both sides (as many passes as are measured, so tiered JIT has settled), then measure.
-        Repeat(() => Measure(queries, _threads, q => index.Search(q, 100).Count));
-        await RepeatAsync(() => MeasureAsync(bodies, _threads, body => SearchAsync(client, body, cancellationToken)));
-        var baselineOne = Repeat(() => Measure(queries, 1, q => index.Search(q, 100).Count));
-        var engineOne = await RepeatAsync(() => MeasureAsync(bodies, 1, body => SearchAsync(client, body, cancellationToken)));
-        var baselineMany = Repeat(() => Measure(queries, _threads, q => index.Search(q, 100).Count));
-        var engineMany = await RepeatAsync(() => MeasureAsync(bodies, _threads, body => SearchAsync(client, body, cancellationToken)));
-
-        return new Result(documents.Count, queries.Count, baselineIndexRate, engineBulkRate, baselineOne, engineOne, baselineMany, engineMany, _threads);
-    }
-
-    private LatencyStats Repeat(Func<LatencyStats> pass) => Merge(Enumerable.Range(0, _rounds).Select(_ => pass()).ToList());
-
-    private async Task<LatencyStats> RepeatAsync(Func<Task<LatencyStats>> pass)
-    {
-        var passes = new List<LatencyStats>();
-        for (var i = 0; i < _rounds; i++)
+        // 2. Warm both sides, then measure in interleaved rounds so that background work (tiered JIT, GC) falls on
+        // every series alike rather than on whichever runs first.
+        Measure(queries, _threads, q => index.Search(q, 100).Count);
+        await MeasureAsync(bodies, _threads, body => SearchAsync(client, body, cancellationToken));
+        List<LatencyStats> baselineOne = [], engineOne = [], baselineMany = [], engineMany = [];
+        for (var round = 0; round < _rounds; round++)
         {
-            passes.Add(await pass());
+            baselineOne.Add(Measure(queries, 1, q => index.Search(q, 100).Count));
+            engineOne.Add(await MeasureAsync(bodies, 1, body => SearchAsync(client, body, cancellationToken)));
+            baselineMany.Add(Measure(queries, _threads, q => index.Search(q, 100).Count));
+            engineMany.Add(await MeasureAsync(bodies, _threads, body => SearchAsync(client, body, cancellationToken)));
         }
 
-        return Merge(passes);
+        return new Result(
+            documents.Count, queries.Count, baselineIndexRate, engineBulkRate, Merge(baselineOne), Merge(engineOne), Merge(baselineMany), Merge(engineMany), _threads);
     }
 
     private static LatencyStats Merge(List<LatencyStats> passes) =>
@@ -122,13 +119,22 @@ internal sealed class EngineBenchmark
     private static LatencyStats Measure(List<string> queries, int threads, Func<string, int> search)
     {
         var latencies = new double[queries.Count];
+        var next = -1;
         var total = Stopwatch.StartNew();
-        Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+
+        // Dedicated threads pulling from one counter, the same scheme as the HTTP clients use.
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
         {
-            var started = Stopwatch.GetTimestamp();
-            search(queries[i]);
-            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        });
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < queries.Count)
+            {
+                var started = Stopwatch.GetTimestamp();
+                search(queries[i]);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
         return new LatencyStats(queries.Count, total.Elapsed, latencies);
     }
 

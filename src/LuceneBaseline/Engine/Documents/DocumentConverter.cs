@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lucene.Net.Documents;
+using Lucene.Net.Util;
 using Rerank.LuceneBaseline.Engine.Mapping;
 
 namespace Rerank.LuceneBaseline.Engine.Documents;
@@ -31,6 +32,9 @@ internal static class DocumentConverter
         var document = new Document
         {
             new StringField(LuceneFieldNames.Id, id, Field.Store.YES),
+
+            // A search that returns ids without sources reads them here, not from the compressed stored fields.
+            new BinaryDocValuesField(LuceneFieldNames.DocValues(LuceneFieldNames.Id), new BytesRef(id)),
             new StoredField(LuceneFieldNames.Source, written.Bytes),
             new NumericDocValuesField(LuceneFieldNames.SeqNo, version.SeqNo),
             new StoredField(LuceneFieldNames.SeqNo, version.SeqNo),

@@ -51,8 +51,10 @@ public sealed class EngineHost : IAsyncDisposable
         var catalog = new IndexCatalog(options.DataDirectory, options.Engine, time);
         try
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-            builder.Logging.ClearProviders();
+            // The empty builder reads no appsettings.json or environment configuration from wherever the host
+            // process happens to run: an embedded engine takes its settings from the options alone.
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+            builder.WebHost.UseKestrelCore();
             if (loggerFactory is not null)
             {
                 builder.Services.AddSingleton(loggerFactory);

@@ -34,6 +34,8 @@ internal static class EngineRoutes
             .Map("POST, GET", "/{index}/_refresh", indices.RefreshAsync)
             .Map("POST, GET", "/_flush", indices.FlushAsync)
             .Map("POST, GET", "/{index}/_flush", indices.FlushAsync)
+            .Map("POST", "/_forcemerge", indices.ForceMergeAsync)
+            .Map("POST", "/{index}/_forcemerge", indices.ForceMergeAsync)
 
             .Map("PUT, POST", "/{index}/_doc/{id}", documents.Index(OpType.Index, allowOpType: true))
             .Map("GET, HEAD", "/{index}/_doc/{id}", documents.GetAsync)

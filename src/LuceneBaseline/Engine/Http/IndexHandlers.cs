@@ -160,6 +160,43 @@ internal sealed class IndexHandlers
         return Task.FromResult(RestResponse.Ok(new JsonObject { ["_shards"] = ShardCopies(indices) }));
     }
 
+    /// <summary>
+    /// <c>POST /_forcemerge</c> and <c>/{index}/_forcemerge</c>: <c>max_num_segments</c> (default: merge as the merge policy
+    /// would, which here means down to one segment per ten), <c>only_expunge_deletes</c>, <c>flush</c> (the merge always
+    /// ends with a commit), <c>wait_for_completion</c> (true only: the engine has no task API to report on).
+    /// </summary>
+    public Task<RestResponse> ForceMergeAsync(RestRequest request)
+    {
+        var indices = Resolve(request, request.Route("index") ?? "_all");
+        var maxSegments = request.LongParam("max_num_segments");
+        var onlyExpungeDeletes = request.BoolParam("only_expunge_deletes", false);
+        request.BoolParam("flush", true);
+        if (!request.BoolParam("wait_for_completion", true))
+        {
+            throw EngineException.IllegalArgument("[wait_for_completion=false] is not supported by the embedded engine (it has no task API)");
+        }
+
+        request.RejectUnconsumedParameters();
+        if (maxSegments is not null && onlyExpungeDeletes)
+        {
+            throw WriteParameters.Validation("cannot set only_expunge_deletes and max_num_segments at the same time, those two parameters are mutually exclusive");
+        }
+
+        if (maxSegments is < 1 and not -1)
+        {
+            throw EngineException.IllegalArgument($"max_num_segments must be at least 1 but was [{maxSegments}]");
+        }
+
+        foreach (var index in indices)
+        {
+            // Without max_num_segments Elasticsearch merges only what the policy asks for; the policy's own goal
+            // here is at most ten segments.
+            index.ForceMerge(maxSegments is null or -1 ? 10 : (int)Math.Min(maxSegments.Value, int.MaxValue), onlyExpungeDeletes);
+        }
+
+        return Task.FromResult(RestResponse.Ok(new JsonObject { ["_shards"] = ShardCopies(indices) }));
+    }
+
     /// <summary>Resolves an index expression with the URL's <c>ignore_unavailable</c>, <c>allow_no_indices</c>, <c>expand_wildcards</c>.</summary>
     public IReadOnlyList<EngineIndex> Resolve(RestRequest request, string expression)
     {

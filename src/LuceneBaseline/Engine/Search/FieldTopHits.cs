@@ -27,6 +27,9 @@ internal sealed class FieldTopHits : ITopHits
         _queue = new PriorityQueue<ShardHit, ShardHit>(Comparer<ShardHit>.Create((a, b) => -Compare(a, b)));
     }
 
+    /// <summary>Field sorts break ties by document in arrival order.</summary>
+    public bool AcceptsDocsOutOfOrder => false;
+
     public void SetNextReader(AtomicReaderContext context)
     {
         _docBase = context.DocBase;

@@ -49,7 +49,11 @@ internal sealed class QueryPhaseCollector : ICollector
 
     public bool TerminatedEarly { get; private set; }
 
-    public bool AcceptsDocsOutOfOrder => false;
+    /// <summary>
+    /// Out of order only for score-sorted hits with no aggregations (they read doc values per document in order) and no
+    /// <c>terminate_after</c> (which counts the first documents in order).
+    /// </summary>
+    public bool AcceptsDocsOutOfOrder => _top.AcceptsDocsOutOfOrder && _aggregationDocs is null && _terminateAfter == 0;
 
     public void SetScorer(Scorer scorer) => _scorer = scorer;
 

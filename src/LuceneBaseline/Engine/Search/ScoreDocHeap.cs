@@ -17,7 +17,7 @@ internal sealed class ScoreDocHeap
 
     public int Count { get; private set; }
 
-    /// <summary>Offers a pair; documents must come in increasing doc order for the tie rule to hold.</summary>
+    /// <summary>Offers a pair, in any document order: the comparison is total (score, then doc).</summary>
     public void Offer(int doc, float score)
     {
         if (_scores.Length == 0)
@@ -33,7 +33,6 @@ internal sealed class ScoreDocHeap
             return;
         }
 
-        // A later document with an equal score ranks after every kept one.
         if (!Better(score, doc, _scores[0], _docs[0]))
         {
             return;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Util;
 using Rerank.LuceneBaseline.Engine.Documents;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
@@ -344,12 +345,26 @@ internal static class SearchExecutor
         return ra.Descending ? -c : c;
     }
 
+    /// <summary>A document's id from the <c>_id</c> doc values (the stored field where a segment has none).</summary>
+    private static string IdFromDocValues(AtomicReaderContext leaf, int local, BytesRef scratch)
+    {
+        var values = leaf.AtomicReader.GetBinaryDocValues(LuceneFieldNames.DocValues(LuceneFieldNames.Id));
+        if (values is null)
+        {
+            return leaf.AtomicReader.Document(local, StoredFieldsToLoad).Get(LuceneFieldNames.Id);
+        }
+
+        values.Get(local, scratch);
+        return scratch.Utf8ToString();
+    }
+
     private static JsonArray Fetch(List<ShardHit> page, List<ShardResult> results, SearchRequest request, bool showScores, bool scoreOnly, CancellationToken cancellationToken)
     {
         var byTarget = results.ToDictionary(r => r.TargetIndex);
         var filter = request.Source.Filters ? new SourceFilter(request.Source) : null;
         var returnSource = request.Source.Fetch && !request.StoredFieldsNone && !(request.StoredFieldsGiven && !request.SourceGiven);
         var json = new JsonArray();
+        var idValues = new BytesRef();
         foreach (var hit in page)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -359,13 +374,20 @@ internal static class SearchExecutor
             var leaves = result.Searcher.IndexReader.Leaves;
             var leaf = leaves[ReaderUtil.SubIndex(hit.Doc, leaves)];
             var local = hit.Doc - leaf.DocBase;
-            var stored = leaf.AtomicReader.Document(local, StoredFieldsToLoad);
-            var id = stored.Get(LuceneFieldNames.Id);
+            string id;
             JsonObject? source = null;
             if (returnSource || fetcher.NeedsSource)
             {
+                var stored = leaf.AtomicReader.Document(local, StoredFieldsToLoad);
+                id = stored.Get(LuceneFieldNames.Id);
                 var bytes = stored.GetBinaryValue(LuceneFieldNames.Source);
                 source = bytes is null ? null : JsonNode.Parse(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length)) as JsonObject;
+            }
+            else
+            {
+                // Ids alone come from doc values: decompressing a stored-fields block per hit cost ~95% of a
+                // 100-hit search without sources (dotnet-trace, SciFact).
+                id = IdFromDocValues(leaf, local, idValues);
             }
 
             var hitJson = new JsonObject();

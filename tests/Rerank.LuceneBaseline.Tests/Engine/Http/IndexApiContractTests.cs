@@ -207,4 +207,37 @@ public sealed class IndexApiContractTests
         Assert.StartsWith("8.", (string?)root.Json["version"]!["number"]);
         Assert.Equal("Elasticsearch", root.Headers.GetValues("X-elastic-product").Single());
     }
+
+    [Fact]
+    public async Task ForceMerge_AfterSeveralBulks_KeepsEveryDocumentAndItsOrder()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books", """{"settings":{"number_of_replicas":0},"mappings":{"properties":{"title":{"type":"text"}}}}""");
+        for (var batch = 0; batch < 3; batch++)
+        {
+            await engine.BulkAsync("/books/_bulk", $"{{\"index\":{{\"_id\":\"{batch}\"}}}}\n{{\"title\":\"same words\"}}\n");
+        }
+
+        var merged = await engine.PostAsync("/books/_forcemerge?max_num_segments=1");
+        var search = await engine.PostAsync("/books/_search", """{"query":{"match":{"title":"words"}}}""");
+
+        Assert.Equal(200, merged.StatusCode);
+        Assert.Equal(1, (int)merged.Json["_shards"]!["total"]!);
+        // Equal scores rank by insertion order before and after the merge (log merges keep doc ids in order).
+        Assert.Equal(["0", "1", "2"], search.Json["hits"]!["hits"]!.AsArray().Select(h => (string?)h!["_id"]));
+    }
+
+    [Fact]
+    public async Task ForceMerge_MaxSegmentsWithExpungeDeletes_IsAValidationError()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books");
+
+        var response = await engine.PostAsync("/books/_forcemerge?max_num_segments=1&only_expunge_deletes=true");
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal(
+            "Validation Failed: 1: cannot set only_expunge_deletes and max_num_segments at the same time, those two parameters are mutually exclusive;",
+            (string?)response.Json["error"]!["reason"]);
+    }
 }
