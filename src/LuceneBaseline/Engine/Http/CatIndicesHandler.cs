@@ -41,6 +41,7 @@ internal sealed class CatIndicesHandler
     public Task<RestResponse> HandleAsync(RestRequest request)
     {
         var indices = _indices.Resolve(request, request.Route("index") ?? "_all");
+        IndexHandlers.ConsumeMasterParameters(request);
         var verbose = request.BoolParam("v", false);
         var columns = Columns(request.Param("h"));
         var sort = request.Param("s");

@@ -73,27 +73,29 @@ internal sealed class DocumentHandlers
     public Task<RestResponse> GetAsync(RestRequest request)
     {
         var id = request.RequiredRoute("id");
-        var filter = ReadGetParameters(request);
+        var get = ReadGetParameters(request);
         request.RejectUnconsumedParameters();
         var index = _catalog.GetIndex(request.RequiredRoute("index"));
+        get.RefreshIfAsked(index);
         var found = index.Get(id);
-        return Task.FromResult(RestResponse.Of(found.Found ? 200 : 404, GetBody(found, filter)));
+        return Task.FromResult(RestResponse.Of(found.Found ? 200 : 404, GetBody(found, get.Filter)));
     }
 
     /// <summary><c>GET|HEAD /{index}/_source/{id}</c>: the source alone.</summary>
     public Task<RestResponse> GetSourceAsync(RestRequest request)
     {
         var id = request.RequiredRoute("id");
-        var filter = ReadGetParameters(request);
+        var get = ReadGetParameters(request);
         request.RejectUnconsumedParameters();
         var index = _catalog.GetIndex(request.RequiredRoute("index"));
+        get.RefreshIfAsked(index);
         var found = index.Get(id);
         if (!found.Found || found.Source is null)
         {
             throw new EngineException(404, "resource_not_found_exception", $"Document not found [{index.Name}]/[_doc]/[{id}]");
         }
 
-        return Task.FromResult(RestResponse.Ok(filter.Apply(found.Source)));
+        return Task.FromResult(RestResponse.Ok(get.Filter.Apply(found.Source)));
     }
 
     /// <summary><c>DELETE /{index}/_doc/{id}</c>.</summary>
@@ -113,10 +115,10 @@ internal sealed class DocumentHandlers
     public async Task<RestResponse> MultiGetAsync(RestRequest request)
     {
         var defaultIndex = request.Route("index");
-        var filter = ReadGetParameters(request);
+        var get = ReadGetParameters(request);
         request.RejectUnconsumedParameters();
         var body = await request.ReadRequiredJsonObjectAsync().ConfigureAwait(false);
-        var items = MultiGetBody.Parse(body, defaultIndex, filter);
+        var items = MultiGetBody.Parse(body, defaultIndex, get.Filter);
 
         var docs = new JsonArray();
         foreach (var item in items)
@@ -133,6 +135,7 @@ internal sealed class DocumentHandlers
                 continue;
             }
 
+            get.RefreshIfAsked(index);
             docs.Add(GetBody(index.Get(item.Id), item.Filter));
         }
 
@@ -163,23 +166,42 @@ internal sealed class DocumentHandlers
 
     /// <summary>
     /// Parameters of the get APIs. Every get is realtime (the engine answers from its version map and an on-demand
-    /// internal reader), so <c>realtime=false</c> and <c>refresh</c> change nothing that can be observed; routing and
-    /// preference have one shard to choose from.
+    /// internal reader), so <c>realtime=false</c> changes nothing that can be observed; <c>refresh=true</c> refreshes
+    /// the index for search first, as Elasticsearch does; routing and preference have one shard to choose from.
+    /// <c>stored_fields=_none_</c> leaves the source out (no field is stored apart from it).
     /// </summary>
-    private static SourceFilterParameters ReadGetParameters(RestRequest request)
+    private static GetParameters ReadGetParameters(RestRequest request)
     {
         request.BoolParam("realtime", true);
-        request.BoolParam("refresh", false);
+        var refresh = request.BoolParam("refresh", false);
         request.Param("routing");
         request.Param("preference");
-        if (request.Param("stored_fields") is { } storedFields && storedFields != "_none_")
+        var noStoredFields = false;
+        if (request.Param("stored_fields") is { } storedFields)
         {
-            throw EngineException.IllegalArgument("parameter [stored_fields] is not supported by the embedded engine (no field is stored apart from _source)");
+            if (storedFields != "_none_")
+            {
+                throw EngineException.IllegalArgument("parameter [stored_fields] is not supported by the embedded engine (no field is stored apart from _source)");
+            }
+
+            noStoredFields = true;
         }
 
         WriteParameters.RejectUnsupported(request, "version", "external versioning");
         WriteParameters.RejectUnsupported(request, "version_type", "external versioning");
-        return SourceFilterParameters.Read(request, defaultFetch: true);
+        var filter = SourceFilterParameters.Read(request, defaultFetch: true);
+        return new GetParameters(noStoredFields && !request.HasParam("_source") ? SourceFilterParameters.None : filter, refresh);
+    }
+
+    private sealed record GetParameters(SourceFilterParameters Filter, bool Refresh)
+    {
+        public void RefreshIfAsked(EngineIndex index)
+        {
+            if (Refresh)
+            {
+                index.Refresh();
+            }
+        }
     }
 
     private static async Task<RestResponse> AcknowledgeAsync(EngineIndex index, WriteResult result, RefreshPolicy refresh, CancellationToken cancellationToken)

@@ -81,6 +81,16 @@ internal sealed partial class EngineRequestHandler
         var segments = Segments(path);
         var method = context.Request.Method.ToUpperInvariant();
         var found = segments is null ? null : _router.Find(segments);
+
+        // An index name never starts with '_' (except the _all expression), so "/_nodes" or "/_msearch" is an API this
+        // engine does not have, not an index: answer as a node without that handler does, not "no such index". PUT
+        // still reaches index creation, which names the rule a new index broke.
+        if (found is { } match && method != "PUT" && segments!.Count > 0 && segments[0].StartsWith('_') && segments[0] != "_all"
+            && match.Values.ContainsKey("index") && match.Route.Template.StartsWith("/{index}", StringComparison.Ordinal))
+        {
+            found = null;
+        }
+
         if (found is null)
         {
             return RestResponse.Of(400, ErrorBody.Plain($"no handler found for uri [{path}] and method [{method}]", 400));

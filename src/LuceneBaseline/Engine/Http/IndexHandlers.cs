@@ -30,18 +30,20 @@ internal sealed class IndexHandlers
     public Task<RestResponse> GetAsync(RestRequest request)
     {
         var indices = Resolve(request, request.RequiredRoute("index"));
-        request.BoolParam("flat_settings", false);
+        ConsumeMasterParameters(request);
+        var flat = request.BoolParam("flat_settings", false);
         request.BoolParam("include_defaults", false);
         request.Param("features");
         request.RejectUnconsumedParameters();
         var body = new JsonObject();
         foreach (var index in indices)
         {
+            var settings = new JsonObject { ["index"] = index.Settings.ToJson() };
             body[index.Name] = new JsonObject
             {
                 ["aliases"] = new JsonObject(),
                 ["mappings"] = MappingParser.ToJson(index.Mapping),
-                ["settings"] = new JsonObject { ["index"] = index.Settings.ToJson() },
+                ["settings"] = flat ? Flatten(settings) : settings,
             };
         }
 
@@ -54,6 +56,7 @@ internal sealed class IndexHandlers
         try
         {
             Resolve(request, request.RequiredRoute("index"));
+            ConsumeMasterParameters(request);
             request.BoolParam("flat_settings", false);
             request.BoolParam("include_defaults", false);
             request.RejectUnconsumedParameters();
@@ -66,23 +69,18 @@ internal sealed class IndexHandlers
     }
 
     /// <summary>
-    /// <c>DELETE /{index}</c>. Names must be explicit: Elasticsearch 8 refuses wildcards and <c>_all</c> here by
-    /// default (<c>action.destructive_requires_name</c>), and so does the engine.
+    /// <c>DELETE /{index}</c>. Names must be explicit unless <see cref="EngineOptions.DestructiveRequiresName"/> is off:
+    /// Elasticsearch 8 refuses wildcards and <c>_all</c> here by default (<c>action.destructive_requires_name</c>).
     /// </summary>
     public Task<RestResponse> DeleteAsync(RestRequest request)
     {
         var expression = request.RequiredRoute("index");
-        request.BoolParam("ignore_unavailable", false);
+        var ignoreUnavailable = request.BoolParam("ignore_unavailable", false);
         request.BoolParam("allow_no_indices", true);
         request.Param("expand_wildcards");
         ConsumeMasterParameters(request);
         request.RejectUnconsumedParameters();
-        if (expression.Split(',').Any(part => part.Contains('*') || part == "_all"))
-        {
-            throw EngineException.IllegalArgument("Wildcard expressions or all indices are not allowed");
-        }
-
-        _catalog.DeleteIndices(expression);
+        _catalog.DeleteIndices(expression, ignoreUnavailable);
         return Task.FromResult(RestResponse.Acknowledged());
     }
 
@@ -90,6 +88,7 @@ internal sealed class IndexHandlers
     public Task<RestResponse> GetMappingAsync(RestRequest request)
     {
         var indices = Resolve(request, request.Route("index") ?? "_all");
+        ConsumeMasterParameters(request);
         request.RejectUnconsumedParameters();
         var body = new JsonObject();
         foreach (var index in indices)
@@ -104,6 +103,7 @@ internal sealed class IndexHandlers
     public async Task<RestResponse> PutMappingAsync(RestRequest request)
     {
         var indices = Resolve(request, request.RequiredRoute("index"));
+        ConsumeMasterParameters(request);
         request.BoolParam("write_index_only", false);
         request.RejectUnconsumedParameters();
         var body = await request.ReadRequiredJsonObjectAsync().ConfigureAwait(false);
@@ -119,6 +119,7 @@ internal sealed class IndexHandlers
     public Task<RestResponse> GetSettingsAsync(RestRequest request)
     {
         var indices = Resolve(request, request.Route("index") ?? "_all");
+        ConsumeMasterParameters(request);
         var flat = request.BoolParam("flat_settings", false);
         request.BoolParam("include_defaults", false);
         request.RejectUnconsumedParameters();
@@ -216,7 +217,6 @@ internal sealed class IndexHandlers
             return [];
         }
 
-        ConsumeMasterParameters(request);
         return _catalog.Resolve(expression, ignoreUnavailable, allowNoIndices);
     }
 
@@ -226,7 +226,7 @@ internal sealed class IndexHandlers
         indices.Sum(i => i.Settings.NumberOfShards));
 
     /// <summary>Parameters that only concern a multi-node cluster's master.</summary>
-    private static void ConsumeMasterParameters(RestRequest request)
+    public static void ConsumeMasterParameters(RestRequest request)
     {
         request.Param("master_timeout");
         request.Param("timeout");

@@ -42,8 +42,15 @@ internal static class WriteParameters
         request.Param("routing");
         request.Param("timeout");
         request.Param("wait_for_active_shards");
-        request.Param("require_alias");
         request.Param("require_data_stream");
+
+        // The engine has no aliases, so a write that requires its target to be one can never proceed.
+        if (request.BoolParam("require_alias", false))
+        {
+            var target = request.Route("index") ?? "_all";
+            throw new EngineException(404, "index_not_found_exception", $"no such index [{target}] and [require_alias] request flag is [true] and [{target}] is not an alias", target,
+                new System.Text.Json.Nodes.JsonObject { ["resource.type"] = "index_expression", ["resource.id"] = target });
+        }
     }
 
     public static void RejectUnsupported(RestRequest request, string parameter, string feature)

@@ -58,6 +58,11 @@ internal static class SearchRequestParser
             query = QueryDslParser.ParseNode(value as JsonObject ?? throw EngineException.Parsing("[_na] query malformed, must start with start_object"));
         }
 
+        if (url.Has("analyzer"))
+        {
+            throw SearchErrors.Unsupported("the [analyzer] parameter");
+        }
+
         var terminateAfter = url.Int("terminate_after") ?? 0;
         if (terminateAfter < 0)
         {
@@ -389,7 +394,7 @@ internal static class SearchRequestParser
         var terminateAfter = request.TerminateAfter;
         if (url.Int("terminate_after") is { } ta)
         {
-            if (ta <= 0)
+            if (ta < 0)
             {
                 throw EngineException.IllegalArgument("terminateAfter must be > 0");
             }

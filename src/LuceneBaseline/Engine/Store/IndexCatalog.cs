@@ -128,7 +128,9 @@ public sealed class IndexCatalog : IDisposable
     /// <c>index_not_found_exception</c> (404) for a missing concrete name (nothing is deleted then);
     /// <c>illegal_argument_exception</c> for a wildcard while destructive operations require names.
     /// </exception>
-    public IReadOnlyList<string> DeleteIndices(string expression)
+    /// <param name="expression">Index names, commas, wildcards.</param>
+    /// <param name="ignoreUnavailable">Skip missing concrete names instead of answering 404 (<c>ignore_unavailable</c>).</param>
+    public IReadOnlyList<string> DeleteIndices(string expression, bool ignoreUnavailable = false)
     {
         ArgumentNullException.ThrowIfNull(expression);
         var parts = SplitExpression(expression);
@@ -140,7 +142,7 @@ public sealed class IndexCatalog : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var targets = Resolve(expression, ignoreUnavailable: false, allowNoIndices: true);
+            var targets = Resolve(expression, ignoreUnavailable, allowNoIndices: true);
             var deleted = new List<string>(targets.Count);
             foreach (var index in targets)
             {

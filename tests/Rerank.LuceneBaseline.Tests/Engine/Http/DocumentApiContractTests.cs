@@ -285,4 +285,19 @@ public sealed class DocumentApiContractTests
         Assert.Equal("x_content_parse_exception", (string?)response.Json["error"]!["type"]);
         Assert.StartsWith("[1:", (string?)response.Json["error"]!["reason"]);
     }
+
+    [Fact]
+    public async Task Get_StoredFieldsNone_LeavesTheSourceOut_AndRefreshMakesTheWriteSearchable()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books", """{"settings":{"refresh_interval":"-1"}}""");
+        await engine.PutAsync("/books/_doc/1", """{"title":"Dune"}""");
+
+        var got = await engine.GetAsync("/books/_doc/1?stored_fields=_none_&refresh=true");
+        var count = await engine.GetAsync("/books/_count");
+
+        Assert.True((bool)got.Json["found"]!);
+        Assert.False(got.Object.ContainsKey("_source"));
+        Assert.Equal(1, (long)count.Json["count"]!);
+    }
 }

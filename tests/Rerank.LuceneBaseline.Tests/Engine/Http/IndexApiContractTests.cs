@@ -240,4 +240,30 @@ public sealed class IndexApiContractTests
             "Validation Failed: 1: cannot set only_expunge_deletes and max_num_segments at the same time, those two parameters are mutually exclusive;",
             (string?)response.Json["error"]!["reason"]);
     }
+
+    [Fact]
+    public async Task DeleteIndex_IgnoreUnavailable_DeletesTheExistingNames()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books");
+
+        var missing = await engine.DeleteAsync("/books,nope");
+        var ignored = await engine.DeleteAsync("/books,nope?ignore_unavailable=true");
+        var after = await engine.SendAsync("HEAD", "/books");
+
+        Assert.Equal(404, missing.StatusCode);
+        Assert.Equal(200, ignored.StatusCode);
+        Assert.Equal(404, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetIndex_FlatSettings_FlattensTheSettingsKeys()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books", """{"settings":{"number_of_shards":1}}""");
+
+        var index = (await engine.GetAsync("/books?flat_settings=true")).Json["books"]!;
+
+        Assert.Equal("1", (string?)index["settings"]!["index.number_of_shards"]);
+    }
 }

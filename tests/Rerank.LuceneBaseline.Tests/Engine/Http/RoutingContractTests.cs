@@ -132,4 +132,42 @@ public sealed class RoutingContractTests
         Assert.Equal(201, (int)response.StatusCode);
         Assert.Equal("Dune", (string?)got.Json["_source"]!["title"]);
     }
+
+    [Theory]
+    [InlineData("GET", "/_nodes")]
+    [InlineData("POST", "/_msearch")]
+    [InlineData("GET", "/_alias/books")]
+    public async Task ApiTheEngineLacks_IsNoHandlerFound_NotAMissingIndex(string method, string path)
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.SendAsync(method, path, method == "POST" ? "{}" : null);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal($"no handler found for uri [{path}] and method [{method}]", (string?)response.Json["error"]);
+    }
+
+    [Fact]
+    public async Task CreateIndexStartingWithUnderscore_IsInvalidIndexName()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.PutAsync("/_books");
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("invalid_index_name_exception", (string?)response.Json["error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task RequireAlias_IsRefused_TheEngineHasNoAliases()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.PutAsync("/books/_doc/1?require_alias=true", """{"a":1}""");
+        var exists = await engine.SendAsync("HEAD", "/books");
+
+        Assert.Equal(404, response.StatusCode);
+        Assert.Equal("index_not_found_exception", (string?)response.Json["error"]!["type"]);
+        Assert.Equal(404, exists.StatusCode);
+    }
 }

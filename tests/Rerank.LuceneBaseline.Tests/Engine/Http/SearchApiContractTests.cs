@@ -158,4 +158,19 @@ public sealed class SearchApiContractTests
         Assert.Equal("parsing_exception", (string?)rootCause["type"]);
         Assert.Equal("unknown query [fuzzzy] did you mean [fuzzy]?", (string?)rootCause["reason"]);
     }
+
+    [Fact]
+    public async Task UrlTimeout_ReachesTheSearch_AndIsValidatedThere()
+    {
+        await using var engine = await BooksAsync();
+
+        var valid = await engine.GetAsync("/books/_search?timeout=1s");
+        var invalid = await engine.GetAsync("/books/_search?timeout=abc");
+        var masterTimeout = await engine.GetAsync("/books/_search?master_timeout=1s");
+
+        Assert.Equal(200, valid.StatusCode);
+        Assert.Equal(400, invalid.StatusCode);
+        Assert.Equal(400, masterTimeout.StatusCode);
+        Assert.Contains("[master_timeout]", (string?)masterTimeout.Json["error"]!["reason"]);
+    }
 }

@@ -101,7 +101,7 @@ public sealed class SearchRequestParserTests
     [InlineData("version", "maybe", "Failed to parse value [maybe] as only [true] or [false] are allowed.")]
     [InlineData("search_type", "dfs", "No search type for [dfs]")]
     [InlineData("scroll", "1m", "the [scroll] parameter is not supported by the embedded engine")]
-    [InlineData("terminate_after", "0", "terminateAfter must be > 0")]
+    [InlineData("terminate_after", "-1", "terminateAfter must be > 0")]
     [InlineData("default_operator", "xor", "operator needs to be either or, and, but not [xor]")]
     public void Parse_BadUrlParameter_IsRefused(string name, string value, string reason)
     {
