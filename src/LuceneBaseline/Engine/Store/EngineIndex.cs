@@ -434,7 +434,7 @@ public sealed class EngineIndex : IDisposable
         using var scope = _gate.Enter();
         var searcher = _searchManager.Acquire();
         var metadata = _metadata;
-        var target = new SearchTarget(Name, searcher, metadata.Mapping, _analyzer, metadata.Settings.MaxResultWindow);
+        var target = new SearchTarget(Name, searcher, metadata.Mapping, _analyzer, metadata.Settings.MaxResultWindow) { IndexUuid = Uuid };
         return new SearcherLease(target, () => _searchManager.Release(searcher));
     }
 

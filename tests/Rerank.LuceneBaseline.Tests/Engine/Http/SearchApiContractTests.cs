@@ -173,4 +173,20 @@ public sealed class SearchApiContractTests
         Assert.Equal(400, masterTimeout.StatusCode);
         Assert.Contains("[master_timeout]", (string?)masterTimeout.Json["error"]!["reason"]);
     }
+
+    [Fact]
+    public async Task ShardFailure_NamesTheIndexByItsRealUuid()
+    {
+        await using var engine = await BooksAsync();
+        var uuid = (string?)(await engine.GetAsync("/_cat/indices/books?format=json&h=uuid")).Json[0]!["uuid"];
+
+        // An unknown analyzer fails while the index builds its query (query_shard_exception): "all shards failed".
+        var response = await engine.PostAsync("/books/_search", """{"query":{"match":{"title":{"query":"fox","analyzer":"nope"}}}}""");
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("search_phase_execution_exception", (string?)response.Json["error"]!["type"]);
+        Assert.Equal("query_shard_exception", (string?)response.Json["error"]!["root_cause"]![0]!["type"]);
+        Assert.Equal(uuid, (string?)response.Json["error"]!["root_cause"]![0]!["index_uuid"]);
+        Assert.Equal(uuid, (string?)response.Json["error"]!["failed_shards"]![0]!["reason"]!["index_uuid"]);
+    }
 }
