@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Rerank.Cli.Common;
 using Rerank.LuceneBaseline.Engine.Http;
@@ -35,11 +36,26 @@ internal static class EngineCommand
                 MaxContentLength = parse.GetValue(maxContent),
             };
 
-            using var logging = CliLogging.Create(LogLevel.Information);
+            // Kestrel's per-request lines would drown what the engine says; its warnings and errors still show.
+            using var logging = LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddSimpleConsole(options => options.SingleLine = true));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+            // Ctrl+C and SIGTERM (docker stop, systemd) stop the engine the same way: indices are committed and closed.
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             EngineHost host;
             try
             {
-                host = await EngineHost.StartAsync(options, logging, cancellationToken: cancellationToken);
+                host = await EngineHost.StartAsync(options, logging, cancellationToken: stop.Token);
             }
             catch (IOException exception)
             {
@@ -59,7 +75,7 @@ internal static class EngineCommand
                 output.Flush();
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    await Task.Delay(Timeout.Infinite, stop.Token);
                 }
                 catch (OperationCanceledException)
                 {

@@ -69,6 +69,29 @@ public sealed class EngineCommandTests
     }
 
     [Fact]
+    public async Task Sigterm_StopsCleanly_AndTheDataIsThereOnRestart()
+    {
+        using var data = new TempDirectory();
+        var cancellation = TestContext.Current.CancellationToken;
+        using (var engine = await EngineProcess.StartAsync(data.Path, cancellation))
+        {
+            using var client = new HttpClient { BaseAddress = engine.Url };
+            using var content = new StringContent("{\"title\":\"Dune\"}", Encoding.UTF8, "application/json");
+            (await client.PutAsync("/books/_doc/1", content, cancellation)).EnsureSuccessStatusCode();
+
+            var (exitCode, output) = await engine.TerminateAsync(cancellation);
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains("engine: stopping", output);
+        }
+
+        using var restarted = await EngineProcess.StartAsync(data.Path, cancellation);
+        using var check = new HttpClient { BaseAddress = restarted.Url };
+        using var got = await check.GetAsync("/books/_doc/1", cancellation);
+        Assert.Equal(HttpStatusCode.OK, got.StatusCode);
+    }
+
+    [Fact]
     public void Help_NamesTheOptions()
     {
         var result = CliRunner.Run("engine", "--help");

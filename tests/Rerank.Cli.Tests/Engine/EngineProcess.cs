@@ -8,10 +8,15 @@ internal sealed partial class EngineProcess : IDisposable
 {
     private readonly Process _process;
 
+    private readonly Task<string> _rest;
+
     private EngineProcess(Process process, Uri url)
     {
         _process = process;
         Url = url;
+
+        // Keep draining stdout so the child never blocks on a full pipe; what it prints later is kept.
+        _rest = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
     }
 
     public Uri Url { get; }
@@ -40,14 +45,24 @@ internal sealed partial class EngineProcess : IDisposable
             var match = ListeningLine().Match(line);
             if (match.Success)
             {
-                // Keep draining stdout so the child never blocks on a full pipe.
-                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
                 return new EngineProcess(process, new Uri(match.Groups[1].Value));
             }
         }
 
         process.Kill(entireProcessTree: true);
         throw new InvalidOperationException($"rerank engine exited with {process.ExitCode} before listening.");
+    }
+
+    /// <summary>SIGTERM, as docker stop or systemd send it; returns the exit code and what the process printed after.</summary>
+    public async Task<(int ExitCode, string Output)> TerminateAsync(CancellationToken cancellationToken)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        await _process.WaitForExitAsync(cancellationToken);
+        return (_process.ExitCode, await _rest);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, so only what was durable before survives.</summary>
