@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -77,7 +78,7 @@ internal sealed class BulkHandler
         return RestResponse.Ok(new JsonObject { ["took"] = took, ["errors"] = errors, ["items"] = items });
     }
 
-    private JsonObject Execute(BulkOperation operation, SourceFilterParameters defaultSource, Dictionary<string, (EngineIndex Index, long MaxSeqNo)> touched)
+    private JsonObject Execute(BulkOperation operation, SourceSpec defaultSource, Dictionary<string, (EngineIndex Index, long MaxSeqNo)> touched)
     {
         if (operation.SourceError is { } sourceError)
         {
@@ -102,7 +103,7 @@ internal sealed class BulkHandler
         // Elasticsearch writes an item's status right after its _shards.
         var item = WriteResponses.Body(result, index, forcedRefresh: false);
         item.Insert(item.IndexOf("_shards") + 1, "status", WriteResponses.Status(result.Result));
-        var filter = operation.UpdateSource ?? (operation.Action == BulkAction.Update ? defaultSource : SourceFilterParameters.None);
+        var filter = operation.UpdateSource ?? (operation.Action == BulkAction.Update ? defaultSource : SourceSpec.None);
         if (operation.Action == BulkAction.Update && filter.Fetch)
         {
             var current = index.Get(result.Id);

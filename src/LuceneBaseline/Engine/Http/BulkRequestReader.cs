@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -204,7 +205,7 @@ internal static class BulkRequestReader
 
         JsonObject? document = null;
         UpdateRequest? update = null;
-        SourceFilterParameters? updateSource = null;
+        SourceSpec? updateSource = null;
         EngineException? sourceError = null;
         if (action != BulkAction.Delete)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -143,7 +144,7 @@ internal sealed class DocumentHandlers
     }
 
     /// <summary>The body of a get: versions, <c>found</c> and the (filtered) source.</summary>
-    private static JsonObject GetBody(GetResult found, SourceFilterParameters filter)
+    private static JsonObject GetBody(GetResult found, SourceSpec filter)
     {
         var body = new JsonObject { ["_index"] = found.Index, ["_id"] = found.Id };
         if (!found.Found)
@@ -190,10 +191,10 @@ internal sealed class DocumentHandlers
         WriteParameters.RejectUnsupported(request, "version", "external versioning");
         WriteParameters.RejectUnsupported(request, "version_type", "external versioning");
         var filter = SourceFilterParameters.Read(request, defaultFetch: true);
-        return new GetParameters(noStoredFields && !request.HasParam("_source") ? SourceFilterParameters.None : filter, refresh);
+        return new GetParameters(noStoredFields && !request.HasParam("_source") ? SourceSpec.None : filter, refresh);
     }
 
-    private sealed record GetParameters(SourceFilterParameters Filter, bool Refresh)
+    private sealed record GetParameters(SourceSpec Filter, bool Refresh)
     {
         public void RefreshIfAsked(EngineIndex index)
         {

@@ -1,15 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
 
 /// <summary>Parses the body of <c>_mget</c>: <c>{"docs": [{"_index", "_id", "_source"}]}</c> or <c>{"ids": [...]}</c>.</summary>
 internal static class MultiGetBody
 {
-    public sealed record Item(string Index, string Id, SourceFilterParameters Filter);
+    public sealed record Item(string Index, string Id, SourceSpec Filter);
 
-    public static List<Item> Parse(JsonObject body, string? defaultIndex, SourceFilterParameters defaultFilter)
+    public static List<Item> Parse(JsonObject body, string? defaultIndex, SourceSpec defaultFilter)
     {
         var items = new List<Item>();
         var problems = new List<string>();
@@ -60,7 +61,7 @@ internal static class MultiGetBody
         return items;
     }
 
-    private static Item ParseDoc(JsonObject spec, string? defaultIndex, SourceFilterParameters defaultFilter, int position, List<string> problems)
+    private static Item ParseDoc(JsonObject spec, string? defaultIndex, SourceSpec defaultFilter, int position, List<string> problems)
     {
         var index = defaultIndex;
         string? id = null;
