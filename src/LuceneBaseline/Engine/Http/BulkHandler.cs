@@ -121,7 +121,7 @@ internal sealed class BulkHandler
 
     private JsonObject Failure(BulkOperation operation, EngineException exception)
     {
-        var error = ErrorBody.Describe(exception, UuidOf);
+        var error = ErrorJson.Describe(exception, UuidOf);
         var item = new JsonObject { ["_index"] = operation.Index, ["_id"] = operation.Id };
         item["status"] = exception.Status;
         item["error"] = error;

@@ -60,32 +60,10 @@ internal static class SearchErrors
         + "See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the "
         + "[index.max_result_window] index level setting.");
 
-    /// <summary>An error as Elasticsearch writes it inside another error: <c>type</c>, <c>reason</c>, index fields, extras.</summary>
+    /// <summary>An error as Elasticsearch writes it inside another error (<see cref="ErrorJson.Describe"/>).</summary>
     /// <param name="error">The error.</param>
     /// <param name="includeCause">Whether its <c>caused_by</c> chain is written (root causes are written without).</param>
     /// <param name="uuidOf">The uuid of an index by name; null uses <see cref="EngineException.StableUuid"/>.</param>
-    public static JsonObject Describe(EngineException error, bool includeCause, Func<string, string>? uuidOf = null)
-    {
-        var json = new JsonObject { ["type"] = error.Type, ["reason"] = error.Reason };
-        if (error.Index is not null)
-        {
-            json["index_uuid"] = error.Extra?["index_uuid"]?.DeepClone() ?? uuidOf?.Invoke(error.Index) ?? EngineException.StableUuid(error.Index);
-            json["index"] = error.Index;
-        }
-
-        foreach (var (key, value) in error.Extra ?? [])
-        {
-            if (key == "caused_by" && !includeCause)
-            {
-                continue;
-            }
-
-            if (key != "index_uuid")
-            {
-                json[key] = value?.DeepClone();
-            }
-        }
-
-        return json;
-    }
+    public static JsonObject Describe(EngineException error, bool includeCause, Func<string, string>? uuidOf = null) =>
+        ErrorJson.Describe(error, uuidOf ?? EngineException.StableUuid, includeCause);
 }
