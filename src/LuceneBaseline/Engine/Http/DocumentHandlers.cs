@@ -73,30 +73,20 @@ internal sealed class DocumentHandlers
     /// <summary><c>GET|HEAD /{index}/_doc/{id}</c>.</summary>
     public Task<RestResponse> GetAsync(RestRequest request)
     {
-        var id = request.RequiredRoute("id");
-        var get = ReadGetParameters(request);
-        request.RejectUnconsumedParameters();
-        var index = _catalog.GetIndex(request.RequiredRoute("index"));
-        get.RefreshIfAsked(index);
-        var found = index.Get(id);
-        return Task.FromResult(RestResponse.Of(found.Found ? 200 : 404, GetBody(found, get.Filter)));
+        var (_, found, filter) = GetOne(request);
+        return Task.FromResult(RestResponse.Of(found.Found ? 200 : 404, GetBody(found, filter)));
     }
 
     /// <summary><c>GET|HEAD /{index}/_source/{id}</c>: the source alone.</summary>
     public Task<RestResponse> GetSourceAsync(RestRequest request)
     {
-        var id = request.RequiredRoute("id");
-        var get = ReadGetParameters(request);
-        request.RejectUnconsumedParameters();
-        var index = _catalog.GetIndex(request.RequiredRoute("index"));
-        get.RefreshIfAsked(index);
-        var found = index.Get(id);
+        var (index, found, filter) = GetOne(request);
         if (!found.Found || found.Source is null)
         {
-            throw new EngineException(404, "resource_not_found_exception", $"Document not found [{index.Name}]/[_doc]/[{id}]");
+            throw new EngineException(404, "resource_not_found_exception", $"Document not found [{index.Name}]/[_doc]/[{found.Id}]");
         }
 
-        return Task.FromResult(RestResponse.Ok(get.Filter.Apply(found.Source)));
+        return Task.FromResult(RestResponse.Ok(filter.Apply(found.Source)));
     }
 
     /// <summary><c>DELETE /{index}/_doc/{id}</c>.</summary>
@@ -141,6 +131,17 @@ internal sealed class DocumentHandlers
         }
 
         return RestResponse.Ok(new JsonObject { ["docs"] = docs });
+    }
+
+    /// <summary>The document of <c>/{index}/{_doc|_source}/{id}</c>, read as the get parameters ask, and their source filter.</summary>
+    private (EngineIndex Index, GetResult Found, SourceSpec Filter) GetOne(RestRequest request)
+    {
+        var id = request.RequiredRoute("id");
+        var get = ReadGetParameters(request);
+        request.RejectUnconsumedParameters();
+        var index = _catalog.GetIndex(request.RequiredRoute("index"));
+        get.RefreshIfAsked(index);
+        return (index, index.Get(id), get.Filter);
     }
 
     /// <summary>The body of a get: versions, <c>found</c> and the (filtered) source.</summary>
