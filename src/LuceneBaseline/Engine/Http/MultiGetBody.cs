@@ -54,8 +54,7 @@ internal static class MultiGetBody
 
         if (problems.Count > 0)
         {
-            var listed = string.Join("", problems.Select((p, i) => $"{i + 1}: {p};"));
-            throw new EngineException(400, "action_request_validation_exception", $"Validation Failed: {listed}");
+            throw EngineException.Validation(problems);
         }
 
         return items;

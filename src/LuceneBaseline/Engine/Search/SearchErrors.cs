@@ -15,17 +15,8 @@ internal static class SearchErrors
     /// <summary>Java's <c>NumberFormatException</c>, which Elasticsearch reports as <c>number_format_exception</c>.</summary>
     public static EngineException NumberFormat(string input) => new(400, "number_format_exception", $"For input string: \"{input}\"");
 
-    /// <summary><c>action_request_validation_exception</c>: every message numbered, each ended by a semicolon.</summary>
-    public static EngineException Validation(IReadOnlyList<string> messages)
-    {
-        var reason = new System.Text.StringBuilder("Validation Failed: ");
-        for (var i = 0; i < messages.Count; i++)
-        {
-            reason.Append(i + 1).Append(": ").Append(messages[i]).Append(';');
-        }
-
-        return new EngineException(400, "action_request_validation_exception", reason.ToString());
-    }
+    /// <summary><c>action_request_validation_exception</c>: every message numbered, each ended by a semicolon (<see cref="EngineException.Validation"/>).</summary>
+    public static EngineException Validation(IReadOnlyList<string> messages) => EngineException.Validation(messages);
 
     /// <summary>A part of the search API that Elasticsearch has and the embedded engine does not implement.</summary>
     public static EngineException Unsupported(string what) => EngineException.IllegalArgument($"{what} is not supported by the embedded engine");
