@@ -106,14 +106,7 @@ internal sealed class BulkHandler
         var filter = operation.UpdateSource ?? (operation.Action == BulkAction.Update ? defaultSource : SourceSpec.None);
         if (operation.Action == BulkAction.Update && filter.Fetch)
         {
-            var current = index.Get(result.Id);
-            item["get"] = new JsonObject
-            {
-                ["_seq_no"] = current.SeqNo,
-                ["_primary_term"] = current.PrimaryTerm,
-                ["found"] = current.Found,
-                ["_source"] = current.Source is null ? null : filter.Apply(current.Source),
-            };
+            item["get"] = WriteResponses.UpdatedGet(index.Get(result.Id), filter);
         }
 
         return item;

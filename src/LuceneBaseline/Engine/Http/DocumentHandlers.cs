@@ -57,14 +57,7 @@ internal sealed class DocumentHandlers
         var filter = bodyFilter ?? sourceFilter;
         if (filter.Fetch && result.Result != WriteOutcome.NotFound && response.Json is JsonObject json)
         {
-            var current = index.Get(id);
-            json["get"] = new JsonObject
-            {
-                ["_seq_no"] = current.SeqNo,
-                ["_primary_term"] = current.PrimaryTerm,
-                ["found"] = current.Found,
-                ["_source"] = current.Source is null ? null : filter.Apply(current.Source),
-            };
+            json["get"] = WriteResponses.UpdatedGet(index.Get(id), filter);
         }
 
         return response;
