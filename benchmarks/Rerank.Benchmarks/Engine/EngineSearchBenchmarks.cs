@@ -43,15 +43,7 @@ public class EngineSearchBenchmarks
         Send(HttpMethod.Put, "/bench", """{"settings":{"number_of_replicas":0},"mappings":{"properties":{"contents":{"type":"text"}}}}""", "application/json");
         foreach (var chunk in documents.Chunk(1000))
         {
-            var ndjson = new StringBuilder();
-            foreach (var d in chunk)
-            {
-                var contents = string.Join(" ", new[] { d.Title, d.Text }.Where(v => v.Length > 0));
-                ndjson.Append(new JsonObject { ["index"] = new JsonObject { ["_id"] = d.Id } }.ToJsonString()).Append('\n');
-                ndjson.Append(new JsonObject { ["contents"] = contents }.ToJsonString()).Append('\n');
-            }
-
-            Send(HttpMethod.Post, "/bench/_bulk", ndjson.ToString(), "application/x-ndjson");
+            Send(HttpMethod.Post, "/bench/_bulk", BeirBulkBody.Build(chunk), "application/x-ndjson");
         }
 
         Send(HttpMethod.Post, $"/bench/_forcemerge?max_num_segments={Segments}", null, "application/json");

@@ -67,7 +67,7 @@ internal sealed class EngineBenchmark
             {"settings":{"number_of_replicas":0,"refresh_interval":"-1"},
              "mappings":{"dynamic":"strict","properties":{"contents":{"type":"text"}}}}
             """;
-        var batches = documents.Chunk(_batchSize).Select(Ndjson).ToList();
+        var batches = documents.Chunk(_batchSize).Select(batch => BeirBulkBody.Build(batch)).ToList();
 
         // The same for the engine: a throwaway index takes the whole corpus first.
         await SendAsync(client, HttpMethod.Put, "/warmup", Settings, "application/json", cancellationToken);
@@ -179,19 +179,5 @@ internal sealed class EngineBenchmark
         {
             throw new InvalidOperationException($"{method} {path} failed with {(int)response.StatusCode}: {text[..Math.Min(500, text.Length)]}");
         }
-    }
-
-    /// <summary>The baseline's flat-mode field: title and text joined by one space, empty parts left out.</summary>
-    private static string Ndjson(BeirDocument[] documents)
-    {
-        var text = new StringBuilder();
-        foreach (var document in documents)
-        {
-            var contents = string.Join(" ", new[] { document.Title, document.Text }.Where(v => v.Length > 0));
-            text.Append(new JsonObject { ["index"] = new JsonObject { ["_id"] = document.Id } }.ToJsonString()).Append('\n');
-            text.Append(new JsonObject { ["contents"] = contents }.ToJsonString()).Append('\n');
-        }
-
-        return text.ToString();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Evaluation;
@@ -31,7 +30,7 @@ public sealed class SciFactEngineRankingTests
         Assert.Equal(200, mapping.StatusCode);
         foreach (var chunk in dataset.ReadCorpus().Chunk(1000))
         {
-            var bulk = await engine.BulkAsync("/scifact/_bulk", Ndjson(chunk));
+            var bulk = await engine.BulkAsync("/scifact/_bulk", BeirBulkBody.Build(chunk, withTitleAndText: true));
             Assert.False((bool)bulk.Json["errors"]!, bulk.Text[..Math.Min(2000, bulk.Text.Length)]);
         }
 
@@ -64,19 +63,6 @@ public sealed class SciFactEngineRankingTests
         // Per-field matching weighs title and body separately; docs/baselines.md records how far it moves.
         Assert.InRange(fieldsNdcg, baselineNdcg - 0.05, baselineNdcg + 0.05);
         Assert.InRange(bestFieldsNdcg, baselineNdcg - 0.08, baselineNdcg + 0.05);
-    }
-
-    private static string Ndjson(IEnumerable<BeirDocument> documents)
-    {
-        var text = new StringBuilder();
-        foreach (var document in documents)
-        {
-            var contents = string.Join(" ", new[] { document.Title, document.Text }.Where(v => v.Length > 0));
-            text.Append(new JsonObject { ["index"] = new JsonObject { ["_id"] = document.Id } }.ToJsonString()).Append('\n');
-            text.Append(new JsonObject { ["contents"] = contents, ["title"] = document.Title, ["text"] = document.Text }.ToJsonString()).Append('\n');
-        }
-
-        return text.ToString();
     }
 
     private static async Task<Dictionary<string, IReadOnlyList<ScoredDocument>>> RunAsync(

@@ -63,6 +63,21 @@ public sealed class EngineException : Exception
 
     public static EngineException IllegalArgument(string reason) => new(400, "illegal_argument_exception", reason);
 
+    /// <summary>
+    /// Elasticsearch's <c>action_request_validation_exception</c> (400): every failed check numbered from 1 and ended
+    /// by a semicolon, <c>Validation Failed: 1: a;2: b;</c>.
+    /// </summary>
+    public static EngineException Validation(IReadOnlyList<string> problems)
+    {
+        var reason = new System.Text.StringBuilder("Validation Failed: ");
+        for (var i = 0; i < problems.Count; i++)
+        {
+            reason.Append(i + 1).Append(": ").Append(problems[i]).Append(';');
+        }
+
+        return new EngineException(400, "action_request_validation_exception", reason.ToString());
+    }
+
     public static EngineException MapperParsing(string reason, string? index = null) => new(400, "mapper_parsing_exception", reason, index);
 
     /// <summary>A stable stand-in for an Elasticsearch uuid: the same name always gives the same 22 characters.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -77,7 +78,7 @@ internal sealed class BulkHandler
         return RestResponse.Ok(new JsonObject { ["took"] = took, ["errors"] = errors, ["items"] = items });
     }
 
-    private JsonObject Execute(BulkOperation operation, SourceFilterParameters defaultSource, Dictionary<string, (EngineIndex Index, long MaxSeqNo)> touched)
+    private JsonObject Execute(BulkOperation operation, SourceSpec defaultSource, Dictionary<string, (EngineIndex Index, long MaxSeqNo)> touched)
     {
         if (operation.SourceError is { } sourceError)
         {
@@ -102,17 +103,10 @@ internal sealed class BulkHandler
         // Elasticsearch writes an item's status right after its _shards.
         var item = WriteResponses.Body(result, index, forcedRefresh: false);
         item.Insert(item.IndexOf("_shards") + 1, "status", WriteResponses.Status(result.Result));
-        var filter = operation.UpdateSource ?? (operation.Action == BulkAction.Update ? defaultSource : SourceFilterParameters.None);
+        var filter = operation.UpdateSource ?? (operation.Action == BulkAction.Update ? defaultSource : SourceSpec.None);
         if (operation.Action == BulkAction.Update && filter.Fetch)
         {
-            var current = index.Get(result.Id);
-            item["get"] = new JsonObject
-            {
-                ["_seq_no"] = current.SeqNo,
-                ["_primary_term"] = current.PrimaryTerm,
-                ["found"] = current.Found,
-                ["_source"] = current.Source is null ? null : filter.Apply(current.Source),
-            };
+            item["get"] = WriteResponses.UpdatedGet(index.Get(result.Id), filter);
         }
 
         return item;
@@ -120,7 +114,7 @@ internal sealed class BulkHandler
 
     private JsonObject Failure(BulkOperation operation, EngineException exception)
     {
-        var error = ErrorBody.Describe(exception, UuidOf);
+        var error = ErrorJson.Describe(exception, UuidOf);
         var item = new JsonObject { ["_index"] = operation.Index, ["_id"] = operation.Id };
         item["status"] = exception.Status;
         item["error"] = error;

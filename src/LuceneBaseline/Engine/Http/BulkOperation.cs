@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -29,7 +30,7 @@ internal sealed record BulkOperation(
     WriteOptions Options,
     JsonObject? Source,
     UpdateRequest? Update,
-    SourceFilterParameters? UpdateSource,
+    SourceSpec? UpdateSource,
     EngineException? SourceError)
 {
     public string ActionName => Action switch

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -66,8 +67,7 @@ internal static class BulkRequestReader
 
         if (problems.Count > 0)
         {
-            var listed = string.Join("", problems.Select((p, i) => $"{i + 1}: {p};"));
-            throw new EngineException(400, "action_request_validation_exception", $"Validation Failed: {listed}");
+            throw EngineException.Validation(problems);
         }
 
         return operations;
@@ -204,7 +204,7 @@ internal static class BulkRequestReader
 
         JsonObject? document = null;
         UpdateRequest? update = null;
-        SourceFilterParameters? updateSource = null;
+        SourceSpec? updateSource = null;
         EngineException? sourceError = null;
         if (action != BulkAction.Delete)
         {

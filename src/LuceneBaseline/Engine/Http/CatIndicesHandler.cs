@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -98,7 +99,7 @@ internal sealed class CatIndicesHandler
             var name = Aliases.GetValueOrDefault(raw, raw);
             if (name.Contains('*'))
             {
-                columns.AddRange(Known.Where(k => Glob.Matches(name, k)));
+                columns.AddRange(Known.Where(k => Glob.IsMatch(name, k)));
                 continue;
             }
 

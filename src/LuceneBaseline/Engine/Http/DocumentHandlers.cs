@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -56,14 +57,7 @@ internal sealed class DocumentHandlers
         var filter = bodyFilter ?? sourceFilter;
         if (filter.Fetch && result.Result != WriteOutcome.NotFound && response.Json is JsonObject json)
         {
-            var current = index.Get(id);
-            json["get"] = new JsonObject
-            {
-                ["_seq_no"] = current.SeqNo,
-                ["_primary_term"] = current.PrimaryTerm,
-                ["found"] = current.Found,
-                ["_source"] = current.Source is null ? null : filter.Apply(current.Source),
-            };
+            json["get"] = WriteResponses.UpdatedGet(index.Get(id), filter);
         }
 
         return response;
@@ -72,30 +66,20 @@ internal sealed class DocumentHandlers
     /// <summary><c>GET|HEAD /{index}/_doc/{id}</c>.</summary>
     public Task<RestResponse> GetAsync(RestRequest request)
     {
-        var id = request.RequiredRoute("id");
-        var get = ReadGetParameters(request);
-        request.RejectUnconsumedParameters();
-        var index = _catalog.GetIndex(request.RequiredRoute("index"));
-        get.RefreshIfAsked(index);
-        var found = index.Get(id);
-        return Task.FromResult(RestResponse.Of(found.Found ? 200 : 404, GetBody(found, get.Filter)));
+        var (_, found, filter) = GetOne(request);
+        return Task.FromResult(RestResponse.Of(found.Found ? 200 : 404, GetBody(found, filter)));
     }
 
     /// <summary><c>GET|HEAD /{index}/_source/{id}</c>: the source alone.</summary>
     public Task<RestResponse> GetSourceAsync(RestRequest request)
     {
-        var id = request.RequiredRoute("id");
-        var get = ReadGetParameters(request);
-        request.RejectUnconsumedParameters();
-        var index = _catalog.GetIndex(request.RequiredRoute("index"));
-        get.RefreshIfAsked(index);
-        var found = index.Get(id);
+        var (index, found, filter) = GetOne(request);
         if (!found.Found || found.Source is null)
         {
-            throw new EngineException(404, "resource_not_found_exception", $"Document not found [{index.Name}]/[_doc]/[{id}]");
+            throw new EngineException(404, "resource_not_found_exception", $"Document not found [{index.Name}]/[_doc]/[{found.Id}]");
         }
 
-        return Task.FromResult(RestResponse.Ok(get.Filter.Apply(found.Source)));
+        return Task.FromResult(RestResponse.Ok(filter.Apply(found.Source)));
     }
 
     /// <summary><c>DELETE /{index}/_doc/{id}</c>.</summary>
@@ -142,8 +126,19 @@ internal sealed class DocumentHandlers
         return RestResponse.Ok(new JsonObject { ["docs"] = docs });
     }
 
+    /// <summary>The document of <c>/{index}/{_doc|_source}/{id}</c>, read as the get parameters ask, and their source filter.</summary>
+    private (EngineIndex Index, GetResult Found, SourceSpec Filter) GetOne(RestRequest request)
+    {
+        var id = request.RequiredRoute("id");
+        var get = ReadGetParameters(request);
+        request.RejectUnconsumedParameters();
+        var index = _catalog.GetIndex(request.RequiredRoute("index"));
+        get.RefreshIfAsked(index);
+        return (index, index.Get(id), get.Filter);
+    }
+
     /// <summary>The body of a get: versions, <c>found</c> and the (filtered) source.</summary>
-    private static JsonObject GetBody(GetResult found, SourceFilterParameters filter)
+    private static JsonObject GetBody(GetResult found, SourceSpec filter)
     {
         var body = new JsonObject { ["_index"] = found.Index, ["_id"] = found.Id };
         if (!found.Found)
@@ -190,10 +185,10 @@ internal sealed class DocumentHandlers
         WriteParameters.RejectUnsupported(request, "version", "external versioning");
         WriteParameters.RejectUnsupported(request, "version_type", "external versioning");
         var filter = SourceFilterParameters.Read(request, defaultFetch: true);
-        return new GetParameters(noStoredFields && !request.HasParam("_source") ? SourceFilterParameters.None : filter, refresh);
+        return new GetParameters(noStoredFields && !request.HasParam("_source") ? SourceSpec.None : filter, refresh);
     }
 
-    private sealed record GetParameters(SourceFilterParameters Filter, bool Refresh)
+    private sealed record GetParameters(SourceSpec Filter, bool Refresh)
     {
         public void RefreshIfAsked(EngineIndex index)
         {

@@ -3,7 +3,7 @@ using Rerank.LuceneBaseline.Engine.Errors;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
 
-/// <summary>Elasticsearch's error body for an <see cref="EngineException"/> (docs/embedded-engine-internals.md, "Errors").</summary>
+/// <summary>Elasticsearch's error body for an <see cref="EngineException"/> (docs/embedded-engine-internals.md, "Errors"); each error object in it is <see cref="ErrorJson.Describe"/>.</summary>
 internal static class ErrorBody
 {
     /// <summary>
@@ -12,7 +12,7 @@ internal static class ErrorBody
     /// </summary>
     public static JsonObject Create(EngineException exception, Func<string, string?> uuidOf)
     {
-        var error = Describe(exception, uuidOf);
+        var error = ErrorJson.Describe(exception, uuidOf);
 
         // A component that builds its own root causes and cause chain (a search phase failure lists one per failed
         // index) puts them in Extra; otherwise the root cause is this error or its RootCause.
@@ -23,12 +23,12 @@ internal static class ErrorBody
         }
         else
         {
-            error.Insert(0, "root_cause", new JsonArray(Describe(exception.RootCause ?? exception, uuidOf)));
+            error.Insert(0, "root_cause", new JsonArray(ErrorJson.Describe(exception.RootCause ?? exception, uuidOf)));
         }
 
         if (exception.RootCause is not null && !error.ContainsKey("caused_by"))
         {
-            error["caused_by"] = Describe(exception.RootCause, uuidOf);
+            error["caused_by"] = ErrorJson.Describe(exception.RootCause, uuidOf);
         }
 
         return new JsonObject { ["error"] = error, ["status"] = exception.Status };
@@ -37,46 +37,4 @@ internal static class ErrorBody
     /// <summary>The plain-string error Elasticsearch gives when no handler matches (<c>{"error": "...", "status": n}</c>).</summary>
     public static JsonObject Plain(string message, int status) => new() { ["error"] = message, ["status"] = status };
 
-    /// <summary>One error object (type, reason, extra fields, index) without <c>root_cause</c>, as bulk items carry it.</summary>
-    public static JsonObject Describe(EngineException exception, Func<string, string?> uuidOf)
-    {
-        var body = new JsonObject { ["type"] = exception.Type, ["reason"] = exception.Reason };
-        JsonNode? shard = null;
-        if (exception.Extra is { } extra)
-        {
-            foreach (var (key, value) in extra)
-            {
-                if (key is "shard" or "index_uuid")
-                {
-                    if (key == "shard")
-                    {
-                        shard = value?.DeepClone();
-                    }
-
-                    continue;
-                }
-
-                body[key] = value?.DeepClone();
-            }
-        }
-
-        // Elasticsearch writes index_uuid, shard, index in that order.
-        if (exception.Index is { } index)
-        {
-            // Store fills index_uuid itself where it knows better (a deleted index is "_na_").
-            body["index_uuid"] = exception.Extra?["index_uuid"]?.DeepClone() ?? uuidOf(index) ?? "_na_";
-            if (shard is not null)
-            {
-                body["shard"] = shard;
-            }
-
-            body["index"] = index;
-        }
-        else if (shard is not null)
-        {
-            body["shard"] = shard;
-        }
-
-        return body;
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Search;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
 
@@ -180,7 +181,7 @@ internal sealed class FilterPath
             return;
         }
 
-        if (Glob.Matches(segment, key))
+        if (Glob.IsMatch(segment, key))
         {
             into.Add((state.Pattern, state.Next + 1));
         }

@@ -1,15 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
 
 /// <summary>Parses the body of <c>_mget</c>: <c>{"docs": [{"_index", "_id", "_source"}]}</c> or <c>{"ids": [...]}</c>.</summary>
 internal static class MultiGetBody
 {
-    public sealed record Item(string Index, string Id, SourceFilterParameters Filter);
+    public sealed record Item(string Index, string Id, SourceSpec Filter);
 
-    public static List<Item> Parse(JsonObject body, string? defaultIndex, SourceFilterParameters defaultFilter)
+    public static List<Item> Parse(JsonObject body, string? defaultIndex, SourceSpec defaultFilter)
     {
         var items = new List<Item>();
         var problems = new List<string>();
@@ -53,14 +54,13 @@ internal static class MultiGetBody
 
         if (problems.Count > 0)
         {
-            var listed = string.Join("", problems.Select((p, i) => $"{i + 1}: {p};"));
-            throw new EngineException(400, "action_request_validation_exception", $"Validation Failed: {listed}");
+            throw EngineException.Validation(problems);
         }
 
         return items;
     }
 
-    private static Item ParseDoc(JsonObject spec, string? defaultIndex, SourceFilterParameters defaultFilter, int position, List<string> problems)
+    private static Item ParseDoc(JsonObject spec, string? defaultIndex, SourceSpec defaultFilter, int position, List<string> problems)
     {
         var index = defaultIndex;
         string? id = null;

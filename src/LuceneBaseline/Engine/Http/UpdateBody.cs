@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -9,13 +10,13 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 internal static class UpdateBody
 {
     /// <summary>The update, and the <c>_source</c> filter of the answer's <c>get</c> when the body asks for one.</summary>
-    public static (UpdateRequest Update, SourceFilterParameters? Source) Parse(JsonObject body)
+    public static (UpdateRequest Update, SourceSpec? Source) Parse(JsonObject body)
     {
         JsonObject? doc = null;
         JsonObject? upsert = null;
         var docAsUpsert = false;
         var detectNoop = true;
-        SourceFilterParameters? source = null;
+        SourceSpec? source = null;
         foreach (var (key, value) in body)
         {
             switch (key)

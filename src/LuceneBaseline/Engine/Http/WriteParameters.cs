@@ -61,6 +61,5 @@ internal static class WriteParameters
         }
     }
 
-    public static EngineException Validation(string problem) =>
-        new(400, "action_request_validation_exception", $"Validation Failed: 1: {problem};");
+    public static EngineException Validation(string problem) => EngineException.Validation([problem]);
 }

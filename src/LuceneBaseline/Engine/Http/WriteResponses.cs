@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -33,6 +34,19 @@ internal static class WriteResponses
     }
 
     /// <summary>The HTTP status of a write: 201 created, 404 for a delete that found nothing, else 200.</summary>
+    /// <summary>
+    /// The <c>get</c> an update answer carries when <c>_source</c> asks for the updated document back (from
+    /// <c>_update</c> and a bulk <c>update</c>): its sequence number, primary term, whether it exists, and its
+    /// source filtered by <paramref name="filter"/>.
+    /// </summary>
+    public static JsonObject UpdatedGet(GetResult current, SourceSpec filter) => new()
+    {
+        ["_seq_no"] = current.SeqNo,
+        ["_primary_term"] = current.PrimaryTerm,
+        ["found"] = current.Found,
+        ["_source"] = current.Source is null ? null : filter.Apply(current.Source),
+    };
+
     public static int Status(WriteOutcome outcome) => outcome switch
     {
         WriteOutcome.Created => 201,

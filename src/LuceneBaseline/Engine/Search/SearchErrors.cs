@@ -15,17 +15,8 @@ internal static class SearchErrors
     /// <summary>Java's <c>NumberFormatException</c>, which Elasticsearch reports as <c>number_format_exception</c>.</summary>
     public static EngineException NumberFormat(string input) => new(400, "number_format_exception", $"For input string: \"{input}\"");
 
-    /// <summary><c>action_request_validation_exception</c>: every message numbered, each ended by a semicolon.</summary>
-    public static EngineException Validation(IReadOnlyList<string> messages)
-    {
-        var reason = new System.Text.StringBuilder("Validation Failed: ");
-        for (var i = 0; i < messages.Count; i++)
-        {
-            reason.Append(i + 1).Append(": ").Append(messages[i]).Append(';');
-        }
-
-        return new EngineException(400, "action_request_validation_exception", reason.ToString());
-    }
+    /// <summary><c>action_request_validation_exception</c>: every message numbered, each ended by a semicolon (<see cref="EngineException.Validation"/>).</summary>
+    public static EngineException Validation(IReadOnlyList<string> messages) => EngineException.Validation(messages);
 
     /// <summary>A part of the search API that Elasticsearch has and the embedded engine does not implement.</summary>
     public static EngineException Unsupported(string what) => EngineException.IllegalArgument($"{what} is not supported by the embedded engine");
@@ -60,32 +51,10 @@ internal static class SearchErrors
         + "See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the "
         + "[index.max_result_window] index level setting.");
 
-    /// <summary>An error as Elasticsearch writes it inside another error: <c>type</c>, <c>reason</c>, index fields, extras.</summary>
+    /// <summary>An error as Elasticsearch writes it inside another error (<see cref="ErrorJson.Describe"/>).</summary>
     /// <param name="error">The error.</param>
     /// <param name="includeCause">Whether its <c>caused_by</c> chain is written (root causes are written without).</param>
     /// <param name="uuidOf">The uuid of an index by name; null uses <see cref="EngineException.StableUuid"/>.</param>
-    public static JsonObject Describe(EngineException error, bool includeCause, Func<string, string>? uuidOf = null)
-    {
-        var json = new JsonObject { ["type"] = error.Type, ["reason"] = error.Reason };
-        if (error.Index is not null)
-        {
-            json["index_uuid"] = error.Extra?["index_uuid"]?.DeepClone() ?? uuidOf?.Invoke(error.Index) ?? EngineException.StableUuid(error.Index);
-            json["index"] = error.Index;
-        }
-
-        foreach (var (key, value) in error.Extra ?? [])
-        {
-            if (key == "caused_by" && !includeCause)
-            {
-                continue;
-            }
-
-            if (key != "index_uuid")
-            {
-                json[key] = value?.DeepClone();
-            }
-        }
-
-        return json;
-    }
+    public static JsonObject Describe(EngineException error, bool includeCause, Func<string, string>? uuidOf = null) =>
+        ErrorJson.Describe(error, uuidOf ?? EngineException.StableUuid, includeCause);
 }

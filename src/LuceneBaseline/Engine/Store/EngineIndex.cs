@@ -595,7 +595,7 @@ public sealed class EngineIndex : IDisposable
     {
         if (errors.Count > 0)
         {
-            throw StoreErrors.Validation(errors);
+            throw EngineException.Validation(errors);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Engine.Search;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
 
@@ -134,7 +135,7 @@ public sealed class IndexCatalog : IDisposable
     {
         ArgumentNullException.ThrowIfNull(expression);
         var parts = SplitExpression(expression);
-        if (_options.DestructiveRequiresName && (parts.Count == 0 || parts.Any(part => part == "_all" || IndexNames.IsWildcard(part))))
+        if (_options.DestructiveRequiresName && (parts.Count == 0 || parts.Any(part => part == "_all" || Glob.HasWildcard(part))))
         {
             throw EngineException.IllegalArgument("Wildcard expressions or all indices are not allowed");
         }
@@ -221,15 +222,15 @@ public sealed class IndexCatalog : IDisposable
                 if (part.Length > 1 && part[0] == '-' && wildcardSeen)
                 {
                     var pattern = part[1..];
-                    selected.RemoveAll(name => IndexNames.WildcardMatch(pattern, name));
-                    seen.RemoveWhere(name => IndexNames.WildcardMatch(pattern, name));
+                    selected.RemoveAll(name => Glob.IsMatch(pattern, name));
+                    seen.RemoveWhere(name => Glob.IsMatch(pattern, name));
                     continue;
                 }
 
-                if (part == "_all" || IndexNames.IsWildcard(part))
+                if (part == "_all" || Glob.HasWildcard(part))
                 {
                     wildcardSeen = true;
-                    var matches = snapshot.Keys.Where(name => part == "_all" || IndexNames.WildcardMatch(part, name)).ToList();
+                    var matches = snapshot.Keys.Where(name => part == "_all" || Glob.IsMatch(part, name)).ToList();
                     if (matches.Count == 0 && !allowNoIndices)
                     {
                         throw EngineException.IndexNotFound(part);

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
 
-/// <summary>Index name rules and the <c>*</c> wildcard of index expressions, as Elasticsearch applies them.</summary>
+/// <summary>Index name rules, as Elasticsearch applies them (the <c>*</c> wildcard of index expressions is <see cref="Search.Glob"/>).</summary>
 internal static class IndexNames
 {
     /// <summary>The longest index name, in UTF-8 bytes (Elasticsearch's <c>MAX_INDEX_NAME_BYTES</c>).</summary>
@@ -71,44 +71,5 @@ internal static class IndexNames
         }
 
         return null;
-    }
-
-    /// <summary>Whether an expression part holds a wildcard (Elasticsearch's simple match: only <c>*</c>).</summary>
-    public static bool IsWildcard(string pattern) => pattern.Contains('*', StringComparison.Ordinal);
-
-    /// <summary>Elasticsearch's <c>Regex.simpleMatch</c>: <c>*</c> matches any run of characters, everything else itself.</summary>
-    public static bool WildcardMatch(string pattern, string value)
-    {
-        // Greedy matching with backtracking to the last star: linear for the patterns index expressions use.
-        int p = 0, v = 0, star = -1, mark = 0;
-        while (v < value.Length)
-        {
-            if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = v;
-            }
-            else if (p < pattern.Length && pattern[p] == value[v])
-            {
-                p++;
-                v++;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                v = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 
@@ -46,18 +45,6 @@ internal static class StoreErrors
 
     public static EngineException DocumentMissing(string index, string uuid, string id) =>
         new(404, "document_missing_exception", $"[{id}]: document missing", index, ShardExtra(uuid));
-
-    /// <summary>Elasticsearch's <c>action_request_validation_exception</c>: every failed check, numbered.</summary>
-    public static EngineException Validation(IReadOnlyList<string> errors)
-    {
-        var reason = new StringBuilder("Validation Failed: ");
-        for (var i = 0; i < errors.Count; i++)
-        {
-            reason.Append(i + 1).Append(": ").Append(errors[i]).Append(';');
-        }
-
-        return new EngineException(400, "action_request_validation_exception", reason.ToString());
-    }
 
     public static EngineException UnknownSetting(string key) =>
         EngineException.IllegalArgument(

@@ -10,17 +10,8 @@ public sealed class BulkApiContractTests
     {
         await using var engine = await EngineServer.StartAsync();
 
-        // The request of Elasticsearch's bulk API documentation, against an empty engine.
-        var response = await engine.BulkAsync("/_bulk", """
-            { "index" : { "_index" : "test", "_id" : "1" } }
-            { "field1" : "value1" }
-            { "delete" : { "_index" : "test", "_id" : "2" } }
-            { "create" : { "_index" : "test", "_id" : "3" } }
-            { "field1" : "value3" }
-            { "update" : {"_id" : "1", "_index" : "test"} }
-            { "doc" : {"field2" : "value2"} }
-
-            """.ReplaceLineEndings("\n"));
+        // Against an empty engine.
+        var response = await engine.BulkAsync("/_bulk", BulkDocumentationExample.Ndjson);
 
         Assert.Equal(200, response.StatusCode);
         Shape.AssertMatches("bulk", response.Json);

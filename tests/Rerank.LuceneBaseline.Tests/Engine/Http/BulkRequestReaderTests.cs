@@ -13,18 +13,7 @@ public sealed class BulkRequestReaderTests
     [Fact]
     public async Task ReadAsync_TheDocumentationExample_GivesFourOperationsInOrder()
     {
-        // The request of Elasticsearch's bulk API documentation.
-        var operations = await ReadAsync(
-            """
-            { "index" : { "_index" : "test", "_id" : "1" } }
-            { "field1" : "value1" }
-            { "delete" : { "_index" : "test", "_id" : "2" } }
-            { "create" : { "_index" : "test", "_id" : "3" } }
-            { "field1" : "value3" }
-            { "update" : {"_id" : "1", "_index" : "test"} }
-            { "doc" : {"field2" : "value2"} }
-
-            """.ReplaceLineEndings("\n"));
+        var operations = await ReadAsync(BulkDocumentationExample.Ndjson);
 
         Assert.Equal([BulkAction.Index, BulkAction.Delete, BulkAction.Create, BulkAction.Update], operations.Select(o => o.Action));
         Assert.Equal(["1", "2", "3", "1"], operations.Select(o => o.Id));

@@ -61,19 +61,4 @@ public sealed class IndexNamesTests
 
     [Fact]
     public void Validate_NameOf255Bytes_DoesNotThrow() => IndexNames.Validate(new string('a', 255));
-
-    [Theory]
-    [InlineData("*", "anything", true)]
-    [InlineData("logs-*", "logs-1", true)]
-    [InlineData("logs-*", "logs-", true)]
-    [InlineData("logs-*", "log", false)]
-    [InlineData("*-old", "logs-old", true)]
-    [InlineData("*-old", "logs-older", false)]
-    [InlineData("a*b*c", "aXXbYYc", true)]
-    [InlineData("a*b*c", "aXXcYYb", false)]
-    [InlineData("exact", "exact", true)]
-    [InlineData("exact", "exactly", false)]
-    [InlineData("l?gs", "logs", false)] // only '*' is a wildcard
-    public void WildcardMatch_Pattern_MatchesAsSimpleMatch(string pattern, string value, bool expected) =>
-        Assert.Equal(expected, IndexNames.WildcardMatch(pattern, value));
 }

@@ -59,7 +59,7 @@ internal sealed class QueryBuildContext
         }
 
         return Mapping.FieldsByPath.Values
-            .Where(f => f.Type != FieldType.Object && SimpleMatch.Matches(pattern, f.Path))
+            .Where(f => f.Type != FieldType.Object && Glob.IsMatch(pattern, f.Path))
             .Select(f => f.Path)
             .ToList();
     }
