@@ -23,7 +23,8 @@ internal static class ErrorBody
         }
         else
         {
-            error.Insert(0, "root_cause", new JsonArray(ErrorJson.Describe(exception.RootCause ?? exception, uuidOf)));
+            // Root causes are listed without their own causes, as Elasticsearch writes them.
+            error.Insert(0, "root_cause", new JsonArray(ErrorJson.Describe(exception.RootCause ?? exception, uuidOf, includeCause: false)));
         }
 
         if (exception.RootCause is not null && !error.ContainsKey("caused_by"))

@@ -271,6 +271,9 @@ public sealed class DocumentApiContractTests
         Assert.Equal(400, response.StatusCode);
         Assert.Equal("document_parsing_exception", (string?)response.Json["error"]!["type"]);
         Assert.Contains("failed to parse field [year] of type [integer]", (string?)response.Json["error"]!["reason"]);
+        // As Elasticsearch writes it: the cause under the error, none under its root cause.
+        Assert.Equal("number_format_exception", (string?)response.Json["error"]!["caused_by"]!["type"]);
+        Assert.False(response.Json["error"]!["root_cause"]![0]!.AsObject().ContainsKey("caused_by"));
         Assert.False((bool)got.Json["found"]!);
     }
 
