@@ -14,7 +14,11 @@ internal static class UserErrors
         catch (Exception exception) when (exception is BeirFormatException or FormatException or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or InvalidDataException or UnauthorizedAccessException or Checkpoints.CheckpointException)
         {
-            error.WriteLine($"error: {exception.Message}");
+            // ArgumentException appends " (Parameter 'x')", which names our code, not the user's option.
+            var message = exception is ArgumentException { ParamName: { } name }
+                ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+                : exception.Message;
+            error.WriteLine($"error: {message}");
             return 1;
         }
     }
