@@ -20,6 +20,15 @@ public sealed class TempDirectory : IDisposable
         return full;
     }
 
+    /// <summary>Writes <paramref name="content"/> to a file under this directory and returns its full path.</summary>
+    public string WriteBytes(string relativePath, byte[] content)
+    {
+        var full = System.IO.Path.Combine(Path, relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllBytes(full, content);
+        return full;
+    }
+
     public void Dispose()
     {
         try

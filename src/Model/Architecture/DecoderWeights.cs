@@ -74,24 +74,34 @@ public static class DecoderWeights
     /// <remarks>
     /// One <see cref="SeededNormal"/> stream runs over the tensors in <see cref="ParameterShapes"/> order.
     /// </remarks>
-    public static WeightSet CreateRandom(DecoderConfig config, int seed)
+    public static WeightSet CreateRandom(DecoderConfig config, int seed) => new(EnumerateRandom(config, seed));
+
+    /// <summary>
+    /// The tensors of <see cref="CreateRandom"/>, one at a time and in the same order with the same values, so that a
+    /// writer can stream a large random checkpoint without holding it all (the trainer's <c>init-checkpoint</c>).
+    /// </summary>
+    /// <remarks>The tensors must be consumed in order: one sampler stream runs over all of them.</remarks>
+    public static IEnumerable<WeightTensor> EnumerateRandom(DecoderConfig config, int seed)
     {
-        var sampler = new SeededNormal(unchecked((ulong)seed));
-        var weights = new WeightSet();
-        foreach (var (name, shape) in ParameterShapes(config))
+        var shapes = ParameterShapes(config);
+        return Enumerate();
+
+        IEnumerable<WeightTensor> Enumerate()
         {
-            var isNorm = name.EndsWith("norm.weight", StringComparison.Ordinal);
-            var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-            for (var i = 0; i < values.Length; i++)
+            var sampler = new SeededNormal(unchecked((ulong)seed));
+            foreach (var (name, shape) in shapes)
             {
-                var z = sampler.Next();
-                values[i] = isNorm ? (float)(1 + (NormWeightSpread * z)) : (float)(InitializerRange * z);
+                var isNorm = name.EndsWith("norm.weight", StringComparison.Ordinal);
+                var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var z = sampler.Next();
+                    values[i] = isNorm ? (float)(1 + (NormWeightSpread * z)) : (float)(InitializerRange * z);
+                }
+
+                yield return new WeightTensor(name, shape, values);
             }
-
-            weights.Add(name, shape, values);
         }
-
-        return weights;
     }
 
     /// <summary><c>model.layers.{i}.</c></summary>

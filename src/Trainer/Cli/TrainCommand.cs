@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Rerank.Trainer.Cli;
+
+/// <summary>The <c>rerank-train</c> executable's command tree.</summary>
+internal static class TrainCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("rerank-train: D2LLM distillation in TorchSharp (checkpoints, teacher scoring, student training, export).");
+        root.Subcommands.Add(InitCheckpointCommand.Create());
+        root.Subcommands.Add(InspectCheckpointCommand.Create());
+        root.Subcommands.Add(BenchLoadCommand.Create());
+        return root;
+    }
+}
