@@ -604,8 +604,8 @@ internal sealed class DocumentParseContext
         }
 
         var text = value.GetValue<string>();
-        var isLong = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
-        var isDouble = !isLong && IsJavaDouble(text);
+        var isLong = JavaNumbers.ParseLong(text) is not null;
+        var isDouble = !isLong && JavaNumbers.ParseDouble(text) is not null;
         if (_mapping.NumericDetection && (isLong || isDouble))
         {
             return new FieldMapping { Path = path, Type = isLong ? Mapping.FieldType.Long : Mapping.FieldType.Float };
@@ -632,20 +632,6 @@ internal sealed class DocumentParseContext
                 ["keyword"] = new() { Path = path + ".keyword", Type = Mapping.FieldType.Keyword, IgnoreAbove = 256 },
             },
         };
-    }
-
-    /// <summary>Whether Java's <c>Double.parseDouble</c> accepts <paramref name="text"/> (surrounding whitespace, NaN, Infinity, a d/f suffix).</summary>
-    private static bool IsJavaDouble(string text)
-    {
-        var trimmed = text.Trim();
-        if (trimmed.Length > 1 && trimmed[^1] is 'd' or 'D' or 'f' or 'F')
-        {
-            trimmed = trimmed[..^1];
-        }
-
-        return trimmed is "NaN" or "Infinity" or "+Infinity" or "-Infinity"
-            || (trimmed.Length > 0 && (char.IsAsciiDigit(trimmed[^1]) || trimmed[^1] == '.')
-                && double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
     }
 
     private string ScalarText(FieldMapping field, JsonNode value, int column) => value switch
