@@ -2,12 +2,16 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
 /// <summary>
-/// Reads request values the way Elasticsearch's x-content parser does: numbers may come as strings ("10"), booleans
-/// as "true"/"false", and a value of the wrong kind fails with the parser's own message.
+/// Reads request values (search body, aggregations, query DSL) the way Elasticsearch's x-content parser accessors do
+/// (<c>text()</c>, <c>intValue()</c>, <c>floatValue()</c>, <c>booleanValue()</c>, ...): numbers may come as strings
+/// ("10", parsed as Java parses them), booleans as "true"/"false", and a value of the wrong kind fails with the
+/// parser's own message. Stateless and thread-safe.
 /// </summary>
 internal static class JsonArgs
 {
@@ -29,6 +33,12 @@ internal static class JsonArgs
     /// <summary>Whether the node is a scalar or null (Elasticsearch's <c>token.isValue()</c>).</summary>
     public static bool IsValue(JsonNode? node) => node is null or JsonValue;
 
+    /// <summary>Whether the node is a string, number or boolean (a scalar that is not null).</summary>
+    public static bool IsScalar(JsonNode? node) =>
+        node is JsonValue && node.GetValueKind() is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+
+    public static bool IsNull(JsonNode? node) => node is null || node.GetValueKind() == JsonValueKind.Null;
+
     public static bool IsString(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String;
 
     public static bool IsNumber(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number;
@@ -37,6 +47,38 @@ internal static class JsonArgs
 
     /// <summary>The raw text of a scalar: a string's value, a number's JSON text, <c>true</c>/<c>false</c>.</summary>
     public static string Text(JsonNode node) => node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+
+    /// <summary>
+    /// The parser's <c>text()</c>: the string, the number's text as Java gives it (<see cref="NumberText"/>), or
+    /// <c>true</c>/<c>false</c>; anything else is an illegal state (500).
+    /// </summary>
+    public static string ParserText(JsonNode? node)
+    {
+        if (!IsScalar(node))
+        {
+            throw QueryErrors.IllegalState($"Can't get text on a {TokenName(node)}");
+        }
+
+        return node!.GetValueKind() switch
+        {
+            JsonValueKind.String => node.GetValue<string>(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => NumberText(node),
+        };
+    }
+
+    /// <summary>The parser's <c>textOrNull()</c>.</summary>
+    public static string? ParserTextOrNull(JsonNode? node) => IsNull(node) ? null : ParserText(node);
+
+    /// <summary>The text Java gives a parsed number (<c>Long.toString</c> for integers; the JSON text otherwise).</summary>
+    public static string NumberText(JsonNode node)
+    {
+        var raw = node.ToJsonString();
+        return long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+            ? integer.ToString(CultureInfo.InvariantCulture)
+            : raw;
+    }
 
     /// <summary>A JSON number as a double, whether the node was parsed from text or created from a CLR number.</summary>
     public static double Number(JsonNode node)
@@ -55,6 +97,7 @@ internal static class JsonArgs
         return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
+    /// <summary><c>intValue()</c>: a number (fractions truncated), or a string parsed as a double then truncated.</summary>
     public static int ReadInt(JsonNode? node)
     {
         var value = ReadDouble(node);
@@ -68,8 +111,10 @@ internal static class JsonArgs
         return (int)value;
     }
 
+    /// <summary><c>floatValue()</c>: a number, or a string Java's <c>Float.parseFloat</c> accepts.</summary>
     public static float ReadFloat(JsonNode? node) => (float)ReadDouble(node);
 
+    /// <summary><c>booleanValue()</c>: a JSON boolean, or the strings <c>true</c>/<c>false</c>.</summary>
     public static bool ReadBool(JsonNode? node)
     {
         if (IsBoolean(node))
@@ -106,7 +151,7 @@ internal static class JsonArgs
 
     public static bool IsBooleanText(string text) => text is "true" or "false";
 
-    /// <summary>A number, or a string holding one (Elasticsearch coerces), else the parser's error.</summary>
+    /// <summary><c>doubleValue()</c>: a number, or a string Java's <c>Double.parseDouble</c> accepts, else the parser's error.</summary>
     public static double ReadDouble(JsonNode? node)
     {
         if (IsNumber(node))
@@ -117,12 +162,7 @@ internal static class JsonArgs
         if (IsString(node))
         {
             var text = node!.GetValue<string>();
-            if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && !double.IsNaN(parsed))
-            {
-                return parsed;
-            }
-
-            throw SearchErrors.NumberFormat(text);
+            return JavaNumbers.ParseDouble(text) ?? throw SearchErrors.NumberFormat(text);
         }
 
         throw SearchErrors.XContentParse($"Current token ({JacksonToken(node)}) not numeric, can not use numeric value accessors");

@@ -30,12 +30,12 @@ internal sealed class ConstantScoreQueryBuilder : QueryNode
 
                 filter = context.ParseInnerQuery(value);
             }
-            else if (XContentValues.IsValue(value))
+            else if (JsonArgs.IsScalar(value))
             {
                 switch (key)
                 {
                     case StandardFields.Boost:
-                        boost = XContentValues.FloatValue(value);
+                        boost = JsonArgs.ReadFloat(value);
                         break;
                     case StandardFields.Name:
                         throw StandardFields.NamedQueriesUnsupported(Name);
@@ -45,7 +45,7 @@ internal sealed class ConstantScoreQueryBuilder : QueryNode
             }
             else
             {
-                throw QueryErrors.Parsing($"unexpected token [{XContentValues.TokenName(value)}]");
+                throw QueryErrors.Parsing($"unexpected token [{JsonArgs.TokenName(value)}]");
             }
         }
 

@@ -52,10 +52,10 @@ internal sealed class DisMaxQueryBuilder : QueryNode
                 switch (key)
                 {
                     case StandardFields.Boost:
-                        boost = XContentValues.FloatValue(value);
+                        boost = JsonArgs.ReadFloat(value);
                         break;
                     case "tie_breaker":
-                        query.TieBreaker = XContentValues.FloatValue(value);
+                        query.TieBreaker = JsonArgs.ReadFloat(value);
                         break;
                     case StandardFields.Name:
                         throw StandardFields.NamedQueriesUnsupported(Name);

@@ -30,7 +30,7 @@ internal sealed class ExistsQueryBuilder : QueryNode
         var boost = 1f;
         foreach (var (key, value) in body)
         {
-            if (!XContentValues.IsValue(value))
+            if (!JsonArgs.IsScalar(value))
             {
                 throw QueryErrors.UnknownToken(Name, value, key);
             }
@@ -38,10 +38,10 @@ internal sealed class ExistsQueryBuilder : QueryNode
             switch (key)
             {
                 case "field":
-                    field = XContentValues.Text(value);
+                    field = JsonArgs.ParserText(value);
                     break;
                 case StandardFields.Boost:
-                    boost = XContentValues.FloatValue(value);
+                    boost = JsonArgs.ReadFloat(value);
                     break;
                 case StandardFields.Name:
                     throw StandardFields.NamedQueriesUnsupported(Name);

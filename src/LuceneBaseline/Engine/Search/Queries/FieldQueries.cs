@@ -403,7 +403,7 @@ internal static class FieldQueries
     private static long DateValue(QueryBuildContext context, JsonNode value, bool roundUp, DateFormatter formatter, DateZone zone)
     {
         // A JSON number is epoch milliseconds wherever the format takes them (the default does).
-        if (XContentValues.IsNumber(value) && formatter.AcceptsEpochMillis && JavaNumbers.ParseLong(value.ToJsonString()) is { } millis)
+        if (JsonArgs.IsNumber(value) && formatter.AcceptsEpochMillis && JavaNumbers.ParseLong(value.ToJsonString()) is { } millis)
         {
             return millis;
         }
@@ -433,7 +433,7 @@ internal static class FieldQueries
     private static bool IndexNameMatches(QueryBuildContext context, string value, bool caseInsensitive) =>
         string.Equals(value, context.Index, caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
-    private static string Text(JsonNode value) => XContentValues.IsValue(value) ? XContentValues.Text(value) : value.ToJsonString();
+    private static string Text(JsonNode value) => JsonArgs.IsScalar(value) ? JsonArgs.ParserText(value) : value.ToJsonString();
 
     private static Query CaseInsensitive(string field, string value, bool prefix)
     {

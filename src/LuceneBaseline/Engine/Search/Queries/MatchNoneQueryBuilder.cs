@@ -13,7 +13,7 @@ internal sealed class MatchNoneQueryBuilder : QueryNode
         var boost = 1f;
         foreach (var (key, value) in body)
         {
-            if (!XContentValues.IsValue(value))
+            if (!JsonArgs.IsScalar(value))
             {
                 throw QueryErrors.UnknownToken(Name, value, key);
             }
@@ -21,7 +21,7 @@ internal sealed class MatchNoneQueryBuilder : QueryNode
             switch (key)
             {
                 case StandardFields.Boost:
-                    boost = XContentValues.FloatValue(value);
+                    boost = JsonArgs.ReadFloat(value);
                     break;
                 case StandardFields.Name:
                     throw StandardFields.NamedQueriesUnsupported(Name);

@@ -65,14 +65,14 @@ internal sealed class MatchParameters
     /// <summary>Elasticsearch's <c>objectText()</c>: a scalar value, null for JSON null; objects and arrays fail (500).</summary>
     public static JsonNode? ObjectText(JsonNode? node)
     {
-        if (XContentValues.IsNull(node))
+        if (JsonArgs.IsNull(node))
         {
             return null;
         }
 
-        if (!XContentValues.IsValue(node))
+        if (!JsonArgs.IsScalar(node))
         {
-            throw QueryErrors.IllegalState($"Can't get text on a {XContentValues.TokenName(node)}");
+            throw QueryErrors.IllegalState($"Can't get text on a {JsonArgs.TokenName(node)}");
         }
 
         return node;
@@ -94,13 +94,13 @@ internal sealed class MatchParameters
         switch (name)
         {
             case "analyzer":
-                Analyzer = XContentValues.Text(value);
+                Analyzer = JsonArgs.ParserText(value);
                 break;
             case StandardFields.Boost:
-                Boost = XContentValues.FloatValue(value);
+                Boost = JsonArgs.ReadFloat(value);
                 break;
             case "operator":
-                Operator = XContentValues.Text(value).ToUpperInvariant() switch
+                Operator = JsonArgs.ParserText(value).ToUpperInvariant() switch
                 {
                     "OR" => Occur.SHOULD,
                     "AND" => Occur.MUST,
@@ -108,25 +108,25 @@ internal sealed class MatchParameters
                 };
                 break;
             case "minimum_should_match":
-                MinimumShouldMatch = XContentValues.TextOrNull(value);
+                MinimumShouldMatch = JsonArgs.ParserTextOrNull(value);
                 break;
             case "lenient":
-                Lenient = XContentValues.BooleanValue(value);
+                Lenient = JsonArgs.ReadBool(value);
                 break;
             case "zero_terms_query":
-                ZeroTermsAll = XContentValues.Text(value).ToLowerInvariant() switch
+                ZeroTermsAll = JsonArgs.ParserText(value).ToLowerInvariant() switch
                 {
                     "none" => false,
                     "all" => true,
-                    _ => throw QueryErrors.Parsing($"Unsupported zero_terms_query value [{XContentValues.Text(value)}]"),
+                    _ => throw QueryErrors.Parsing($"Unsupported zero_terms_query value [{JsonArgs.ParserText(value)}]"),
                 };
                 break;
             case "auto_generate_synonyms_phrase_query":
                 // Only multi-token synonyms make this matter; the engine's analyzers have none.
-                XContentValues.BooleanValue(value);
+                JsonArgs.ReadBool(value);
                 break;
             case "slop":
-                Slop = XContentValues.IntValue(value);
+                Slop = JsonArgs.ReadInt(value);
                 if (Slop < 0)
                 {
                     throw QueryErrors.IllegalArgument("No negative slop allowed.");
@@ -134,10 +134,10 @@ internal sealed class MatchParameters
 
                 break;
             case "tie_breaker":
-                TieBreaker = XContentValues.FloatValue(value);
+                TieBreaker = JsonArgs.ReadFloat(value);
                 break;
             case "type":
-                Type = XContentValues.Text(value);
+                Type = JsonArgs.ParserText(value);
                 break;
             case StandardFields.Name:
                 throw StandardFields.NamedQueriesUnsupported(_query);

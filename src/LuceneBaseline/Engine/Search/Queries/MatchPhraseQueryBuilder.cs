@@ -46,7 +46,7 @@ internal sealed class MatchPhraseQueryBuilder : QueryNode
             {
                 foreach (var (parameter, setting) in options)
                 {
-                    if (!XContentValues.IsValue(setting))
+                    if (!JsonArgs.IsScalar(setting))
                     {
                         throw QueryErrors.UnknownToken(Name, setting, parameter);
                     }

@@ -52,7 +52,7 @@ internal sealed class MatchQueryBuilder : QueryNode
             {
                 foreach (var (parameter, setting) in options)
                 {
-                    if (!XContentValues.IsValue(setting))
+                    if (!JsonArgs.IsScalar(setting))
                     {
                         throw QueryErrors.UnknownToken(Name, setting, parameter);
                     }

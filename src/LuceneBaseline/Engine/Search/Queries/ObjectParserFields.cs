@@ -13,7 +13,7 @@ internal static class ObjectParserFields
     /// <summary>A float field (accepts numbers and numeric strings).</summary>
     public static float Float(string parser, string field, JsonNode? value, Func<JsonNode?, float> convert)
     {
-        if (!XContentValues.IsNumber(value) && !XContentValues.IsString(value))
+        if (!JsonArgs.IsNumber(value) && !JsonArgs.IsString(value))
         {
             throw QueryErrors.UnsupportedValueType(parser, field, value);
         }
@@ -24,9 +24,9 @@ internal static class ObjectParserFields
     /// <summary>A string array field (accepts an array or a single string; elements read with <c>text()</c>).</summary>
     public static List<string> StringArray(string parser, string field, JsonNode? value)
     {
-        if (XContentValues.IsString(value))
+        if (JsonArgs.IsString(value))
         {
-            return [XContentValues.Text(value)];
+            return [JsonArgs.ParserText(value)];
         }
 
         if (value is not JsonArray array)
@@ -34,7 +34,7 @@ internal static class ObjectParserFields
             throw QueryErrors.UnsupportedValueType(parser, field, value);
         }
 
-        return Convert(parser, field, () => array.Select(XContentValues.Text).ToList());
+        return Convert(parser, field, () => array.Select(JsonArgs.ParserText).ToList());
     }
 
     private static T Convert<T>(string parser, string field, Func<T> convert)

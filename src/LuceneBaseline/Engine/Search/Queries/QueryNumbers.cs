@@ -58,7 +58,7 @@ internal static class QueryNumbers
     /// <summary>Elasticsearch's <c>objectToDouble</c>: a JSON number, or any other value's text through <c>Double.parseDouble</c>.</summary>
     public static double ObjectToDouble(JsonNode value)
     {
-        if (XContentValues.IsNumber(value))
+        if (JsonArgs.IsNumber(value))
         {
             return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
         }
@@ -99,5 +99,5 @@ internal static class QueryNumbers
         return (long)truncated;
     }
 
-    private static string Text(JsonNode value) => XContentValues.IsValue(value) ? XContentValues.Text(value) : value.ToJsonString();
+    private static string Text(JsonNode value) => JsonArgs.IsScalar(value) ? JsonArgs.ParserText(value) : value.ToJsonString();
 }

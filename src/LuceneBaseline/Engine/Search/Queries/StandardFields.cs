@@ -12,7 +12,7 @@ internal static class StandardFields
     /// <summary>A <c>boost</c> value (a number or numeric string), checked as Elasticsearch checks it: not negative.</summary>
     public static float ParseBoost(JsonNode? value)
     {
-        var boost = XContentValues.FloatValue(value);
+        var boost = JsonArgs.ReadFloat(value);
         CheckBoost(boost);
         return boost;
     }

@@ -45,7 +45,7 @@ internal sealed class TermsQueryBuilder : QueryNode
                     values = [];
                     foreach (var element in array)
                     {
-                        values.Add(XContentValues.IsNull(element) ? throw QueryErrors.Parsing("No value specified for terms query") : element!);
+                        values.Add(JsonArgs.IsNull(element) ? throw QueryErrors.Parsing("No value specified for terms query") : element!);
                     }
 
                     break;
@@ -57,7 +57,7 @@ internal sealed class TermsQueryBuilder : QueryNode
 
                     throw QueryErrors.Unsupported("[terms] query terms lookup");
                 default:
-                    if (!XContentValues.IsValue(node))
+                    if (!JsonArgs.IsScalar(node))
                     {
                         throw QueryErrors.UnknownToken(Name, node, key);
                     }
@@ -65,7 +65,7 @@ internal sealed class TermsQueryBuilder : QueryNode
                     switch (key)
                     {
                         case StandardFields.Boost:
-                            boost = XContentValues.FloatValue(node);
+                            boost = JsonArgs.ReadFloat(node);
                             break;
                         case StandardFields.Name:
                             throw StandardFields.NamedQueriesUnsupported(Name);
