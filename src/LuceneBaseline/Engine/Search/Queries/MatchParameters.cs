@@ -78,6 +78,58 @@ internal sealed class MatchParameters
         return node;
     }
 
+    /// <summary>
+    /// The body of a single-field match query (<c>match</c>, <c>match_phrase</c>): the short form
+    /// <c>{"field": "text"}</c> or the long form <c>{"field": {"query": "text", ...}}</c>, with the query's own
+    /// parameters; "No text specified for text query" when there is no value, and the boost checked.
+    /// </summary>
+    public static (string Field, JsonNode Value, MatchParameters Parameters) ParseFieldBody(string query, JsonObject body)
+    {
+        string? field = null;
+        JsonNode? value = null;
+        var parameters = new MatchParameters(query);
+        foreach (var (key, node) in body)
+        {
+            if (field is not null)
+            {
+                throw QueryErrors.MultipleFields(query, field, key);
+            }
+
+            field = key;
+            if (node is JsonObject options)
+            {
+                foreach (var (parameter, setting) in options)
+                {
+                    if (!JsonArgs.IsScalar(setting))
+                    {
+                        throw QueryErrors.UnknownToken(query, setting, parameter);
+                    }
+
+                    if (parameter == "query")
+                    {
+                        value = ObjectText(setting);
+                    }
+                    else if (!parameters.TryParse(parameter, setting))
+                    {
+                        throw QueryErrors.DoesNotSupport(query, parameter);
+                    }
+                }
+            }
+            else
+            {
+                value = ObjectText(node);
+            }
+        }
+
+        if (value is null)
+        {
+            throw QueryErrors.Parsing("No text specified for text query");
+        }
+
+        StandardFields.CheckBoost(parameters.Boost);
+        return (field!, value, parameters);
+    }
+
     /// <summary>Takes one scalar parameter; false when this query does not take it.</summary>
     public bool TryParse(string name, JsonNode? value)
     {
