@@ -53,13 +53,9 @@ internal sealed class BoostingQueryBuilder : QueryNode
                     case "negative_boost":
                         negativeBoost = JsonArgs.ReadFloat(value);
                         break;
-                    case StandardFields.Boost:
-                        boost = JsonArgs.ReadFloat(value);
-                        break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(Name);
                     default:
-                        throw QueryErrors.DoesNotSupport(Name, key);
+                        boost = StandardFields.ReadBoost(Name, key, value);
+                        break;
                 }
             }
         }

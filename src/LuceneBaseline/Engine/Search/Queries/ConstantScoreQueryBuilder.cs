@@ -32,16 +32,7 @@ internal sealed class ConstantScoreQueryBuilder : QueryNode
             }
             else if (JsonArgs.IsScalar(value))
             {
-                switch (key)
-                {
-                    case StandardFields.Boost:
-                        boost = JsonArgs.ReadFloat(value);
-                        break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(Name);
-                    default:
-                        throw QueryErrors.DoesNotSupport(Name, key);
-                }
+                boost = StandardFields.ReadBoost(Name, key, value);
             }
             else
             {

@@ -51,16 +51,12 @@ internal sealed class DisMaxQueryBuilder : QueryNode
             {
                 switch (key)
                 {
-                    case StandardFields.Boost:
-                        boost = JsonArgs.ReadFloat(value);
-                        break;
                     case "tie_breaker":
                         query.TieBreaker = JsonArgs.ReadFloat(value);
                         break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(Name);
                     default:
-                        throw QueryErrors.DoesNotSupport(Name, key);
+                        boost = StandardFields.ReadBoost(Name, key, value);
+                        break;
                 }
             }
         }

@@ -40,13 +40,9 @@ internal sealed class ExistsQueryBuilder : QueryNode
                 case "field":
                     field = JsonArgs.ParserText(value);
                     break;
-                case StandardFields.Boost:
-                    boost = JsonArgs.ReadFloat(value);
-                    break;
-                case StandardFields.Name:
-                    throw StandardFields.NamedQueriesUnsupported(Name);
                 default:
-                    throw QueryErrors.DoesNotSupport(Name, key);
+                    boost = StandardFields.ReadBoost(Name, key, value);
+                    break;
             }
         }
 

@@ -18,16 +18,7 @@ internal sealed class MatchNoneQueryBuilder : QueryNode
                 throw QueryErrors.UnknownToken(Name, value, key);
             }
 
-            switch (key)
-            {
-                case StandardFields.Boost:
-                    boost = JsonArgs.ReadFloat(value);
-                    break;
-                case StandardFields.Name:
-                    throw StandardFields.NamedQueriesUnsupported(Name);
-                default:
-                    throw QueryErrors.DoesNotSupport(Name, key);
-            }
+            boost = StandardFields.ReadBoost(Name, key, value);
         }
 
         StandardFields.CheckBoost(boost);

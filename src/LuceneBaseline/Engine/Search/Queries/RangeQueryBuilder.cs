@@ -114,9 +114,6 @@ internal sealed class RangeQueryBuilder : QueryNode
                 To = Bound(parameter, value);
                 IncludeUpper = true;
                 break;
-            case StandardFields.Boost:
-                Boost = JsonArgs.ReadFloat(value);
-                break;
             case "format":
                 Format = DateFormatter.ForPattern(JsonArgs.ParserText(value));
                 break;
@@ -136,10 +133,9 @@ internal sealed class RangeQueryBuilder : QueryNode
                 }
 
                 break;
-            case StandardFields.Name:
-                throw StandardFields.NamedQueriesUnsupported(Name);
             default:
-                throw QueryErrors.DoesNotSupport(Name, parameter);
+                Boost = StandardFields.ReadBoost(Name, parameter, value);
+                break;
         }
     }
 }

@@ -65,19 +65,15 @@ internal sealed record TermLikeParameters(string Field, JsonNode Value, float Bo
 
                 switch (parameter)
                 {
-                    case StandardFields.Boost:
-                        boost = JsonArgs.ReadFloat(setting);
-                        break;
                     case "case_insensitive" when allowCaseInsensitive:
                         caseInsensitive = JsonArgs.ReadBool(setting);
                         break;
                     case "rewrite" when allowRewrite:
                         CheckRewrite(JsonArgs.ParserText(setting));
                         break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(query);
                     default:
-                        throw QueryErrors.DoesNotSupport(query, parameter);
+                        boost = StandardFields.ReadBoost(query, parameter, setting);
+                        break;
                 }
             }
         }

@@ -62,16 +62,7 @@ internal sealed class TermsQueryBuilder : QueryNode
                         throw QueryErrors.UnknownToken(Name, node, key);
                     }
 
-                    switch (key)
-                    {
-                        case StandardFields.Boost:
-                            boost = JsonArgs.ReadFloat(node);
-                            break;
-                        case StandardFields.Name:
-                            throw StandardFields.NamedQueriesUnsupported(Name);
-                        default:
-                            throw QueryErrors.DoesNotSupport(Name, key);
-                    }
+                    boost = StandardFields.ReadBoost(Name, key, node);
 
                     break;
             }
