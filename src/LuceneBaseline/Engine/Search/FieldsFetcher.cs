@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -285,7 +284,7 @@ internal sealed class FieldsFetcher
     private static JsonArray? DocValues(FieldMapping field, string? format, AtomicReader reader, int doc)
     {
         var keywordLike = field.Type is FieldType.Keyword or FieldType.Boolean;
-        var values = reader.GetSortedSetDocValues(keywordLike ? LuceneFieldNames.DocValues(field.Path) : LuceneFieldNames.Terms(field.Path));
+        var values = DocValueTerms.Open(reader, field);
         if (values is null)
         {
             return null;
@@ -298,23 +297,19 @@ internal sealed class FieldsFetcher
         for (var ord = values.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = values.NextOrd())
         {
             values.LookupOrd(ord, scratch);
-            var span = scratch.Bytes.AsSpan(scratch.Offset, scratch.Length);
+            var span = DocValueTerms.Span(scratch);
             if (keywordLike)
             {
                 texts.Add(Encoding.UTF8.GetString(span));
             }
             else if (FieldTypes.IsFloatingPoint(field.Type))
             {
-                var d = Utf8Parser.TryParse(span, out double parsed, out var used) && used == span.Length
-                    ? parsed
-                    : double.Parse(Encoding.UTF8.GetString(span), NumberStyles.Float, CultureInfo.InvariantCulture);
+                var d = DocValueTerms.ParseDouble(span);
                 numbers.Add(((long)d, d));
             }
             else
             {
-                var l = Utf8Parser.TryParse(span, out long parsed, out var used) && used == span.Length
-                    ? parsed
-                    : long.Parse(Encoding.UTF8.GetString(span), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                var l = DocValueTerms.ParseLong(span);
                 numbers.Add((l, l));
             }
         }

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -308,20 +307,10 @@ internal sealed class ResolvedSort
     /// <summary>Parses a numeric doc-values term (the decimal text the <c>#terms</c> field holds).</summary>
     private static bool TryParseTerm(BytesRef term, bool floating, out long l, out double d)
     {
-        var span = term.Bytes.AsSpan(term.Offset, term.Length);
-        l = 0;
+        var span = DocValueTerms.Span(term);
         d = 0;
-        if (!floating)
-        {
-            return Utf8Parser.TryParse(span, out l, out var used) && used == span.Length;
-        }
-
-        if (Utf8Parser.TryParse(span, out d, out var consumed) && consumed == span.Length)
-        {
-            return true;
-        }
-
-        return double.TryParse(Encoding.UTF8.GetString(span), NumberStyles.Float, CultureInfo.InvariantCulture, out d);
+        l = 0;
+        return floating ? DocValueTerms.TryParseDouble(span, out d) : DocValueTerms.TryParseLong(span, out l);
     }
 
     private sealed class ScoreReader : LeafSortReader

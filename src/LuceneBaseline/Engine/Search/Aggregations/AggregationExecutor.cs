@@ -1,11 +1,9 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
-using Rerank.LuceneBaseline.Engine.Documents;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search.Queries;
@@ -175,16 +173,11 @@ internal static class AggregationExecutor
         _ => TermKeyKind.Long,
     };
 
-    /// <summary>The sorted-set doc values holding a field's values: <c>#dv</c> for keyword and boolean, <c>#terms</c> otherwise.</summary>
-    private static SortedSetDocValues? Values(AtomicReader reader, FieldMapping? field) => field is null
-        ? null
-        : reader.GetSortedSetDocValues(field.Type is FieldType.Keyword or FieldType.Boolean
-            ? LuceneFieldNames.DocValues(field.Path)
-            : LuceneFieldNames.Terms(field.Path));
+    private static SortedSetDocValues? Values(AtomicReader reader, FieldMapping? field) => field is null ? null : DocValueTerms.Open(reader, field);
 
     private static TermKey KeyOf(BytesRef term, TermKeyKind kind)
     {
-        var span = term.Bytes.AsSpan(term.Offset, term.Length);
+        var span = DocValueTerms.Span(term);
         switch (kind)
         {
             case TermKeyKind.String:
@@ -192,13 +185,9 @@ internal static class AggregationExecutor
             case TermKeyKind.Boolean:
                 return TermKey.Of(span.SequenceEqual("true"u8) ? 1L : 0L);
             case TermKeyKind.Double:
-                return TermKey.Of(Utf8Parser.TryParse(span, out double d, out var used) && used == span.Length
-                    ? d
-                    : double.Parse(Encoding.UTF8.GetString(span), NumberStyles.Float, CultureInfo.InvariantCulture));
+                return TermKey.Of(DocValueTerms.ParseDouble(span));
             default:
-                return TermKey.Of(Utf8Parser.TryParse(span, out long l, out var consumed) && consumed == span.Length
-                    ? l
-                    : long.Parse(Encoding.UTF8.GetString(span), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+                return TermKey.Of(DocValueTerms.ParseLong(span));
         }
     }
 
