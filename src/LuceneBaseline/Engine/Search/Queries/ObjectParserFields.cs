@@ -37,6 +37,33 @@ internal static class ObjectParserFields
         return Convert(parser, field, () => array.Select(JsonArgs.ParserText).ToList());
     }
 
+    /// <summary>
+    /// A key an <c>ObjectParser</c>-based query does not declare itself: <c>boost</c> (a float, checked),
+    /// <c>_name</c> (refused); anything else is an unknown field, with suggestions from <paramref name="declared"/>.
+    /// </summary>
+    public static float Boost(string parser, string key, JsonNode? value, IEnumerable<string> declared) => key switch
+    {
+        StandardFields.Boost => Float(parser, key, value, StandardFields.ParseBoost),
+        StandardFields.Name => throw StandardFields.NamedQueriesUnsupported(parser),
+        _ => throw QueryErrors.UnknownField(parser, key, declared),
+    };
+
+    /// <summary>
+    /// Runs a query's <c>ObjectParser</c> (ids, match_all): Elasticsearch reports its <c>x_content_parse_exception</c>
+    /// errors as a <c>parsing_exception</c> caused by them.
+    /// </summary>
+    public static T ParseQuery<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (EngineException e) when (e.Type == "x_content_parse_exception")
+        {
+            throw QueryErrors.Parsing(e.Reason, e);
+        }
+    }
+
     private static T Convert<T>(string parser, string field, Func<T> convert)
     {
         try
