@@ -41,15 +41,8 @@ internal static class FieldQueries
             return IndexNameMatches(context, Text(value), caseInsensitive) ? new MatchAllDocsQuery() : new MatchNoDocsQuery("The index name does not match.");
         }
 
-        var mapping = context.LeafField(field);
-        if (mapping is null)
+        return OnMappedField(context, field, mapping =>
         {
-            return new MatchNoDocsQuery($"unmapped field [{field}]");
-        }
-
-        try
-        {
-            CheckSearchable(mapping);
             if (caseInsensitive)
             {
                 return mapping.Type is FieldType.Text or FieldType.Keyword
@@ -67,11 +60,7 @@ internal static class FieldQueries
                 _ when FieldTypes.IsFloatingPoint(mapping.Type) => FloatingTerm(mapping, value),
                 _ => throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries"),
             };
-        }
-        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
-        {
-            throw context.ShardFailure(e);
-        }
+        });
     }
 
     /// <summary>The constant-score query for any of several exact values (<c>terms</c>).</summary>
@@ -89,15 +78,8 @@ internal static class FieldQueries
                 : new MatchNoDocsQuery("The index name does not match.");
         }
 
-        var mapping = context.LeafField(field);
-        if (mapping is null)
+        return OnMappedField(context, field, mapping =>
         {
-            return new MatchNoDocsQuery($"unmapped field [{field}]");
-        }
-
-        try
-        {
-            CheckSearchable(mapping);
             switch (mapping.Type)
             {
                 case FieldType.Text or FieldType.Keyword:
@@ -124,11 +106,7 @@ internal static class FieldQueries
                 default:
                     throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries");
             }
-        }
-        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
-        {
-            throw context.ShardFailure(e);
-        }
+        });
     }
 
     /// <summary>
@@ -145,15 +123,8 @@ internal static class FieldQueries
         DateFormatter? formatter,
         DateZone? zone)
     {
-        var mapping = context.LeafField(field);
-        if (mapping is null)
+        return OnMappedField(context, field, mapping =>
         {
-            return new MatchNoDocsQuery($"unmapped field [{field}]");
-        }
-
-        try
-        {
-            CheckSearchable(mapping);
             return mapping.Type switch
             {
                 FieldType.Text or FieldType.Keyword => LuceneQueries.ConstantScore(
@@ -165,11 +136,7 @@ internal static class FieldQueries
                 _ when FieldTypes.IsFloatingPoint(mapping.Type) => FloatingRange(mapping, from, to, includeLower, includeUpper),
                 _ => throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] does not support range queries"),
             };
-        }
-        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
-        {
-            throw context.ShardFailure(e);
-        }
+        });
     }
 
     /// <summary><c>prefix</c>: text, keyword and <c>_id</c> fields only; constant score.</summary>
@@ -238,6 +205,30 @@ internal static class FieldQueries
 
         throw context.ShardFailure(
             $"Can only use {queryName} queries on keyword, text and wildcard fields - not on [{field}] which is of type [{FieldTypes.Name(mapping.Type)}]");
+    }
+
+    /// <summary>
+    /// A query on a mapped leaf field: an unmapped field matches nothing, the field must be searchable
+    /// (<see cref="CheckSearchable"/>), and a failure while building becomes a shard failure (the engine's own
+    /// "not supported" refusals pass as they are).
+    /// </summary>
+    private static Query OnMappedField(QueryBuildContext context, string field, Func<FieldMapping, Query> build)
+    {
+        var mapping = context.LeafField(field);
+        if (mapping is null)
+        {
+            return new MatchNoDocsQuery($"unmapped field [{field}]");
+        }
+
+        try
+        {
+            CheckSearchable(mapping);
+            return build(mapping);
+        }
+        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+        {
+            throw context.ShardFailure(e);
+        }
     }
 
     /// <summary>
@@ -322,43 +313,26 @@ internal static class FieldQueries
     // steps to the next representable value; half_float bounds move to the nearest half-float inside the range.
     private static Query FloatingRange(FieldMapping mapping, JsonNode? from, JsonNode? to, bool includeLower, bool includeUpper)
     {
-        var lower = from is null ? double.NegativeInfinity : LowerBound(mapping.Type, QueryNumbers.ObjectToDouble(from), includeLower);
-        var upper = to is null ? double.PositiveInfinity : UpperBound(mapping.Type, QueryNumbers.ObjectToDouble(to), includeUpper);
+        var lower = from is null ? double.NegativeInfinity : InwardBound(mapping.Type, QueryNumbers.ObjectToDouble(from), includeLower, lower: true);
+        var upper = to is null ? double.PositiveInfinity : InwardBound(mapping.Type, QueryNumbers.ObjectToDouble(to), includeUpper, lower: false);
         return NumericRangeQuery.NewDoubleRange(mapping.Path, lower, upper, true, true);
     }
 
-    private static double LowerBound(FieldType type, double bound, bool inclusive)
+    // One bound of FloatingRange: up for a lower bound, down for an upper one.
+    private static double InwardBound(FieldType type, double bound, bool inclusive, bool lower)
     {
         switch (type)
         {
             case FieldType.Double:
-                return inclusive ? bound : Math.BitIncrement(bound);
+                return inclusive ? bound : lower ? Math.BitIncrement(bound) : Math.BitDecrement(bound);
             case FieldType.Float:
-                return inclusive ? (float)bound : MathF.BitIncrement((float)bound);
+                return inclusive ? (float)bound : lower ? MathF.BitIncrement((float)bound) : MathF.BitDecrement((float)bound);
             default:
                 var half = (Half)(float)bound;
-                if ((float)half < (float)bound || (!inclusive && (float)half == (float)bound))
+                var outside = lower ? (float)half < (float)bound : (float)half > (float)bound;
+                if (outside || (!inclusive && (float)half == (float)bound))
                 {
-                    half = Half.BitIncrement(half);
-                }
-
-                return (float)half;
-        }
-    }
-
-    private static double UpperBound(FieldType type, double bound, bool inclusive)
-    {
-        switch (type)
-        {
-            case FieldType.Double:
-                return inclusive ? bound : Math.BitDecrement(bound);
-            case FieldType.Float:
-                return inclusive ? (float)bound : MathF.BitDecrement((float)bound);
-            default:
-                var half = (Half)(float)bound;
-                if ((float)half > (float)bound || (!inclusive && (float)half == (float)bound))
-                {
-                    half = Half.BitDecrement(half);
+                    half = lower ? Half.BitIncrement(half) : Half.BitDecrement(half);
                 }
 
                 return (float)half;
