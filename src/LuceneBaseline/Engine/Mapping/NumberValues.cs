@@ -185,7 +185,7 @@ internal static class NumberValues
     };
 
     /// <summary>Elasticsearch's article and Java type name for an integer type's range ("an integer", "a long").</summary>
-    private static string RangeName(FieldType type) => type switch
+    public static string RangeName(FieldType type) => type switch
     {
         FieldType.Integer => "an integer",
         FieldType.Short => "a short",
@@ -203,7 +203,8 @@ internal static class NumberValues
         _ => "Float",
     };
 
-    private static (double Min, double Max) Range(FieldType type) => type switch
+    /// <summary>An integer type's range of values (long for any other type).</summary>
+    public static (double Min, double Max) Range(FieldType type) => type switch
     {
         FieldType.Integer => (int.MinValue, int.MaxValue),
         FieldType.Short => (short.MinValue, short.MaxValue),

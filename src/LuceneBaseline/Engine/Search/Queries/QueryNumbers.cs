@@ -27,15 +27,10 @@ internal static class QueryNumbers
         }
 
         var number = ObjectToDouble(value);
-        var (min, max, name) = type switch
-        {
-            FieldType.Integer => ((double)int.MinValue, (double)int.MaxValue, "an integer"),
-            FieldType.Short => ((double)short.MinValue, (double)short.MaxValue, "a short"),
-            _ => ((double)sbyte.MinValue, (double)sbyte.MaxValue, "a byte"),
-        };
+        var (min, max) = NumberValues.Range(type);
         if (number < min || number > max)
         {
-            throw QueryErrors.IllegalArgument($"Value [{Text(value)}] is out of range for {name}");
+            throw QueryErrors.IllegalArgument($"Value [{Text(value)}] is out of range for {NumberValues.RangeName(type)}");
         }
 
         return (long)number;
@@ -48,8 +43,7 @@ internal static class QueryNumbers
         var parsed = type == FieldType.Double ? number : (float)number;
         if (!double.IsFinite(parsed))
         {
-            var shown = double.IsNaN(parsed) ? "NaN" : parsed > 0 ? "Infinity" : "-Infinity";
-            throw QueryErrors.IllegalArgument($"[{FieldTypes.Name(type)}] supports only finite values, but got [{shown}]");
+            throw QueryErrors.IllegalArgument($"[{FieldTypes.Name(type)}] supports only finite values, but got [{JavaNumberText.Double(parsed)}]");
         }
 
         return parsed;
