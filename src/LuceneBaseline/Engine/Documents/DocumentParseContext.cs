@@ -289,7 +289,7 @@ internal sealed class DocumentParseContext
             Mapping.FieldType.Boolean => IndexBoolean(field, value, column),
             Mapping.FieldType.Date => IndexDate(field, value, column),
             Mapping.FieldType.DenseVector => throw DocumentErrors.Field(
-                column, field.Path, "dense_vector", _id, value, "parsing_exception", $"Failed to parse object: expecting token of type [START_ARRAY] but found [{Token(value)}]"),
+                column, field.Path, "dense_vector", _id, value, "parsing_exception", $"Failed to parse object: expecting token of type [START_ARRAY] but found [{JsonTokens.XContent(value)}]"),
             _ => IndexNumber(field, value, column),
         };
         if (accepted)
@@ -497,7 +497,7 @@ internal sealed class DocumentParseContext
             if (item is null || item.GetValueKind() != JsonValueKind.Number)
             {
                 throw DocumentErrors.Failed(
-                    Column(item, array), $"Failed to parse object: expecting token of type [VALUE_NUMBER] but found [{(item is null ? "VALUE_NULL" : Token(item))}]", "parsing_exception");
+                    Column(item, array), $"Failed to parse object: expecting token of type [VALUE_NUMBER] but found [{JsonTokens.XContent(item)}]", "parsing_exception");
             }
 
             values[i] = float.Parse(item.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
@@ -637,25 +637,13 @@ internal sealed class DocumentParseContext
     private string ScalarText(FieldMapping field, JsonNode value, int column) => value switch
     {
         JsonObject or JsonArray => throw DocumentErrors.Field(
-            column, field.Path, FieldTypes.Name(field.Type), _id, value, "illegal_state_exception", $"Can't get text on a {Token(value)} at 1:{Math.Max(column, 1)}"),
+            column, field.Path, FieldTypes.Name(field.Type), _id, value, "illegal_state_exception", $"Can't get text on a {JsonTokens.XContent(value)} at 1:{Math.Max(column, 1)}"),
         _ => value.GetValueKind() switch
         {
             JsonValueKind.String => value.GetValue<string>(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
             _ => value.ToJsonString(),
-        },
-    };
-
-    private static string Token(JsonNode value) => value switch
-    {
-        JsonObject => "START_OBJECT",
-        JsonArray => "START_ARRAY",
-        _ => value.GetValueKind() switch
-        {
-            JsonValueKind.String => "VALUE_STRING",
-            JsonValueKind.Number => "VALUE_NUMBER",
-            _ => "VALUE_BOOLEAN",
         },
     };
 

@@ -30,13 +30,7 @@ internal static class NumberValues
         var kind = value.GetValueKind();
         if (kind is not (JsonValueKind.String or JsonValueKind.Number))
         {
-            var token = kind switch
-            {
-                JsonValueKind.True or JsonValueKind.False => "VALUE_" + (kind == JsonValueKind.True ? "TRUE" : "FALSE"),
-                JsonValueKind.Object => "START_OBJECT",
-                _ => "START_ARRAY",
-            };
-            return ParsedNumber.Fail("illegal_argument_exception", $"Current token ({token}) not numeric, can not use numeric value accessors");
+            return ParsedNumber.Fail("illegal_argument_exception", $"Current token ({JsonTokens.Jackson(value)}) not numeric, can not use numeric value accessors");
         }
 
         if (kind == JsonValueKind.String)

@@ -16,19 +16,7 @@ namespace Rerank.LuceneBaseline.Engine.Search;
 internal static class JsonArgs
 {
     /// <summary>Elasticsearch's token name for a JSON value (<c>VALUE_STRING</c>, <c>START_OBJECT</c>, ...).</summary>
-    public static string TokenName(JsonNode? node) => node switch
-    {
-        null => "VALUE_NULL",
-        JsonObject => "START_OBJECT",
-        JsonArray => "START_ARRAY",
-        _ => node.GetValueKind() switch
-        {
-            JsonValueKind.String => "VALUE_STRING",
-            JsonValueKind.Number => "VALUE_NUMBER",
-            JsonValueKind.True or JsonValueKind.False => "VALUE_BOOLEAN",
-            _ => "VALUE_NULL",
-        },
-    };
+    public static string TokenName(JsonNode? node) => JsonTokens.XContent(node);
 
     /// <summary>Whether the node is a scalar or null (Elasticsearch's <c>token.isValue()</c>).</summary>
     public static bool IsValue(JsonNode? node) => node is null or JsonValue;
@@ -127,7 +115,7 @@ internal static class JsonArgs
             return ParseBoolean(node!.GetValue<string>());
         }
 
-        throw SearchErrors.XContentParse($"Current token ({JacksonToken(node)}) not of boolean type");
+        throw SearchErrors.XContentParse($"Current token ({JsonTokens.Jackson(node)}) not of boolean type");
     }
 
     /// <summary>A string value, or a number/boolean's text (Elasticsearch's <c>parser.text()</c> on a scalar).</summary>
@@ -165,24 +153,6 @@ internal static class JsonArgs
             return JavaNumbers.ParseDouble(text) ?? throw SearchErrors.NumberFormat(text);
         }
 
-        throw SearchErrors.XContentParse($"Current token ({JacksonToken(node)}) not numeric, can not use numeric value accessors");
+        throw SearchErrors.XContentParse($"Current token ({JsonTokens.Jackson(node)}) not numeric, can not use numeric value accessors");
     }
-
-    /// <summary>The Jackson token name Elasticsearch's messages quote (<c>VALUE_TRUE</c>, <c>START_OBJECT</c>, ...).</summary>
-    private static string JacksonToken(JsonNode? node) => node switch
-    {
-        null => "VALUE_NULL",
-        JsonObject => "START_OBJECT",
-        JsonArray => "START_ARRAY",
-        _ => node.GetValueKind() switch
-        {
-            JsonValueKind.String => "VALUE_STRING",
-            JsonValueKind.Number => Text(node).Contains('.', StringComparison.Ordinal) || Text(node).Contains('e', StringComparison.OrdinalIgnoreCase)
-                ? "VALUE_NUMBER_FLOAT"
-                : "VALUE_NUMBER_INT",
-            JsonValueKind.True => "VALUE_TRUE",
-            JsonValueKind.False => "VALUE_FALSE",
-            _ => "VALUE_NULL",
-        },
-    };
 }
