@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -261,14 +260,14 @@ internal sealed class FieldsFetcher
                         : DateFormats.TryParse(text, field.Format, out var parsed) ? parsed : throw new FormatException(text);
                     return JsonValue.Create(DateFormats.Format(millis, format ?? field.Format));
                 case FieldType.Double:
-                    return JsonValue.Create(ParseDouble(scalar, text));
+                    return JsonValue.Create(JsonArgs.CoerceDouble(scalar));
                 case FieldType.Float or FieldType.DenseVector:
-                    return JsonValue.Create((float)ParseDouble(scalar, text));
+                    return JsonValue.Create((float)JsonArgs.CoerceDouble(scalar));
                 case FieldType.HalfFloat:
-                    return JsonValue.Create((float)(Half)ParseDouble(scalar, text));
+                    return JsonValue.Create((float)(Half)JsonArgs.CoerceDouble(scalar));
                 default:
                     // Integer types truncate decimals, as Elasticsearch's coercion does.
-                    return JsonValue.Create(scalar.TryGetValue<long>(out var exact) ? exact : checked((long)ParseDouble(scalar, text)));
+                    return JsonValue.Create(scalar.TryGetValue<long>(out var exact) ? exact : checked((long)JsonArgs.CoerceDouble(scalar)));
             }
         }
         catch (Exception e) when (e is FormatException or OverflowException or EngineException)
@@ -276,10 +275,6 @@ internal sealed class FieldsFetcher
             return null;
         }
     }
-
-    private static double ParseDouble(JsonValue scalar, string text) => scalar.GetValueKind() == JsonValueKind.Number
-        ? JsonArgs.Number(scalar)
-        : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static JsonArray? DocValues(FieldMapping field, string? format, AtomicReader reader, int doc)
     {

@@ -56,6 +56,17 @@ internal static class JsonArgs
         };
     }
 
+    /// <summary>A query value as messages and terms show it: a scalar's <see cref="ParserText"/>, anything else as JSON.</summary>
+    public static string ValueText(JsonNode value) => IsScalar(value) ? ParserText(value) : value.ToJsonString();
+
+    /// <summary>
+    /// A number, or a scalar's text parsed leniently by .NET (values the engine reads back from a source or a sort's
+    /// <c>missing</c>, not request parameters).
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a number.</exception>
+    public static double CoerceDouble(JsonNode node) =>
+        IsNumber(node) ? Number(node) : double.Parse(Text(node), NumberStyles.Float, CultureInfo.InvariantCulture);
+
     /// <summary>The parser's <c>textOrNull()</c>.</summary>
     public static string? ParserTextOrNull(JsonNode? node) => IsNull(node) ? null : ParserText(node);
 

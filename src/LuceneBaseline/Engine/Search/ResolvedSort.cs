@@ -119,11 +119,11 @@ internal sealed class ResolvedSort
         {
             return Kind switch
             {
-                SortValueKind.Score => new SortValue { Double = (float)ParseDouble(node) },
+                SortValueKind.Score => new SortValue { Double = (float)JsonArgs.CoerceDouble(node) },
                 SortValueKind.Doc => new SortValue { Long = checked((int)ParseLong(node)) },
                 SortValueKind.Bytes => FromBytes(Encoding.UTF8.GetBytes(JsonArgs.Text(node))),
                 SortValueKind.Long => new SortValue { Long = ParseLongValue(node) },
-                _ => new SortValue { Double = ParseDouble(node) },
+                _ => new SortValue { Double = JsonArgs.CoerceDouble(node) },
             };
         }
         catch (Exception e) when (e is FormatException or OverflowException or EngineException)
@@ -249,7 +249,7 @@ internal sealed class ResolvedSort
 
         try
         {
-            return Kind == SortValueKind.Long ? new SortValue { Long = ParseLongValue(value) } : new SortValue { Double = ParseDouble(value) };
+            return Kind == SortValueKind.Long ? new SortValue { Long = ParseLongValue(value) } : new SortValue { Double = JsonArgs.CoerceDouble(value) };
         }
         catch (FormatException)
         {
@@ -298,9 +298,6 @@ internal sealed class ResolvedSort
             ? parsed
             : checked((long)double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
     }
-
-    private static double ParseDouble(JsonNode node) =>
-        JsonArgs.IsNumber(node) ? JsonArgs.Number(node) : double.Parse(JsonArgs.Text(node), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static SortValue FromBytes(byte[] bytes) => new() { Bytes = bytes, Offset = 0, Length = bytes.Length };
 

@@ -32,13 +32,13 @@ internal static class FieldQueries
         if (field == QueryBuildContext.IdField)
         {
             return caseInsensitive
-                ? CaseInsensitive(field, Text(value), prefix: false)
-                : LuceneQueries.ConstantScore(new TermSetFilter(field, [new BytesRef(Text(value))]));
+                ? CaseInsensitive(field, JsonArgs.ValueText(value), prefix: false)
+                : LuceneQueries.ConstantScore(new TermSetFilter(field, [new BytesRef(JsonArgs.ValueText(value))]));
         }
 
         if (field == QueryBuildContext.IndexField)
         {
-            return IndexNameMatches(context, Text(value), caseInsensitive) ? new MatchAllDocsQuery() : new MatchNoDocsQuery("The index name does not match.");
+            return IndexNameMatches(context, JsonArgs.ValueText(value), caseInsensitive) ? new MatchAllDocsQuery() : new MatchNoDocsQuery("The index name does not match.");
         }
 
         return OnMappedField(context, field, mapping =>
@@ -46,14 +46,14 @@ internal static class FieldQueries
             if (caseInsensitive)
             {
                 return mapping.Type is FieldType.Text or FieldType.Keyword
-                    ? CaseInsensitive(field, Text(value), prefix: false)
+                    ? CaseInsensitive(field, JsonArgs.ValueText(value), prefix: false)
                     : throw QueryErrors.IllegalArgument(
                         $"[{field}] field which is of type [{FieldTypes.Name(mapping.Type)}], does not support case insensitive term queries");
             }
 
             return mapping.Type switch
             {
-                FieldType.Text or FieldType.Keyword => new TermQuery(new Term(field, Text(value))),
+                FieldType.Text or FieldType.Keyword => new TermQuery(new Term(field, JsonArgs.ValueText(value))),
                 FieldType.Boolean => new TermQuery(new Term(field, BooleanTerm(value))),
                 FieldType.Date => DateRange(context, mapping, value, value, includeLower: true, includeUpper: true, formatter: null, zone: null),
                 _ when FieldTypes.IsInteger(mapping.Type) => IntegerTerm(mapping, value),
@@ -68,12 +68,12 @@ internal static class FieldQueries
     {
         if (field == QueryBuildContext.IdField)
         {
-            return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(Text(v)))));
+            return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(JsonArgs.ValueText(v)))));
         }
 
         if (field == QueryBuildContext.IndexField)
         {
-            return values.Any(v => IndexNameMatches(context, Text(v), caseInsensitive: false))
+            return values.Any(v => IndexNameMatches(context, JsonArgs.ValueText(v), caseInsensitive: false))
                 ? new MatchAllDocsQuery()
                 : new MatchNoDocsQuery("The index name does not match.");
         }
@@ -83,7 +83,7 @@ internal static class FieldQueries
             switch (mapping.Type)
             {
                 case FieldType.Text or FieldType.Keyword:
-                    return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(Text(v)))));
+                    return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(JsonArgs.ValueText(v)))));
                 case FieldType.Boolean:
                     return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(BooleanTerm(v)))));
                 case FieldType.Date:
@@ -128,7 +128,7 @@ internal static class FieldQueries
             return mapping.Type switch
             {
                 FieldType.Text or FieldType.Keyword => LuceneQueries.ConstantScore(
-                    new TermRangeQuery(field, TermBytes(from, Text), TermBytes(to, Text), includeLower, includeUpper)),
+                    new TermRangeQuery(field, TermBytes(from, JsonArgs.ValueText), TermBytes(to, JsonArgs.ValueText), includeLower, includeUpper)),
                 FieldType.Boolean => LuceneQueries.ConstantScore(
                     new TermRangeQuery(field, TermBytes(from, BooleanTerm), TermBytes(to, BooleanTerm), includeLower, includeUpper)),
                 FieldType.Date => DateRange(context, mapping, from, to, includeLower, includeUpper, formatter, zone),
@@ -257,7 +257,7 @@ internal static class FieldQueries
     {
         if (QueryNumbers.HasDecimalPart(value))
         {
-            return new MatchNoDocsQuery($"Value [{Text(value)}] has a decimal part");
+            return new MatchNoDocsQuery($"Value [{JsonArgs.ValueText(value)}] has a decimal part");
         }
 
         var exact = QueryNumbers.ParseInteger(mapping.Type, value);
@@ -382,7 +382,7 @@ internal static class FieldQueries
             return millis;
         }
 
-        return DateMath.Parse(Text(value), context.Now, roundUp, zone, formatter);
+        return DateMath.Parse(JsonArgs.ValueText(value), context.Now, roundUp, zone, formatter);
     }
 
     private static BytesRef? TermBytes(JsonNode? value, Func<JsonNode, string> text) => value is null ? null : new BytesRef(text(value));
@@ -396,7 +396,7 @@ internal static class FieldQueries
 
     private static string BooleanTerm(JsonNode value)
     {
-        var text = Text(value);
+        var text = JsonArgs.ValueText(value);
         return text switch
         {
             "true" or "false" => text,
@@ -406,8 +406,6 @@ internal static class FieldQueries
 
     private static bool IndexNameMatches(QueryBuildContext context, string value, bool caseInsensitive) =>
         string.Equals(value, context.Index, caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-
-    private static string Text(JsonNode value) => JsonArgs.IsScalar(value) ? JsonArgs.ParserText(value) : value.ToJsonString();
 
     private static Query CaseInsensitive(string field, string value, bool prefix)
     {

@@ -30,7 +30,7 @@ internal static class QueryNumbers
         var (min, max) = NumberValues.Range(type);
         if (number < min || number > max)
         {
-            throw QueryErrors.IllegalArgument($"Value [{Text(value)}] is out of range for {NumberValues.RangeName(type)}");
+            throw QueryErrors.IllegalArgument($"Value [{JsonArgs.ValueText(value)}] is out of range for {NumberValues.RangeName(type)}");
         }
 
         return (long)number;
@@ -57,14 +57,14 @@ internal static class QueryNumbers
             return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 
-        var text = Text(value);
+        var text = JsonArgs.ValueText(value);
         return JavaNumbers.ParseDouble(text) ?? throw QueryErrors.NumberFormat(text);
     }
 
     // Elasticsearch's objectToLong with coercion: exact for long literals, otherwise through BigDecimal, truncated.
     private static long ObjectToLong(JsonNode value)
     {
-        var text = Text(value);
+        var text = JsonArgs.ValueText(value);
         if (JavaNumbers.ParseLong(text) is { } exact)
         {
             return exact;
@@ -92,6 +92,4 @@ internal static class QueryNumbers
 
         return (long)truncated;
     }
-
-    private static string Text(JsonNode value) => JsonArgs.IsScalar(value) ? JsonArgs.ParserText(value) : value.ToJsonString();
 }
