@@ -191,6 +191,25 @@ internal static class AggregationExecutor
         }
     }
 
+    /// <summary>
+    /// The kind of key the aggregation's field gives (recorded on <paramref name="partial"/>) and its <c>missing</c>
+    /// value as such a key; false when there is nothing to read (an unmapped field and no <c>missing</c>).
+    /// </summary>
+    private static bool TryPrepareKeys(PreparedAggregation aggregation, AggregationPartial partial, out TermKeyKind kind, out TermKey? missing)
+    {
+        var spec = aggregation.Spec;
+        kind = KindOf(aggregation.Field);
+        partial.KeyKind = kind;
+        missing = null;
+        if (aggregation.Field is null && spec.Missing is null)
+        {
+            return false;
+        }
+
+        missing = spec.Missing is null ? null : MissingKey(spec.Missing, kind, aggregation.Field);
+        return true;
+    }
+
     /// <summary>A <c>missing</c> value as a key of the field's kind.</summary>
     private static TermKey MissingKey(JsonNode missing, TermKeyKind kind, FieldMapping? field)
     {
@@ -216,14 +235,11 @@ internal static class AggregationExecutor
         PreparedAggregation aggregation, IndexSearcher searcher, DocSet docs, AggregationPartial partial, bool multipleIndices, CancellationToken cancellationToken)
     {
         var spec = aggregation.Spec;
-        var kind = KindOf(aggregation.Field);
-        partial.KeyKind = kind;
-        if (aggregation.Field is null && spec.Missing is null)
+        if (!TryPrepareKeys(aggregation, partial, out var kind, out var missingKey))
         {
             return;
         }
 
-        TermKey? missingKey = spec.Missing is null ? null : MissingKey(spec.Missing, kind, aggregation.Field);
         var withSubs = aggregation.Children.Count > 0;
         var buckets = new Dictionary<TermKey, TermsBucket>();
         var leaves = searcher.IndexReader.Leaves;
@@ -366,15 +382,11 @@ internal static class AggregationExecutor
 
     private static void ComputeMetric(PreparedAggregation aggregation, IndexSearcher searcher, DocSet docs, AggregationPartial partial)
     {
-        var spec = aggregation.Spec;
-        var kind = KindOf(aggregation.Field);
-        partial.KeyKind = kind;
-        if (aggregation.Field is null && spec.Missing is null)
+        if (!TryPrepareKeys(aggregation, partial, out var kind, out var missing))
         {
             return;
         }
 
-        TermKey? missing = spec.Missing is null ? null : MissingKey(spec.Missing, kind, aggregation.Field);
         var leaves = searcher.IndexReader.Leaves;
         var scratch = new BytesRef();
         for (var leaf = 0; leaf < leaves.Count; leaf++)
