@@ -588,9 +588,7 @@ internal sealed class DocumentParseContext
 
     private bool IsDynamicVector(JsonArray array) =>
         array.Count is >= MinDynamicVectorDims and <= FieldMappingParser.MaxDims
-        && array.All(item => item is not null && item.GetValueKind() == JsonValueKind.Number && IsFloatLiteral(item));
-
-    private static bool IsFloatLiteral(JsonNode number) => number.ToJsonString().Any(c => c is '.' or 'e' or 'E');
+        && array.All(item => item is not null && item.GetValueKind() == JsonValueKind.Number && JsonTokens.IsFloatLiteral(item));
 
     /// <summary>Elasticsearch's dynamic mapping of one JSON value (docs/embedded-engine-internals.md, "Dynamic mapping").</summary>
     private FieldMapping DynamicField(string path, JsonNode value)
@@ -600,7 +598,7 @@ internal sealed class DocumentParseContext
             case JsonValueKind.True or JsonValueKind.False:
                 return new FieldMapping { Path = path, Type = Mapping.FieldType.Boolean };
             case JsonValueKind.Number:
-                return new FieldMapping { Path = path, Type = IsFloatLiteral(value) ? Mapping.FieldType.Float : Mapping.FieldType.Long };
+                return new FieldMapping { Path = path, Type = JsonTokens.IsFloatLiteral(value) ? Mapping.FieldType.Float : Mapping.FieldType.Long };
         }
 
         var text = value.GetValue<string>();

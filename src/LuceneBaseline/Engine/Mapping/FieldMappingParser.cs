@@ -701,7 +701,7 @@ internal static class FieldMappingParser
         {
             JsonValueKind.String => "class java.lang.String",
             JsonValueKind.True or JsonValueKind.False => "class java.lang.Boolean",
-            _ => value.ToJsonString().Any(c => c is '.' or 'e' or 'E') ? "class java.lang.Double" : "class java.lang.Integer",
+            _ => JsonTokens.IsFloatLiteral(value) ? "class java.lang.Double" : "class java.lang.Integer",
         },
     };
 }

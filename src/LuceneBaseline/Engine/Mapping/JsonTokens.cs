@@ -35,10 +35,16 @@ internal static class JsonTokens
         _ => node.GetValueKind() switch
         {
             JsonValueKind.String => "VALUE_STRING",
-            JsonValueKind.Number => node.ToJsonString().Any(c => c is '.' or 'e' or 'E') ? "VALUE_NUMBER_FLOAT" : "VALUE_NUMBER_INT",
+            JsonValueKind.Number => IsFloatLiteral(node) ? "VALUE_NUMBER_FLOAT" : "VALUE_NUMBER_INT",
             JsonValueKind.True => "VALUE_TRUE",
             JsonValueKind.False => "VALUE_FALSE",
             _ => "VALUE_NULL",
         },
     };
+
+    /// <summary>Whether a JSON number is written with a fraction or an exponent, which Jackson reads as a float, not an integer.</summary>
+    public static bool IsFloatLiteral(JsonNode number) => IsFloatLiteral(number.ToJsonString());
+
+    /// <summary>Whether a number's text has a fraction or an exponent.</summary>
+    public static bool IsFloatLiteral(string text) => text.Any(c => c is '.' or 'e' or 'E');
 }

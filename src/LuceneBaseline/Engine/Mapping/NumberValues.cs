@@ -68,7 +68,7 @@ internal static class NumberValues
 
         return number % 1 != 0
             ? throw EngineException.IllegalArgument($"Value [{text}] has a decimal part")
-            : JsonValue.Create(long.Parse(text.Contains('.') || text.Contains('e') || text.Contains('E') ? ((long)number).ToString(CultureInfo.InvariantCulture) : text, CultureInfo.InvariantCulture));
+            : JsonValue.Create(long.Parse(JsonTokens.IsFloatLiteral(text) ? ((long)number).ToString(CultureInfo.InvariantCulture) : text, CultureInfo.InvariantCulture));
     }
 
     private static ParsedNumber IntegerFromString(FieldType type, string text)
@@ -113,7 +113,7 @@ internal static class NumberValues
     private static ParsedNumber IntegerFromNumber(FieldType type, string text, bool coerce)
     {
         var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-        var isIntegerLiteral = !text.Any(c => c is '.' or 'e' or 'E');
+        var isIntegerLiteral = !JsonTokens.IsFloatLiteral(text);
         var jacksonType = type == FieldType.Long ? FieldType.Long : FieldType.Integer;
         var (min, max) = Range(jacksonType);
         long truncated;
