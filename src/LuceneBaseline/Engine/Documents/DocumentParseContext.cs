@@ -380,12 +380,12 @@ internal sealed class DocumentParseContext
                     "true" => true,
                     "false" or "" => false,
                     _ => throw DocumentErrors.Field(
-                        column, field.Path, "boolean", _id, value, "illegal_argument_exception", $"Failed to parse value [{text}] as only [true] or [false] are allowed."),
+                        column, field.Path, "boolean", _id, value, "illegal_argument_exception", JavaBooleans.InvalidReason(text)),
                 };
                 break;
             default:
                 throw DocumentErrors.Field(
-                    column, field.Path, "boolean", _id, value, "illegal_argument_exception", $"Failed to parse value [{DocumentErrors.Preview(value)}] as only [true] or [false] are allowed.");
+                    column, field.Path, "boolean", _id, value, "illegal_argument_exception", JavaBooleans.InvalidReason(DocumentErrors.Preview(value)));
         }
 
         var term = flag ? "true" : "false";

@@ -656,12 +656,9 @@ internal static class FieldMappingParser
     public static bool ParseBoolean(JsonNode? value, string? parameter = null)
     {
         var text = JavaText.Of(value);
-        return text switch
-        {
-            "true" => true,
-            "false" => false,
-            _ => throw (parameter is null ? MappingErrors.NotABoolean(value) : EngineException.IllegalArgument($"Could not convert [{parameter}] to boolean")),
-        };
+        return parameter is null || JavaBooleans.IsBoolean(text)
+            ? JavaBooleans.Parse(text)
+            : throw EngineException.IllegalArgument($"Could not convert [{parameter}] to boolean");
     }
 
     private static int ParseInteger(JsonNode? value)

@@ -141,14 +141,9 @@ internal static class JsonArgs
     }
 
     /// <summary>Elasticsearch's strict boolean parsing of a text (<c>Booleans.parseBoolean</c>).</summary>
-    public static bool ParseBoolean(string text) => text switch
-    {
-        "true" => true,
-        "false" => false,
-        _ => throw EngineException.IllegalArgument($"Failed to parse value [{text}] as only [true] or [false] are allowed."),
-    };
+    public static bool ParseBoolean(string text) => JavaBooleans.Parse(text);
 
-    public static bool IsBooleanText(string text) => text is "true" or "false";
+    public static bool IsBooleanText(string text) => JavaBooleans.IsBoolean(text);
 
     /// <summary><c>doubleValue()</c>: a number, or a string Java's <c>Double.parseDouble</c> accepts, else the parser's error.</summary>
     public static double ReadDouble(JsonNode? node)
