@@ -1,7 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Mapping;
 
 namespace Rerank.LuceneBaseline.Engine.Documents;
 
@@ -44,77 +43,5 @@ internal static class DocumentErrors
     /// A value as Elasticsearch previews it: scalars as their text, objects as the Java <c>HashMap</c> they parse into
     /// prints (<c>{b=2, a=1}</c>, in HashMap iteration order), arrays as <c>[1, 2]</c>.
     /// </summary>
-    public static string Preview(JsonNode? value)
-    {
-        var text = new StringBuilder();
-        AppendPreview(text, value);
-        return text.ToString();
-    }
-
-    private static void AppendPreview(StringBuilder text, JsonNode? value)
-    {
-        switch (value)
-        {
-            case null:
-                text.Append("null");
-                break;
-            case JsonObject obj:
-                text.Append('{');
-                var first = true;
-                foreach (var (key, child) in JavaHashMapOrder(obj))
-                {
-                    text.Append(first ? "" : ", ").Append(key).Append('=');
-                    AppendPreview(text, child);
-                    first = false;
-                }
-
-                text.Append('}');
-                break;
-            case JsonArray array:
-                text.Append('[');
-                for (var i = 0; i < array.Count; i++)
-                {
-                    text.Append(i == 0 ? "" : ", ");
-                    AppendPreview(text, array[i]);
-                }
-
-                text.Append(']');
-                break;
-            default:
-                text.Append(value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString());
-                break;
-        }
-    }
-
-    /// <summary>
-    /// The order a <c>java.util.HashMap</c> built by inserting the keys in source order iterates them: by bucket
-    /// (<c>(h ^ h &gt;&gt;&gt; 16) &amp; (capacity - 1)</c>, capacity 16 doubling past a 0.75 load), then insertion order.
-    /// </summary>
-    private static IEnumerable<KeyValuePair<string, JsonNode?>> JavaHashMapOrder(JsonObject obj)
-    {
-        var capacity = 16;
-        while (obj.Count > capacity * 3 / 4)
-        {
-            capacity *= 2;
-        }
-
-        return obj
-            .Select((entry, index) => (entry, index, bucket: Spread(JavaHash(entry.Key)) & (capacity - 1)))
-            .OrderBy(e => e.bucket)
-            .ThenBy(e => e.index)
-            .Select(e => e.entry);
-    }
-
-    private static int Spread(int hash) => hash ^ (int)((uint)hash >> 16);
-
-    private static int JavaHash(string text)
-    {
-        var hash = 0;
-        foreach (var c in text)
-        {
-            hash = unchecked((31 * hash) + c);
-        }
-
-        return hash;
-    }
+    public static string Preview(JsonNode? value) => JavaText.OfHashMap(value);
 }

@@ -289,7 +289,7 @@ internal sealed class DocumentParseContext
             Mapping.FieldType.Boolean => IndexBoolean(field, value, column),
             Mapping.FieldType.Date => IndexDate(field, value, column),
             Mapping.FieldType.DenseVector => throw DocumentErrors.Field(
-                column, field.Path, "dense_vector", _id, value, "parsing_exception", $"Failed to parse object: expecting token of type [START_ARRAY] but found [{Token(value)}]"),
+                column, field.Path, "dense_vector", _id, value, "parsing_exception", $"Failed to parse object: expecting token of type [START_ARRAY] but found [{JsonTokens.XContent(value)}]"),
             _ => IndexNumber(field, value, column),
         };
         if (accepted)
@@ -380,12 +380,12 @@ internal sealed class DocumentParseContext
                     "true" => true,
                     "false" or "" => false,
                     _ => throw DocumentErrors.Field(
-                        column, field.Path, "boolean", _id, value, "illegal_argument_exception", $"Failed to parse value [{text}] as only [true] or [false] are allowed."),
+                        column, field.Path, "boolean", _id, value, "illegal_argument_exception", JavaBooleans.InvalidReason(text)),
                 };
                 break;
             default:
                 throw DocumentErrors.Field(
-                    column, field.Path, "boolean", _id, value, "illegal_argument_exception", $"Failed to parse value [{DocumentErrors.Preview(value)}] as only [true] or [false] are allowed.");
+                    column, field.Path, "boolean", _id, value, "illegal_argument_exception", JavaBooleans.InvalidReason(DocumentErrors.Preview(value)));
         }
 
         var term = flag ? "true" : "false";
@@ -497,7 +497,7 @@ internal sealed class DocumentParseContext
             if (item is null || item.GetValueKind() != JsonValueKind.Number)
             {
                 throw DocumentErrors.Failed(
-                    Column(item, array), $"Failed to parse object: expecting token of type [VALUE_NUMBER] but found [{(item is null ? "VALUE_NULL" : Token(item))}]", "parsing_exception");
+                    Column(item, array), $"Failed to parse object: expecting token of type [VALUE_NUMBER] but found [{JsonTokens.XContent(item)}]", "parsing_exception");
             }
 
             values[i] = float.Parse(item.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
@@ -588,9 +588,7 @@ internal sealed class DocumentParseContext
 
     private bool IsDynamicVector(JsonArray array) =>
         array.Count is >= MinDynamicVectorDims and <= FieldMappingParser.MaxDims
-        && array.All(item => item is not null && item.GetValueKind() == JsonValueKind.Number && IsFloatLiteral(item));
-
-    private static bool IsFloatLiteral(JsonNode number) => number.ToJsonString().Any(c => c is '.' or 'e' or 'E');
+        && array.All(item => item is not null && item.GetValueKind() == JsonValueKind.Number && JsonTokens.IsFloatLiteral(item));
 
     /// <summary>Elasticsearch's dynamic mapping of one JSON value (docs/embedded-engine-internals.md, "Dynamic mapping").</summary>
     private FieldMapping DynamicField(string path, JsonNode value)
@@ -600,12 +598,12 @@ internal sealed class DocumentParseContext
             case JsonValueKind.True or JsonValueKind.False:
                 return new FieldMapping { Path = path, Type = Mapping.FieldType.Boolean };
             case JsonValueKind.Number:
-                return new FieldMapping { Path = path, Type = IsFloatLiteral(value) ? Mapping.FieldType.Float : Mapping.FieldType.Long };
+                return new FieldMapping { Path = path, Type = JsonTokens.IsFloatLiteral(value) ? Mapping.FieldType.Float : Mapping.FieldType.Long };
         }
 
         var text = value.GetValue<string>();
-        var isLong = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
-        var isDouble = !isLong && IsJavaDouble(text);
+        var isLong = JavaNumbers.ParseLong(text) is not null;
+        var isDouble = !isLong && JavaNumbers.ParseDouble(text) is not null;
         if (_mapping.NumericDetection && (isLong || isDouble))
         {
             return new FieldMapping { Path = path, Type = isLong ? Mapping.FieldType.Long : Mapping.FieldType.Float };
@@ -634,42 +632,16 @@ internal sealed class DocumentParseContext
         };
     }
 
-    /// <summary>Whether Java's <c>Double.parseDouble</c> accepts <paramref name="text"/> (surrounding whitespace, NaN, Infinity, a d/f suffix).</summary>
-    private static bool IsJavaDouble(string text)
-    {
-        var trimmed = text.Trim();
-        if (trimmed.Length > 1 && trimmed[^1] is 'd' or 'D' or 'f' or 'F')
-        {
-            trimmed = trimmed[..^1];
-        }
-
-        return trimmed is "NaN" or "Infinity" or "+Infinity" or "-Infinity"
-            || (trimmed.Length > 0 && (char.IsAsciiDigit(trimmed[^1]) || trimmed[^1] == '.')
-                && double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-    }
-
     private string ScalarText(FieldMapping field, JsonNode value, int column) => value switch
     {
         JsonObject or JsonArray => throw DocumentErrors.Field(
-            column, field.Path, FieldTypes.Name(field.Type), _id, value, "illegal_state_exception", $"Can't get text on a {Token(value)} at 1:{Math.Max(column, 1)}"),
+            column, field.Path, FieldTypes.Name(field.Type), _id, value, "illegal_state_exception", $"Can't get text on a {JsonTokens.XContent(value)} at 1:{Math.Max(column, 1)}"),
         _ => value.GetValueKind() switch
         {
             JsonValueKind.String => value.GetValue<string>(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
             _ => value.ToJsonString(),
-        },
-    };
-
-    private static string Token(JsonNode value) => value switch
-    {
-        JsonObject => "START_OBJECT",
-        JsonArray => "START_ARRAY",
-        _ => value.GetValueKind() switch
-        {
-            JsonValueKind.String => "VALUE_STRING",
-            JsonValueKind.Number => "VALUE_NUMBER",
-            _ => "VALUE_BOOLEAN",
         },
     };
 

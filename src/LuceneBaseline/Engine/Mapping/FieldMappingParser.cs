@@ -42,6 +42,26 @@ internal static class FieldMappingParser
     private static readonly string[] DateUnsupported = ["locale"];
     private static readonly string[] BooleanUnsupported = ["ignore_malformed"];
 
+    // The parameters several types take, each read the same way on all of them; a type lists those it takes.
+    private static readonly Dictionary<string, Func<FieldMapping, JsonNode?, string, FieldMapping>> SharedParameters = new(StringComparer.Ordinal)
+    {
+        ["index"] = (field, value, _) => field with { Index = ParseBoolean(value) },
+        ["doc_values"] = (field, value, _) => field with { DocValues = ParseBoolean(value) },
+        ["norms"] = (field, value, _) => field with { Norms = ParseBoolean(value) },
+        ["coerce"] = (field, value, _) => field with { Coerce = ParseBoolean(value) },
+        ["ignore_malformed"] = (field, value, _) => field with { IgnoreMalformed = ParseBoolean(value) },
+        ["null_value"] = (field, value, _) => field with { NullValue = value is null ? null : ParseNullValue(field.Type, value) },
+        ["fields"] = (field, value, name) => field with { Fields = ParseMultiFields(field.Path, name, value) },
+        ["meta"] = (field, value, name) => field with { Meta = ParseMeta(value, name) },
+    };
+
+    private static readonly string[] TextShared = ["index", "norms", "fields", "meta"];
+    private static readonly string[] KeywordShared = ["index", "doc_values", "null_value", "fields", "meta"];
+    private static readonly string[] NumberShared = ["index", "doc_values", "coerce", "ignore_malformed", "null_value", "fields", "meta"];
+    private static readonly string[] BooleanShared = ["index", "doc_values", "null_value", "fields", "meta"];
+    private static readonly string[] DateShared = ["index", "doc_values", "ignore_malformed", "null_value", "fields", "meta"];
+    private static readonly string[] DenseVectorShared = ["index", "meta"];
+
     private static readonly Dictionary<string, VectorSimilarity> Similarities = new(StringComparer.Ordinal)
     {
         ["l2_norm"] = VectorSimilarity.L2Norm,
@@ -277,26 +297,15 @@ internal static class FieldMappingParser
                 case "search_analyzer":
                     searchAnalyzer = ParseAnalyzer(value);
                     break;
-                case "index":
-                    field = field with { Index = ParseBoolean(value) };
-                    break;
-                case "norms":
-                    field = field with { Norms = ParseBoolean(value) };
-                    break;
                 case "position_increment_gap":
                     var gap = ParseInteger(value);
                     field = gap < 0
                         ? throw MappingErrors.Parsing($"[position_increment_gap] on mapper [{name}] of type [text] must be a non-negative integer, got [{gap}]")
                         : field with { PositionIncrementGap = gap };
                     break;
-                case "fields":
-                    field = field with { Fields = ParseMultiFields(path, name, value) };
-                    break;
-                case "meta":
-                    field = field with { Meta = ParseMeta(value, name) };
-                    break;
                 default:
-                    throw MappingErrors.UnknownParameter(key, name, "text");
+                    field = ParseShared(field, key, value, name, "text", TextShared);
+                    break;
             }
         }
 
@@ -316,29 +325,15 @@ internal static class FieldMappingParser
         {
             switch (key)
             {
-                case "index":
-                    field = field with { Index = ParseBoolean(value) };
-                    break;
-                case "doc_values":
-                    field = field with { DocValues = ParseBoolean(value) };
-                    break;
                 case "ignore_above":
                     var limit = ParseInteger(value);
                     field = limit < 0
                         ? throw EngineException.IllegalArgument($"[ignore_above] must be positive, got [{limit}]")
                         : field with { IgnoreAbove = limit };
                     break;
-                case "null_value":
-                    field = field with { NullValue = value is null ? null : JsonValue.Create(JavaText.Of(value)) };
-                    break;
-                case "fields":
-                    field = field with { Fields = ParseMultiFields(path, name, value) };
-                    break;
-                case "meta":
-                    field = field with { Meta = ParseMeta(value, name) };
-                    break;
                 default:
-                    throw MappingErrors.UnknownParameter(key, name, "keyword");
+                    field = ParseShared(field, key, value, name, "keyword", KeywordShared);
+                    break;
             }
         }
 
@@ -351,32 +346,7 @@ internal static class FieldMappingParser
         var field = new FieldMapping { Path = path, Type = type };
         foreach (var (key, value) in Parameters(node, name, typeName, NumberUnsupported))
         {
-            switch (key)
-            {
-                case "index":
-                    field = field with { Index = ParseBoolean(value) };
-                    break;
-                case "doc_values":
-                    field = field with { DocValues = ParseBoolean(value) };
-                    break;
-                case "coerce":
-                    field = field with { Coerce = ParseBoolean(value) };
-                    break;
-                case "ignore_malformed":
-                    field = field with { IgnoreMalformed = ParseBoolean(value) };
-                    break;
-                case "null_value":
-                    field = field with { NullValue = value is null ? null : NumberValues.NullValue(type, value) };
-                    break;
-                case "fields":
-                    field = field with { Fields = ParseMultiFields(path, name, value) };
-                    break;
-                case "meta":
-                    field = field with { Meta = ParseMeta(value, name) };
-                    break;
-                default:
-                    throw MappingErrors.UnknownParameter(key, name, typeName);
-            }
+            field = ParseShared(field, key, value, name, typeName, NumberShared);
         }
 
         return field;
@@ -387,26 +357,7 @@ internal static class FieldMappingParser
         var field = new FieldMapping { Path = path, Type = FieldType.Boolean };
         foreach (var (key, value) in Parameters(node, name, "boolean", BooleanUnsupported))
         {
-            switch (key)
-            {
-                case "index":
-                    field = field with { Index = ParseBoolean(value) };
-                    break;
-                case "doc_values":
-                    field = field with { DocValues = ParseBoolean(value) };
-                    break;
-                case "null_value":
-                    field = field with { NullValue = value is null ? null : JsonValue.Create(ParseBoolean(value)) };
-                    break;
-                case "fields":
-                    field = field with { Fields = ParseMultiFields(path, name, value) };
-                    break;
-                case "meta":
-                    field = field with { Meta = ParseMeta(value, name) };
-                    break;
-                default:
-                    throw MappingErrors.UnknownParameter(key, name, "boolean");
-            }
+            field = ParseShared(field, key, value, name, "boolean", BooleanShared);
         }
 
         return field;
@@ -423,26 +374,9 @@ internal static class FieldMappingParser
                     var pattern = JavaText.Of(value);
                     field = field with { Format = pattern == DateFormat.DefaultPattern ? null : pattern };
                     break;
-                case "index":
-                    field = field with { Index = ParseBoolean(value) };
-                    break;
-                case "doc_values":
-                    field = field with { DocValues = ParseBoolean(value) };
-                    break;
-                case "ignore_malformed":
-                    field = field with { IgnoreMalformed = ParseBoolean(value) };
-                    break;
-                case "null_value":
-                    field = field with { NullValue = value is null ? null : JsonValue.Create(JavaText.Of(value)) };
-                    break;
-                case "fields":
-                    field = field with { Fields = ParseMultiFields(path, name, value) };
-                    break;
-                case "meta":
-                    field = field with { Meta = ParseMeta(value, name) };
-                    break;
                 default:
-                    throw MappingErrors.UnknownParameter(key, name, "date");
+                    field = ParseShared(field, key, value, name, "date", DateShared);
+                    break;
             }
         }
 
@@ -483,20 +417,15 @@ internal static class FieldMappingParser
                     similarityNull = value is null;
                     similarity = value is null ? null : ParseSimilarity(value);
                     break;
-                case "index":
-                    field = field with { Index = ParseBoolean(value) };
-                    break;
                 case "element_type":
                     ParseElementType(value, name);
                     break;
                 case "index_options":
                     field = field with { IndexOptions = ParseIndexOptions(value, name) };
                     break;
-                case "meta":
-                    field = field with { Meta = ParseMeta(value, name) };
-                    break;
                 default:
-                    throw MappingErrors.UnknownParameter(key, name, "dense_vector");
+                    field = ParseShared(field, key, value, name, "dense_vector", DenseVectorShared);
+                    break;
             }
         }
 
@@ -671,6 +600,20 @@ internal static class FieldMappingParser
         return result;
     }
 
+    /// <summary>A parameter in <see cref="SharedParameters"/> that <paramref name="shared"/> says this type takes; any other is unknown.</summary>
+    private static FieldMapping ParseShared(FieldMapping field, string key, JsonNode? value, string name, string typeName, string[] shared) =>
+        shared.Contains(key, StringComparer.Ordinal)
+            ? SharedParameters[key](field, value, name)
+            : throw MappingErrors.UnknownParameter(key, name, typeName);
+
+    /// <summary>A non-null <c>null_value</c> as the field's type reads it (a date's is checked against its format afterwards).</summary>
+    private static JsonNode? ParseNullValue(FieldType type, JsonNode value) => type switch
+    {
+        FieldType.Boolean => JsonValue.Create(ParseBoolean(value)),
+        FieldType.Keyword or FieldType.Date => JsonValue.Create(JavaText.Of(value)),
+        _ => NumberValues.NullValue(type, value),
+    };
+
     private static string ParseAnalyzer(JsonNode? value)
     {
         var name = JavaText.Of(value);
@@ -713,12 +656,9 @@ internal static class FieldMappingParser
     public static bool ParseBoolean(JsonNode? value, string? parameter = null)
     {
         var text = JavaText.Of(value);
-        return text switch
-        {
-            "true" => true,
-            "false" => false,
-            _ => throw (parameter is null ? MappingErrors.NotABoolean(value) : EngineException.IllegalArgument($"Could not convert [{parameter}] to boolean")),
-        };
+        return parameter is null || JavaBooleans.IsBoolean(text)
+            ? JavaBooleans.Parse(text)
+            : throw EngineException.IllegalArgument($"Could not convert [{parameter}] to boolean");
     }
 
     private static int ParseInteger(JsonNode? value)
@@ -758,7 +698,7 @@ internal static class FieldMappingParser
         {
             JsonValueKind.String => "class java.lang.String",
             JsonValueKind.True or JsonValueKind.False => "class java.lang.Boolean",
-            _ => value.ToJsonString().Any(c => c is '.' or 'e' or 'E') ? "class java.lang.Double" : "class java.lang.Integer",
+            _ => JsonTokens.IsFloatLiteral(value) ? "class java.lang.Double" : "class java.lang.Integer",
         },
     };
 }

@@ -21,10 +21,6 @@ internal static class MappingErrors
     public static EngineException UnsupportedParameter(string parameter, string field, string type) =>
         Unsupported($"parameter [{parameter}] on mapper [{field}] of type [{type}]");
 
-    /// <summary>Java's <c>Booleans.parseBoolean</c> failure, an <c>illegal_argument_exception</c>.</summary>
-    public static EngineException NotABoolean(JsonNode? value) =>
-        EngineException.IllegalArgument($"Failed to parse value [{JavaText.Of(value)}] as only [true] or [false] are allowed.");
-
     /// <summary>
     /// What Elasticsearch's <c>MapperService.parseMapping</c> answers for any failure while parsing a mapping:
     /// <c>mapper_parsing_exception</c> "Failed to parse mapping: {reason}" caused by the original error. An

@@ -24,28 +24,20 @@ namespace Rerank.LuceneBaseline.Engine.Mapping;
 /// </remarks>
 internal static class NumberValues
 {
-    private const NumberStyles JavaDecimal = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
-
     /// <summary>Parses <paramref name="value"/> (a JSON string or number) as <paramref name="type"/>.</summary>
     public static ParsedNumber Parse(FieldType type, JsonNode value, bool coerce)
     {
         var kind = value.GetValueKind();
         if (kind is not (JsonValueKind.String or JsonValueKind.Number))
         {
-            var token = kind switch
-            {
-                JsonValueKind.True or JsonValueKind.False => "VALUE_" + (kind == JsonValueKind.True ? "TRUE" : "FALSE"),
-                JsonValueKind.Object => "START_OBJECT",
-                _ => "START_ARRAY",
-            };
-            return ParsedNumber.Fail("illegal_argument_exception", $"Current token ({token}) not numeric, can not use numeric value accessors");
+            return ParsedNumber.Fail("illegal_argument_exception", $"Current token ({JsonTokens.Jackson(value)}) not numeric, can not use numeric value accessors");
         }
 
         if (kind == JsonValueKind.String)
         {
             var text = value.GetValue<string>();
             return coerce
-                ? FieldTypes.IsInteger(type) ? IntegerFromString(type, text) : Floating(type, JavaParseDouble(text), text)
+                ? FieldTypes.IsInteger(type) ? IntegerFromString(type, text) : Floating(type, JavaNumbers.ParseDouble(text), text)
                 : ParsedNumber.Fail("illegal_argument_exception", $"{JavaClassName(type)} value passed as String");
         }
 
@@ -76,31 +68,31 @@ internal static class NumberValues
 
         return number % 1 != 0
             ? throw EngineException.IllegalArgument($"Value [{text}] has a decimal part")
-            : JsonValue.Create(long.Parse(text.Contains('.') || text.Contains('e') || text.Contains('E') ? ((long)number).ToString(CultureInfo.InvariantCulture) : text, CultureInfo.InvariantCulture));
+            : JsonValue.Create(long.Parse(JsonTokens.IsFloatLiteral(text) ? ((long)number).ToString(CultureInfo.InvariantCulture) : text, CultureInfo.InvariantCulture));
     }
 
     private static ParsedNumber IntegerFromString(FieldType type, string text)
     {
         if (type == FieldType.Long)
         {
-            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exact))
+            if (JavaNumbers.ParseLong(text) is { } exact)
             {
                 return Integer(exact);
             }
 
             // Java's BigDecimal: digits, an optional fraction and exponent, nothing else (no spaces, no NaN).
-            if (!IsJavaBigDecimal(text))
+            var big = JavaNumbers.ParseBigDecimal(text, out var outOfDecimalRange);
+            if (big is null && !outOfDecimalRange)
             {
                 return ParsedNumber.Fail("illegal_argument_exception", $"For input string: \"{text}\"");
             }
 
-            return decimal.TryParse(text, JavaDecimal, CultureInfo.InvariantCulture, out var big) && decimal.Truncate(big) is var whole
-                && whole >= long.MinValue && whole <= long.MaxValue
+            return big is { } value && decimal.Truncate(value) is var whole && whole >= long.MinValue && whole <= long.MaxValue
                 ? Integer((long)whole)
                 : ParsedNumber.Fail("illegal_argument_exception", $"Value [{text}] is out of range for a long");
         }
 
-        var parsed = JavaParseDouble(text);
+        var parsed = JavaNumbers.ParseDouble(text);
         if (parsed is null)
         {
             return ParsedNumber.Fail("number_format_exception", $"For input string: \"{text}\"");
@@ -121,7 +113,7 @@ internal static class NumberValues
     private static ParsedNumber IntegerFromNumber(FieldType type, string text, bool coerce)
     {
         var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-        var isIntegerLiteral = !text.Any(c => c is '.' or 'e' or 'E');
+        var isIntegerLiteral = !JsonTokens.IsFloatLiteral(text);
         var jacksonType = type == FieldType.Long ? FieldType.Long : FieldType.Integer;
         var (min, max) = Range(jacksonType);
         long truncated;
@@ -186,87 +178,8 @@ internal static class NumberValues
         _ => value,
     };
 
-    /// <summary>Java's <c>Double.parseDouble</c>: trims, accepts NaN, Infinity and a d/f suffix; null when it would throw.</summary>
-    private static double? JavaParseDouble(string text)
-    {
-        var trimmed = text.Trim();
-        if (trimmed.Length > 1 && trimmed[^1] is 'd' or 'D' or 'f' or 'F' && !trimmed.EndsWith("Infinity", StringComparison.Ordinal))
-        {
-            trimmed = trimmed[..^1];
-        }
-
-        switch (trimmed)
-        {
-            case "NaN" or "+NaN" or "-NaN":
-                return double.NaN;
-            case "Infinity" or "+Infinity":
-                return double.PositiveInfinity;
-            case "-Infinity":
-                return double.NegativeInfinity;
-        }
-
-        return trimmed.Length > 0 && (char.IsAsciiDigit(trimmed[^1]) || trimmed[^1] == '.') && !trimmed.Contains(',', StringComparison.Ordinal)
-            && double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : null;
-    }
-
-    private static bool IsJavaBigDecimal(string text)
-    {
-        var i = 0;
-        if (i < text.Length && text[i] is '+' or '-')
-        {
-            i++;
-        }
-
-        var digits = 0;
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
-        {
-            i++;
-            digits++;
-        }
-
-        if (i < text.Length && text[i] == '.')
-        {
-            i++;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                i++;
-                digits++;
-            }
-        }
-
-        if (digits == 0)
-        {
-            return false;
-        }
-
-        if (i < text.Length && text[i] is 'e' or 'E')
-        {
-            i++;
-            if (i < text.Length && text[i] is '+' or '-')
-            {
-                i++;
-            }
-
-            var exponentDigits = 0;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                i++;
-                exponentDigits++;
-            }
-
-            if (exponentDigits == 0)
-            {
-                return false;
-            }
-        }
-
-        return i == text.Length;
-    }
-
     /// <summary>Elasticsearch's article and Java type name for an integer type's range ("an integer", "a long").</summary>
-    private static string RangeName(FieldType type) => type switch
+    public static string RangeName(FieldType type) => type switch
     {
         FieldType.Integer => "an integer",
         FieldType.Short => "a short",
@@ -284,7 +197,8 @@ internal static class NumberValues
         _ => "Float",
     };
 
-    private static (double Min, double Max) Range(FieldType type) => type switch
+    /// <summary>An integer type's range of values (long for any other type).</summary>
+    public static (double Min, double Max) Range(FieldType type) => type switch
     {
         FieldType.Integer => (int.MinValue, int.MaxValue),
         FieldType.Short => (short.MinValue, short.MaxValue),

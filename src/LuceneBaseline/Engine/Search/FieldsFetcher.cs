@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -262,14 +260,14 @@ internal sealed class FieldsFetcher
                         : DateFormats.TryParse(text, field.Format, out var parsed) ? parsed : throw new FormatException(text);
                     return JsonValue.Create(DateFormats.Format(millis, format ?? field.Format));
                 case FieldType.Double:
-                    return JsonValue.Create(ParseDouble(scalar, text));
+                    return JsonValue.Create(JsonArgs.CoerceDouble(scalar));
                 case FieldType.Float or FieldType.DenseVector:
-                    return JsonValue.Create((float)ParseDouble(scalar, text));
+                    return JsonValue.Create((float)JsonArgs.CoerceDouble(scalar));
                 case FieldType.HalfFloat:
-                    return JsonValue.Create((float)(Half)ParseDouble(scalar, text));
+                    return JsonValue.Create((float)(Half)JsonArgs.CoerceDouble(scalar));
                 default:
                     // Integer types truncate decimals, as Elasticsearch's coercion does.
-                    return JsonValue.Create(scalar.TryGetValue<long>(out var exact) ? exact : checked((long)ParseDouble(scalar, text)));
+                    return JsonValue.Create(scalar.TryGetValue<long>(out var exact) ? exact : checked((long)JsonArgs.CoerceDouble(scalar)));
             }
         }
         catch (Exception e) when (e is FormatException or OverflowException or EngineException)
@@ -278,14 +276,10 @@ internal sealed class FieldsFetcher
         }
     }
 
-    private static double ParseDouble(JsonValue scalar, string text) => scalar.GetValueKind() == JsonValueKind.Number
-        ? JsonArgs.Number(scalar)
-        : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-
     private static JsonArray? DocValues(FieldMapping field, string? format, AtomicReader reader, int doc)
     {
         var keywordLike = field.Type is FieldType.Keyword or FieldType.Boolean;
-        var values = reader.GetSortedSetDocValues(keywordLike ? LuceneFieldNames.DocValues(field.Path) : LuceneFieldNames.Terms(field.Path));
+        var values = DocValueTerms.Open(reader, field);
         if (values is null)
         {
             return null;
@@ -298,23 +292,19 @@ internal sealed class FieldsFetcher
         for (var ord = values.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = values.NextOrd())
         {
             values.LookupOrd(ord, scratch);
-            var span = scratch.Bytes.AsSpan(scratch.Offset, scratch.Length);
+            var span = DocValueTerms.Span(scratch);
             if (keywordLike)
             {
                 texts.Add(Encoding.UTF8.GetString(span));
             }
             else if (FieldTypes.IsFloatingPoint(field.Type))
             {
-                var d = Utf8Parser.TryParse(span, out double parsed, out var used) && used == span.Length
-                    ? parsed
-                    : double.Parse(Encoding.UTF8.GetString(span), NumberStyles.Float, CultureInfo.InvariantCulture);
+                var d = DocValueTerms.ParseDouble(span);
                 numbers.Add(((long)d, d));
             }
             else
             {
-                var l = Utf8Parser.TryParse(span, out long parsed, out var used) && used == span.Length
-                    ? parsed
-                    : long.Parse(Encoding.UTF8.GetString(span), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                var l = DocValueTerms.ParseLong(span);
                 numbers.Add((l, l));
             }
         }

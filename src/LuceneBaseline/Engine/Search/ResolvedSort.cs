@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -120,11 +119,11 @@ internal sealed class ResolvedSort
         {
             return Kind switch
             {
-                SortValueKind.Score => new SortValue { Double = (float)ParseDouble(node) },
+                SortValueKind.Score => new SortValue { Double = (float)JsonArgs.CoerceDouble(node) },
                 SortValueKind.Doc => new SortValue { Long = checked((int)ParseLong(node)) },
                 SortValueKind.Bytes => FromBytes(Encoding.UTF8.GetBytes(JsonArgs.Text(node))),
                 SortValueKind.Long => new SortValue { Long = ParseLongValue(node) },
-                _ => new SortValue { Double = ParseDouble(node) },
+                _ => new SortValue { Double = JsonArgs.CoerceDouble(node) },
             };
         }
         catch (Exception e) when (e is FormatException or OverflowException or EngineException)
@@ -250,7 +249,7 @@ internal sealed class ResolvedSort
 
         try
         {
-            return Kind == SortValueKind.Long ? new SortValue { Long = ParseLongValue(value) } : new SortValue { Double = ParseDouble(value) };
+            return Kind == SortValueKind.Long ? new SortValue { Long = ParseLongValue(value) } : new SortValue { Double = JsonArgs.CoerceDouble(value) };
         }
         catch (FormatException)
         {
@@ -300,28 +299,15 @@ internal sealed class ResolvedSort
             : checked((long)double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
     }
 
-    private static double ParseDouble(JsonNode node) =>
-        JsonArgs.IsNumber(node) ? JsonArgs.Number(node) : double.Parse(JsonArgs.Text(node), NumberStyles.Float, CultureInfo.InvariantCulture);
-
     private static SortValue FromBytes(byte[] bytes) => new() { Bytes = bytes, Offset = 0, Length = bytes.Length };
 
     /// <summary>Parses a numeric doc-values term (the decimal text the <c>#terms</c> field holds).</summary>
     private static bool TryParseTerm(BytesRef term, bool floating, out long l, out double d)
     {
-        var span = term.Bytes.AsSpan(term.Offset, term.Length);
-        l = 0;
+        var span = DocValueTerms.Span(term);
         d = 0;
-        if (!floating)
-        {
-            return Utf8Parser.TryParse(span, out l, out var used) && used == span.Length;
-        }
-
-        if (Utf8Parser.TryParse(span, out d, out var consumed) && consumed == span.Length)
-        {
-            return true;
-        }
-
-        return double.TryParse(Encoding.UTF8.GetString(span), NumberStyles.Float, CultureInfo.InvariantCulture, out d);
+        l = 0;
+        return floating ? DocValueTerms.TryParseDouble(span, out d) : DocValueTerms.TryParseLong(span, out l);
     }
 
     private sealed class ScoreReader : LeafSortReader

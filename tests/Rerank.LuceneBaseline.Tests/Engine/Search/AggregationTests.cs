@@ -191,10 +191,5 @@ public sealed class AggregationTests : IDisposable
 
     private static IEnumerable<(string, string)> Tags(params string[] tags) => tags.Select((t, i) => (i.ToString(), $$"""{"t": "{{t}}"}"""));
 
-    private JsonObject Search(string body, params (string Name, string Value)[] url) =>
-        SearchExecutor.Search(
-            [_books.Target],
-            SearchExecutorTests.Body(body),
-            new SearchParameters { Values = url.ToDictionary(p => p.Name, p => p.Value), Path = "/books/_search" },
-            CancellationToken.None);
+    private JsonObject Search(string body, params (string Name, string Value)[] url) => _books.Search(body, url);
 }

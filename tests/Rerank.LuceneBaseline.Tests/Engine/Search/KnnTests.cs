@@ -177,10 +177,5 @@ public sealed class KnnTests : IDisposable
 
     private static List<double> Scores(JsonObject response) => [.. SearchExecutorTests.Hits(response).Select(h => SearchAssert.Number(h!["_score"]))];
 
-    private JsonObject Search(string body, params (string Name, string Value)[] url) =>
-        SearchExecutor.Search(
-            [_index.Target],
-            SearchExecutorTests.Body(body),
-            new SearchParameters { Values = url.ToDictionary(p => p.Name, p => p.Value), Path = "/vectors/_search" },
-            CancellationToken.None);
+    private JsonObject Search(string body, params (string Name, string Value)[] url) => _index.Search(body, url);
 }

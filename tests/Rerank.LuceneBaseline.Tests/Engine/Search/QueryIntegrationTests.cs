@@ -158,10 +158,5 @@ public sealed class QueryIntegrationTests : IDisposable
             new ApproximateComparer(1e-5));
     }
 
-    private JsonObject Search(string body, params (string Name, string Value)[] url) =>
-        SearchExecutor.Search(
-            [_books.Target],
-            SearchExecutorTests.Body(body),
-            new SearchParameters { Values = url.ToDictionary(p => p.Name, p => p.Value), Path = "/books/_search" },
-            CancellationToken.None);
+    private JsonObject Search(string body, params (string Name, string Value)[] url) => _books.Search(body, url);
 }

@@ -267,13 +267,5 @@ public sealed class SearchExecutorTests : IDisposable
 
     internal static JsonArray Hits(JsonObject response) => response["hits"]!["hits"]!.AsArray();
 
-    private JsonObject Search(string? body, params (string Name, string Value)[] url)
-    {
-        var parameters = new SearchParameters
-        {
-            Values = url.ToDictionary(p => p.Name, p => p.Value),
-            Path = "/books/_search",
-        };
-        return SearchExecutor.Search([_books.Target], Body(body), parameters, CancellationToken.None);
-    }
+    private JsonObject Search(string? body, params (string Name, string Value)[] url) => _books.Search(body, url);
 }

@@ -236,10 +236,5 @@ public sealed class SortTests : IDisposable
         return copy;
     }
 
-    private static JsonObject Search(TestIndex index, string? body, params (string Name, string Value)[] url) =>
-        SearchExecutor.Search(
-            [index.Target],
-            SearchExecutorTests.Body(body),
-            new SearchParameters { Values = url.ToDictionary(p => p.Name, p => p.Value), Path = $"/{index.Target.IndexName}/_search" },
-            CancellationToken.None);
+    private static JsonObject Search(TestIndex index, string? body, params (string Name, string Value)[] url) => index.Search(body, url);
 }

@@ -59,6 +59,17 @@ internal sealed class TestIndex : IDisposable
 
     public int SegmentCount => _reader.Leaves.Count;
 
+    /// <summary>
+    /// <see cref="SearchExecutor.Search"/> on this index alone, as <c>POST /{name}/_search</c> with
+    /// <paramref name="body"/> (null for none) and the given URL parameters.
+    /// </summary>
+    public JsonObject Search(string? body, params (string Name, string Value)[] url) =>
+        SearchExecutor.Search(
+            [Target],
+            SearchExecutorTests.Body(body),
+            new SearchParameters { Values = url.ToDictionary(p => p.Name, p => p.Value), Path = $"/{Target.IndexName}/_search" },
+            CancellationToken.None);
+
     public void Dispose()
     {
         _reader.Dispose();

@@ -77,10 +77,5 @@ public sealed class UrlQueryTests : IDisposable
         Assert.Equal(2, SearchAssert.Number(SearchExecutor.Count([_books.Target], null, parameters, CancellationToken.None)["count"]));
     }
 
-    private JsonObject Search(params (string Name, string Value)[] url) =>
-        SearchExecutor.Search(
-            [_books.Target],
-            null,
-            new SearchParameters { Values = url.ToDictionary(p => p.Name, p => p.Value), Path = "/books/_search" },
-            CancellationToken.None);
+    private JsonObject Search(params (string Name, string Value)[] url) => _books.Search(null, url);
 }

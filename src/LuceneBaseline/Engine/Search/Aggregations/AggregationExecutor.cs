@@ -1,11 +1,9 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
-using Rerank.LuceneBaseline.Engine.Documents;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search.Queries;
@@ -175,16 +173,11 @@ internal static class AggregationExecutor
         _ => TermKeyKind.Long,
     };
 
-    /// <summary>The sorted-set doc values holding a field's values: <c>#dv</c> for keyword and boolean, <c>#terms</c> otherwise.</summary>
-    private static SortedSetDocValues? Values(AtomicReader reader, FieldMapping? field) => field is null
-        ? null
-        : reader.GetSortedSetDocValues(field.Type is FieldType.Keyword or FieldType.Boolean
-            ? LuceneFieldNames.DocValues(field.Path)
-            : LuceneFieldNames.Terms(field.Path));
+    private static SortedSetDocValues? Values(AtomicReader reader, FieldMapping? field) => field is null ? null : DocValueTerms.Open(reader, field);
 
     private static TermKey KeyOf(BytesRef term, TermKeyKind kind)
     {
-        var span = term.Bytes.AsSpan(term.Offset, term.Length);
+        var span = DocValueTerms.Span(term);
         switch (kind)
         {
             case TermKeyKind.String:
@@ -192,14 +185,29 @@ internal static class AggregationExecutor
             case TermKeyKind.Boolean:
                 return TermKey.Of(span.SequenceEqual("true"u8) ? 1L : 0L);
             case TermKeyKind.Double:
-                return TermKey.Of(Utf8Parser.TryParse(span, out double d, out var used) && used == span.Length
-                    ? d
-                    : double.Parse(Encoding.UTF8.GetString(span), NumberStyles.Float, CultureInfo.InvariantCulture));
+                return TermKey.Of(DocValueTerms.ParseDouble(span));
             default:
-                return TermKey.Of(Utf8Parser.TryParse(span, out long l, out var consumed) && consumed == span.Length
-                    ? l
-                    : long.Parse(Encoding.UTF8.GetString(span), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+                return TermKey.Of(DocValueTerms.ParseLong(span));
         }
+    }
+
+    /// <summary>
+    /// The kind of key the aggregation's field gives (recorded on <paramref name="partial"/>) and its <c>missing</c>
+    /// value as such a key; false when there is nothing to read (an unmapped field and no <c>missing</c>).
+    /// </summary>
+    private static bool TryPrepareKeys(PreparedAggregation aggregation, AggregationPartial partial, out TermKeyKind kind, out TermKey? missing)
+    {
+        var spec = aggregation.Spec;
+        kind = KindOf(aggregation.Field);
+        partial.KeyKind = kind;
+        missing = null;
+        if (aggregation.Field is null && spec.Missing is null)
+        {
+            return false;
+        }
+
+        missing = spec.Missing is null ? null : MissingKey(spec.Missing, kind, aggregation.Field);
+        return true;
     }
 
     /// <summary>A <c>missing</c> value as a key of the field's kind.</summary>
@@ -227,14 +235,11 @@ internal static class AggregationExecutor
         PreparedAggregation aggregation, IndexSearcher searcher, DocSet docs, AggregationPartial partial, bool multipleIndices, CancellationToken cancellationToken)
     {
         var spec = aggregation.Spec;
-        var kind = KindOf(aggregation.Field);
-        partial.KeyKind = kind;
-        if (aggregation.Field is null && spec.Missing is null)
+        if (!TryPrepareKeys(aggregation, partial, out var kind, out var missingKey))
         {
             return;
         }
 
-        TermKey? missingKey = spec.Missing is null ? null : MissingKey(spec.Missing, kind, aggregation.Field);
         var withSubs = aggregation.Children.Count > 0;
         var buckets = new Dictionary<TermKey, TermsBucket>();
         var leaves = searcher.IndexReader.Leaves;
@@ -377,15 +382,11 @@ internal static class AggregationExecutor
 
     private static void ComputeMetric(PreparedAggregation aggregation, IndexSearcher searcher, DocSet docs, AggregationPartial partial)
     {
-        var spec = aggregation.Spec;
-        var kind = KindOf(aggregation.Field);
-        partial.KeyKind = kind;
-        if (aggregation.Field is null && spec.Missing is null)
+        if (!TryPrepareKeys(aggregation, partial, out var kind, out var missing))
         {
             return;
         }
 
-        TermKey? missing = spec.Missing is null ? null : MissingKey(spec.Missing, kind, aggregation.Field);
         var leaves = searcher.IndexReader.Leaves;
         var scratch = new BytesRef();
         for (var leaf = 0; leaf < leaves.Count; leaf++)

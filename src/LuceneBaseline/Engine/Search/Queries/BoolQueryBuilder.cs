@@ -58,16 +58,16 @@ internal sealed class BoolQueryBuilder : QueryNode
                     ParseClauses(key, value, context, query._filter);
                     break;
                 case "minimum_should_match":
-                    if (!XContentValues.IsValue(value) && !XContentValues.IsNull(value))
+                    if (!JsonArgs.IsScalar(value) && !JsonArgs.IsNull(value))
                     {
                         throw QueryErrors.UnsupportedValueType(Name, key, value);
                     }
 
-                    query.MinimumShouldMatchText = XContentValues.TextOrNull(value);
+                    query.MinimumShouldMatchText = JsonArgs.ParserTextOrNull(value);
                     break;
                 case "adjust_pure_negative":
                     RequireScalar(key, value, allowNumber: false);
-                    query.AdjustPureNegative = ParseField(key, () => XContentValues.BooleanValue(value));
+                    query.AdjustPureNegative = ParseField(key, () => JsonArgs.ReadBool(value));
                     break;
                 case StandardFields.Boost:
                     RequireScalar(key, value, allowNumber: true);
@@ -145,7 +145,7 @@ internal sealed class BoolQueryBuilder : QueryNode
 
                 return;
             default:
-                if (XContentValues.IsNull(value))
+                if (JsonArgs.IsNull(value))
                 {
                     return;
                 }
@@ -156,7 +156,7 @@ internal sealed class BoolQueryBuilder : QueryNode
 
     private static void RequireScalar(string key, JsonNode? value, bool allowNumber)
     {
-        var accepted = XContentValues.IsString(value) || (allowNumber ? XContentValues.IsNumber(value) : XContentValues.IsBoolean(value));
+        var accepted = JsonArgs.IsString(value) || (allowNumber ? JsonArgs.IsNumber(value) : JsonArgs.IsBoolean(value));
         if (!accepted)
         {
             throw QueryErrors.UnsupportedValueType(Name, key, value);

@@ -46,20 +46,16 @@ internal sealed class BoostingQueryBuilder : QueryNode
                         throw QueryErrors.DoesNotSupport(Name, key);
                 }
             }
-            else if (XContentValues.IsValue(value))
+            else if (JsonArgs.IsScalar(value))
             {
                 switch (key)
                 {
                     case "negative_boost":
-                        negativeBoost = XContentValues.FloatValue(value);
+                        negativeBoost = JsonArgs.ReadFloat(value);
                         break;
-                    case StandardFields.Boost:
-                        boost = XContentValues.FloatValue(value);
-                        break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(Name);
                     default:
-                        throw QueryErrors.DoesNotSupport(Name, key);
+                        boost = StandardFields.ReadBoost(Name, key, value);
+                        break;
                 }
             }
         }

@@ -30,22 +30,13 @@ internal sealed class ConstantScoreQueryBuilder : QueryNode
 
                 filter = context.ParseInnerQuery(value);
             }
-            else if (XContentValues.IsValue(value))
+            else if (JsonArgs.IsScalar(value))
             {
-                switch (key)
-                {
-                    case StandardFields.Boost:
-                        boost = XContentValues.FloatValue(value);
-                        break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(Name);
-                    default:
-                        throw QueryErrors.DoesNotSupport(Name, key);
-                }
+                boost = StandardFields.ReadBoost(Name, key, value);
             }
             else
             {
-                throw QueryErrors.Parsing($"unexpected token [{XContentValues.TokenName(value)}]");
+                throw QueryErrors.Parsing($"unexpected token [{JsonArgs.TokenName(value)}]");
             }
         }
 

@@ -51,16 +51,12 @@ internal sealed class DisMaxQueryBuilder : QueryNode
             {
                 switch (key)
                 {
-                    case StandardFields.Boost:
-                        boost = XContentValues.FloatValue(value);
-                        break;
                     case "tie_breaker":
-                        query.TieBreaker = XContentValues.FloatValue(value);
+                        query.TieBreaker = JsonArgs.ReadFloat(value);
                         break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(Name);
                     default:
-                        throw QueryErrors.DoesNotSupport(Name, key);
+                        boost = StandardFields.ReadBoost(Name, key, value);
+                        break;
                 }
             }
         }

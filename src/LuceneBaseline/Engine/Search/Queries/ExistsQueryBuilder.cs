@@ -30,7 +30,7 @@ internal sealed class ExistsQueryBuilder : QueryNode
         var boost = 1f;
         foreach (var (key, value) in body)
         {
-            if (!XContentValues.IsValue(value))
+            if (!JsonArgs.IsScalar(value))
             {
                 throw QueryErrors.UnknownToken(Name, value, key);
             }
@@ -38,15 +38,11 @@ internal sealed class ExistsQueryBuilder : QueryNode
             switch (key)
             {
                 case "field":
-                    field = XContentValues.Text(value);
+                    field = JsonArgs.ParserText(value);
                     break;
-                case StandardFields.Boost:
-                    boost = XContentValues.FloatValue(value);
-                    break;
-                case StandardFields.Name:
-                    throw StandardFields.NamedQueriesUnsupported(Name);
                 default:
-                    throw QueryErrors.DoesNotSupport(Name, key);
+                    boost = StandardFields.ReadBoost(Name, key, value);
+                    break;
             }
         }
 

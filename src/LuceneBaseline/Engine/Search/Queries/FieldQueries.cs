@@ -32,46 +32,35 @@ internal static class FieldQueries
         if (field == QueryBuildContext.IdField)
         {
             return caseInsensitive
-                ? CaseInsensitive(field, Text(value), prefix: false)
-                : LuceneQueries.ConstantScore(new TermSetFilter(field, [new BytesRef(Text(value))]));
+                ? CaseInsensitive(field, JsonArgs.ValueText(value), prefix: false)
+                : LuceneQueries.ConstantScore(new TermSetFilter(field, [new BytesRef(JsonArgs.ValueText(value))]));
         }
 
         if (field == QueryBuildContext.IndexField)
         {
-            return IndexNameMatches(context, Text(value), caseInsensitive) ? new MatchAllDocsQuery() : new MatchNoDocsQuery("The index name does not match.");
+            return IndexNameMatches(context, JsonArgs.ValueText(value), caseInsensitive) ? new MatchAllDocsQuery() : new MatchNoDocsQuery("The index name does not match.");
         }
 
-        var mapping = context.LeafField(field);
-        if (mapping is null)
+        return OnMappedField(context, field, mapping =>
         {
-            return new MatchNoDocsQuery($"unmapped field [{field}]");
-        }
-
-        try
-        {
-            CheckSearchable(mapping);
             if (caseInsensitive)
             {
                 return mapping.Type is FieldType.Text or FieldType.Keyword
-                    ? CaseInsensitive(field, Text(value), prefix: false)
+                    ? CaseInsensitive(field, JsonArgs.ValueText(value), prefix: false)
                     : throw QueryErrors.IllegalArgument(
                         $"[{field}] field which is of type [{FieldTypes.Name(mapping.Type)}], does not support case insensitive term queries");
             }
 
             return mapping.Type switch
             {
-                FieldType.Text or FieldType.Keyword => new TermQuery(new Term(field, Text(value))),
+                FieldType.Text or FieldType.Keyword => new TermQuery(new Term(field, JsonArgs.ValueText(value))),
                 FieldType.Boolean => new TermQuery(new Term(field, BooleanTerm(value))),
                 FieldType.Date => DateRange(context, mapping, value, value, includeLower: true, includeUpper: true, formatter: null, zone: null),
                 _ when FieldTypes.IsInteger(mapping.Type) => IntegerTerm(mapping, value),
                 _ when FieldTypes.IsFloatingPoint(mapping.Type) => FloatingTerm(mapping, value),
                 _ => throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries"),
             };
-        }
-        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
-        {
-            throw context.ShardFailure(e);
-        }
+        });
     }
 
     /// <summary>The constant-score query for any of several exact values (<c>terms</c>).</summary>
@@ -79,29 +68,22 @@ internal static class FieldQueries
     {
         if (field == QueryBuildContext.IdField)
         {
-            return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(Text(v)))));
+            return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(JsonArgs.ValueText(v)))));
         }
 
         if (field == QueryBuildContext.IndexField)
         {
-            return values.Any(v => IndexNameMatches(context, Text(v), caseInsensitive: false))
+            return values.Any(v => IndexNameMatches(context, JsonArgs.ValueText(v), caseInsensitive: false))
                 ? new MatchAllDocsQuery()
                 : new MatchNoDocsQuery("The index name does not match.");
         }
 
-        var mapping = context.LeafField(field);
-        if (mapping is null)
+        return OnMappedField(context, field, mapping =>
         {
-            return new MatchNoDocsQuery($"unmapped field [{field}]");
-        }
-
-        try
-        {
-            CheckSearchable(mapping);
             switch (mapping.Type)
             {
                 case FieldType.Text or FieldType.Keyword:
-                    return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(Text(v)))));
+                    return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(JsonArgs.ValueText(v)))));
                 case FieldType.Boolean:
                     return LuceneQueries.ConstantScore(new TermSetFilter(field, values.Select(v => new BytesRef(BooleanTerm(v)))));
                 case FieldType.Date:
@@ -124,11 +106,7 @@ internal static class FieldQueries
                 default:
                     throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries");
             }
-        }
-        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
-        {
-            throw context.ShardFailure(e);
-        }
+        });
     }
 
     /// <summary>
@@ -145,19 +123,12 @@ internal static class FieldQueries
         DateFormatter? formatter,
         DateZone? zone)
     {
-        var mapping = context.LeafField(field);
-        if (mapping is null)
+        return OnMappedField(context, field, mapping =>
         {
-            return new MatchNoDocsQuery($"unmapped field [{field}]");
-        }
-
-        try
-        {
-            CheckSearchable(mapping);
             return mapping.Type switch
             {
                 FieldType.Text or FieldType.Keyword => LuceneQueries.ConstantScore(
-                    new TermRangeQuery(field, TermBytes(from, Text), TermBytes(to, Text), includeLower, includeUpper)),
+                    new TermRangeQuery(field, TermBytes(from, JsonArgs.ValueText), TermBytes(to, JsonArgs.ValueText), includeLower, includeUpper)),
                 FieldType.Boolean => LuceneQueries.ConstantScore(
                     new TermRangeQuery(field, TermBytes(from, BooleanTerm), TermBytes(to, BooleanTerm), includeLower, includeUpper)),
                 FieldType.Date => DateRange(context, mapping, from, to, includeLower, includeUpper, formatter, zone),
@@ -165,11 +136,7 @@ internal static class FieldQueries
                 _ when FieldTypes.IsFloatingPoint(mapping.Type) => FloatingRange(mapping, from, to, includeLower, includeUpper),
                 _ => throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] does not support range queries"),
             };
-        }
-        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
-        {
-            throw context.ShardFailure(e);
-        }
+        });
     }
 
     /// <summary><c>prefix</c>: text, keyword and <c>_id</c> fields only; constant score.</summary>
@@ -241,6 +208,30 @@ internal static class FieldQueries
     }
 
     /// <summary>
+    /// A query on a mapped leaf field: an unmapped field matches nothing, the field must be searchable
+    /// (<see cref="CheckSearchable"/>), and a failure while building becomes a shard failure (the engine's own
+    /// "not supported" refusals pass as they are).
+    /// </summary>
+    private static Query OnMappedField(QueryBuildContext context, string field, Func<FieldMapping, Query> build)
+    {
+        var mapping = context.LeafField(field);
+        if (mapping is null)
+        {
+            return new MatchNoDocsQuery($"unmapped field [{field}]");
+        }
+
+        try
+        {
+            CheckSearchable(mapping);
+            return build(mapping);
+        }
+        catch (EngineException e) when (!QueryErrors.IsUnsupported(e))
+        {
+            throw context.ShardFailure(e);
+        }
+    }
+
+    /// <summary>
     /// A field mapped with <c>index: false</c> has no inverted terms. Elasticsearch then fails for text (<c>Cannot
     /// search on field [x] since it is not indexed.</c>) and falls back to doc values for the other types, which the
     /// engine does not implement: refused by name rather than matching nothing.
@@ -266,7 +257,7 @@ internal static class FieldQueries
     {
         if (QueryNumbers.HasDecimalPart(value))
         {
-            return new MatchNoDocsQuery($"Value [{Text(value)}] has a decimal part");
+            return new MatchNoDocsQuery($"Value [{JsonArgs.ValueText(value)}] has a decimal part");
         }
 
         var exact = QueryNumbers.ParseInteger(mapping.Type, value);
@@ -322,43 +313,26 @@ internal static class FieldQueries
     // steps to the next representable value; half_float bounds move to the nearest half-float inside the range.
     private static Query FloatingRange(FieldMapping mapping, JsonNode? from, JsonNode? to, bool includeLower, bool includeUpper)
     {
-        var lower = from is null ? double.NegativeInfinity : LowerBound(mapping.Type, QueryNumbers.ObjectToDouble(from), includeLower);
-        var upper = to is null ? double.PositiveInfinity : UpperBound(mapping.Type, QueryNumbers.ObjectToDouble(to), includeUpper);
+        var lower = from is null ? double.NegativeInfinity : InwardBound(mapping.Type, QueryNumbers.ObjectToDouble(from), includeLower, lower: true);
+        var upper = to is null ? double.PositiveInfinity : InwardBound(mapping.Type, QueryNumbers.ObjectToDouble(to), includeUpper, lower: false);
         return NumericRangeQuery.NewDoubleRange(mapping.Path, lower, upper, true, true);
     }
 
-    private static double LowerBound(FieldType type, double bound, bool inclusive)
+    // One bound of FloatingRange: up for a lower bound, down for an upper one.
+    private static double InwardBound(FieldType type, double bound, bool inclusive, bool lower)
     {
         switch (type)
         {
             case FieldType.Double:
-                return inclusive ? bound : Math.BitIncrement(bound);
+                return inclusive ? bound : lower ? Math.BitIncrement(bound) : Math.BitDecrement(bound);
             case FieldType.Float:
-                return inclusive ? (float)bound : MathF.BitIncrement((float)bound);
+                return inclusive ? (float)bound : lower ? MathF.BitIncrement((float)bound) : MathF.BitDecrement((float)bound);
             default:
                 var half = (Half)(float)bound;
-                if ((float)half < (float)bound || (!inclusive && (float)half == (float)bound))
+                var outside = lower ? (float)half < (float)bound : (float)half > (float)bound;
+                if (outside || (!inclusive && (float)half == (float)bound))
                 {
-                    half = Half.BitIncrement(half);
-                }
-
-                return (float)half;
-        }
-    }
-
-    private static double UpperBound(FieldType type, double bound, bool inclusive)
-    {
-        switch (type)
-        {
-            case FieldType.Double:
-                return inclusive ? bound : Math.BitDecrement(bound);
-            case FieldType.Float:
-                return inclusive ? (float)bound : MathF.BitDecrement((float)bound);
-            default:
-                var half = (Half)(float)bound;
-                if ((float)half > (float)bound || (!inclusive && (float)half == (float)bound))
-                {
-                    half = Half.BitDecrement(half);
+                    half = lower ? Half.BitIncrement(half) : Half.BitDecrement(half);
                 }
 
                 return (float)half;
@@ -403,12 +377,12 @@ internal static class FieldQueries
     private static long DateValue(QueryBuildContext context, JsonNode value, bool roundUp, DateFormatter formatter, DateZone zone)
     {
         // A JSON number is epoch milliseconds wherever the format takes them (the default does).
-        if (XContentValues.IsNumber(value) && formatter.AcceptsEpochMillis && JavaNumbers.ParseLong(value.ToJsonString()) is { } millis)
+        if (JsonArgs.IsNumber(value) && formatter.AcceptsEpochMillis && JavaNumbers.ParseLong(value.ToJsonString()) is { } millis)
         {
             return millis;
         }
 
-        return DateMath.Parse(Text(value), context.Now, roundUp, zone, formatter);
+        return DateMath.Parse(JsonArgs.ValueText(value), context.Now, roundUp, zone, formatter);
     }
 
     private static BytesRef? TermBytes(JsonNode? value, Func<JsonNode, string> text) => value is null ? null : new BytesRef(text(value));
@@ -422,7 +396,7 @@ internal static class FieldQueries
 
     private static string BooleanTerm(JsonNode value)
     {
-        var text = Text(value);
+        var text = JsonArgs.ValueText(value);
         return text switch
         {
             "true" or "false" => text,
@@ -432,8 +406,6 @@ internal static class FieldQueries
 
     private static bool IndexNameMatches(QueryBuildContext context, string value, bool caseInsensitive) =>
         string.Equals(value, context.Index, caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-
-    private static string Text(JsonNode value) => XContentValues.IsValue(value) ? XContentValues.Text(value) : value.ToJsonString();
 
     private static Query CaseInsensitive(string field, string value, bool prefix)
     {

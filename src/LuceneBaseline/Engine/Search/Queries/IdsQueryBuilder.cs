@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
 using Rerank.LuceneBaseline.Engine.Documents;
-using Rerank.LuceneBaseline.Engine.Errors;
 
 namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 
@@ -15,36 +14,23 @@ internal sealed class IdsQueryBuilder : QueryNode
 
     public IReadOnlyList<string> Ids => _ids;
 
-    public static QueryNode Parse(JsonObject body, QueryParseContext context)
+    public static QueryNode Parse(JsonObject body, QueryParseContext context) => ObjectParserFields.ParseQuery(() =>
     {
-        // Elasticsearch parses ids with an ObjectParser and reports its errors as parsing_exception caused by them.
-        try
+        var query = new IdsQueryBuilder();
+        foreach (var (key, value) in body)
         {
-            var query = new IdsQueryBuilder();
-            foreach (var (key, value) in body)
+            if (key == "values")
             {
-                switch (key)
-                {
-                    case "values":
-                        query._ids.AddRange(ObjectParserFields.StringArray(Name, key, value));
-                        break;
-                    case StandardFields.Boost:
-                        query.Boost = ObjectParserFields.Float(Name, key, value, StandardFields.ParseBoost);
-                        break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(Name);
-                    default:
-                        throw QueryErrors.UnknownField(Name, key, ["values", StandardFields.Boost, StandardFields.Name]);
-                }
+                query._ids.AddRange(ObjectParserFields.StringArray(Name, key, value));
             }
+            else
+            {
+                query.Boost = ObjectParserFields.Boost(Name, key, value, ["values", StandardFields.Boost, StandardFields.Name]);
+            }
+        }
 
-            return query;
-        }
-        catch (EngineException e) when (e.Type == "x_content_parse_exception")
-        {
-            throw QueryErrors.Parsing(e.Reason, e);
-        }
-    }
+        return query;
+    });
 
     protected override Query DoToQuery(QueryBuildContext context) =>
         _ids.Count == 0

@@ -13,21 +13,12 @@ internal sealed class MatchNoneQueryBuilder : QueryNode
         var boost = 1f;
         foreach (var (key, value) in body)
         {
-            if (!XContentValues.IsValue(value))
+            if (!JsonArgs.IsScalar(value))
             {
                 throw QueryErrors.UnknownToken(Name, value, key);
             }
 
-            switch (key)
-            {
-                case StandardFields.Boost:
-                    boost = XContentValues.FloatValue(value);
-                    break;
-                case StandardFields.Name:
-                    throw StandardFields.NamedQueriesUnsupported(Name);
-                default:
-                    throw QueryErrors.DoesNotSupport(Name, key);
-            }
+            boost = StandardFields.ReadBoost(Name, key, value);
         }
 
         StandardFields.CheckBoost(boost);

@@ -65,17 +65,69 @@ internal sealed class MatchParameters
     /// <summary>Elasticsearch's <c>objectText()</c>: a scalar value, null for JSON null; objects and arrays fail (500).</summary>
     public static JsonNode? ObjectText(JsonNode? node)
     {
-        if (XContentValues.IsNull(node))
+        if (JsonArgs.IsNull(node))
         {
             return null;
         }
 
-        if (!XContentValues.IsValue(node))
+        if (!JsonArgs.IsScalar(node))
         {
-            throw QueryErrors.IllegalState($"Can't get text on a {XContentValues.TokenName(node)}");
+            throw QueryErrors.IllegalState($"Can't get text on a {JsonArgs.TokenName(node)}");
         }
 
         return node;
+    }
+
+    /// <summary>
+    /// The body of a single-field match query (<c>match</c>, <c>match_phrase</c>): the short form
+    /// <c>{"field": "text"}</c> or the long form <c>{"field": {"query": "text", ...}}</c>, with the query's own
+    /// parameters; "No text specified for text query" when there is no value, and the boost checked.
+    /// </summary>
+    public static (string Field, JsonNode Value, MatchParameters Parameters) ParseFieldBody(string query, JsonObject body)
+    {
+        string? field = null;
+        JsonNode? value = null;
+        var parameters = new MatchParameters(query);
+        foreach (var (key, node) in body)
+        {
+            if (field is not null)
+            {
+                throw QueryErrors.MultipleFields(query, field, key);
+            }
+
+            field = key;
+            if (node is JsonObject options)
+            {
+                foreach (var (parameter, setting) in options)
+                {
+                    if (!JsonArgs.IsScalar(setting))
+                    {
+                        throw QueryErrors.UnknownToken(query, setting, parameter);
+                    }
+
+                    if (parameter == "query")
+                    {
+                        value = ObjectText(setting);
+                    }
+                    else if (!parameters.TryParse(parameter, setting))
+                    {
+                        throw QueryErrors.DoesNotSupport(query, parameter);
+                    }
+                }
+            }
+            else
+            {
+                value = ObjectText(node);
+            }
+        }
+
+        if (value is null)
+        {
+            throw QueryErrors.Parsing("No text specified for text query");
+        }
+
+        StandardFields.CheckBoost(parameters.Boost);
+        return (field!, value, parameters);
     }
 
     /// <summary>Takes one scalar parameter; false when this query does not take it.</summary>
@@ -94,13 +146,13 @@ internal sealed class MatchParameters
         switch (name)
         {
             case "analyzer":
-                Analyzer = XContentValues.Text(value);
+                Analyzer = JsonArgs.ParserText(value);
                 break;
             case StandardFields.Boost:
-                Boost = XContentValues.FloatValue(value);
+                Boost = JsonArgs.ReadFloat(value);
                 break;
             case "operator":
-                Operator = XContentValues.Text(value).ToUpperInvariant() switch
+                Operator = JsonArgs.ParserText(value).ToUpperInvariant() switch
                 {
                     "OR" => Occur.SHOULD,
                     "AND" => Occur.MUST,
@@ -108,25 +160,25 @@ internal sealed class MatchParameters
                 };
                 break;
             case "minimum_should_match":
-                MinimumShouldMatch = XContentValues.TextOrNull(value);
+                MinimumShouldMatch = JsonArgs.ParserTextOrNull(value);
                 break;
             case "lenient":
-                Lenient = XContentValues.BooleanValue(value);
+                Lenient = JsonArgs.ReadBool(value);
                 break;
             case "zero_terms_query":
-                ZeroTermsAll = XContentValues.Text(value).ToLowerInvariant() switch
+                ZeroTermsAll = JsonArgs.ParserText(value).ToLowerInvariant() switch
                 {
                     "none" => false,
                     "all" => true,
-                    _ => throw QueryErrors.Parsing($"Unsupported zero_terms_query value [{XContentValues.Text(value)}]"),
+                    _ => throw QueryErrors.Parsing($"Unsupported zero_terms_query value [{JsonArgs.ParserText(value)}]"),
                 };
                 break;
             case "auto_generate_synonyms_phrase_query":
                 // Only multi-token synonyms make this matter; the engine's analyzers have none.
-                XContentValues.BooleanValue(value);
+                JsonArgs.ReadBool(value);
                 break;
             case "slop":
-                Slop = XContentValues.IntValue(value);
+                Slop = JsonArgs.ReadInt(value);
                 if (Slop < 0)
                 {
                     throw QueryErrors.IllegalArgument("No negative slop allowed.");
@@ -134,10 +186,10 @@ internal sealed class MatchParameters
 
                 break;
             case "tie_breaker":
-                TieBreaker = XContentValues.FloatValue(value);
+                TieBreaker = JsonArgs.ReadFloat(value);
                 break;
             case "type":
-                Type = XContentValues.Text(value);
+                Type = JsonArgs.ParserText(value);
                 break;
             case StandardFields.Name:
                 throw StandardFields.NamedQueriesUnsupported(_query);

@@ -37,49 +37,8 @@ internal sealed class MatchQueryBuilder : QueryNode
 
     public static QueryNode Parse(JsonObject body, QueryParseContext context)
     {
-        string? field = null;
-        JsonNode? value = null;
-        var parameters = new MatchParameters(Name);
-        foreach (var (key, node) in body)
-        {
-            if (field is not null)
-            {
-                throw QueryErrors.MultipleFields(Name, field, key);
-            }
-
-            field = key;
-            if (node is JsonObject options)
-            {
-                foreach (var (parameter, setting) in options)
-                {
-                    if (!XContentValues.IsValue(setting))
-                    {
-                        throw QueryErrors.UnknownToken(Name, setting, parameter);
-                    }
-
-                    if (parameter == "query")
-                    {
-                        value = MatchParameters.ObjectText(setting);
-                    }
-                    else if (!parameters.TryParse(parameter, setting))
-                    {
-                        throw QueryErrors.DoesNotSupport(Name, parameter);
-                    }
-                }
-            }
-            else
-            {
-                value = MatchParameters.ObjectText(node);
-            }
-        }
-
-        if (value is null)
-        {
-            throw QueryErrors.Parsing("No text specified for text query");
-        }
-
-        StandardFields.CheckBoost(parameters.Boost);
-        return new MatchQueryBuilder(field!, value)
+        var (field, value, parameters) = MatchParameters.ParseFieldBody(Name, body);
+        return new MatchQueryBuilder(field, value)
         {
             Boost = parameters.Boost,
             Operator = parameters.Operator,

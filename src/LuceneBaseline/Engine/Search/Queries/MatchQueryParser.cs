@@ -36,7 +36,7 @@ internal static class MatchQueryParser
     {
         if (field is QueryBuildContext.IdField or QueryBuildContext.IndexField)
         {
-            return NewTermQuery(context, field, XContentValues.Text(value), options.Lenient);
+            return NewTermQuery(context, field, JsonArgs.ParserText(value), options.Lenient);
         }
 
         var mapping = context.LeafField(field);
@@ -52,7 +52,7 @@ internal static class MatchQueryParser
         }
 
         var analyzer = options.Analyzer ?? (mapping.Type == FieldType.Text ? context.Analyzer : null);
-        var text = XContentValues.Text(value);
+        var text = JsonArgs.ParserText(value);
         if (analyzer is null || QueryAnalyzers.IsKeyword(analyzer))
         {
             return NewTermQuery(context, field, text, options.Lenient);

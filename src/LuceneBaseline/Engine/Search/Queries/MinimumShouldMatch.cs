@@ -1,3 +1,5 @@
+using Rerank.LuceneBaseline.Engine.Mapping;
+
 namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 
 /// <summary>

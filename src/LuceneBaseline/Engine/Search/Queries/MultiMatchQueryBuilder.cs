@@ -72,7 +72,7 @@ internal sealed class MultiMatchQueryBuilder : QueryNode
                         SetField(fields, ParseFieldAndBoost(element));
                     }
                 }
-                else if (XContentValues.IsValue(node))
+                else if (JsonArgs.IsScalar(node))
                 {
                     SetField(fields, ParseFieldAndBoost(node));
                 }
@@ -81,7 +81,7 @@ internal sealed class MultiMatchQueryBuilder : QueryNode
                     throw QueryErrors.DoesNotSupport(Name, key);
                 }
             }
-            else if (!XContentValues.IsValue(node))
+            else if (!JsonArgs.IsScalar(node))
             {
                 throw QueryErrors.UnknownToken(Name, node, key);
             }
@@ -210,7 +210,7 @@ internal sealed class MultiMatchQueryBuilder : QueryNode
 
     private static (string Field, float Boost) ParseFieldAndBoost(JsonNode? element)
     {
-        var text = XContentValues.Text(element);
+        var text = JsonArgs.ParserText(element);
         var caret = text.IndexOf('^', StringComparison.Ordinal);
         if (caret < 0)
         {

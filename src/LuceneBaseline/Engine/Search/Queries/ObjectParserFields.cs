@@ -13,7 +13,7 @@ internal static class ObjectParserFields
     /// <summary>A float field (accepts numbers and numeric strings).</summary>
     public static float Float(string parser, string field, JsonNode? value, Func<JsonNode?, float> convert)
     {
-        if (!XContentValues.IsNumber(value) && !XContentValues.IsString(value))
+        if (!JsonArgs.IsNumber(value) && !JsonArgs.IsString(value))
         {
             throw QueryErrors.UnsupportedValueType(parser, field, value);
         }
@@ -24,9 +24,9 @@ internal static class ObjectParserFields
     /// <summary>A string array field (accepts an array or a single string; elements read with <c>text()</c>).</summary>
     public static List<string> StringArray(string parser, string field, JsonNode? value)
     {
-        if (XContentValues.IsString(value))
+        if (JsonArgs.IsString(value))
         {
-            return [XContentValues.Text(value)];
+            return [JsonArgs.ParserText(value)];
         }
 
         if (value is not JsonArray array)
@@ -34,7 +34,34 @@ internal static class ObjectParserFields
             throw QueryErrors.UnsupportedValueType(parser, field, value);
         }
 
-        return Convert(parser, field, () => array.Select(XContentValues.Text).ToList());
+        return Convert(parser, field, () => array.Select(JsonArgs.ParserText).ToList());
+    }
+
+    /// <summary>
+    /// A key an <c>ObjectParser</c>-based query does not declare itself: <c>boost</c> (a float, checked),
+    /// <c>_name</c> (refused); anything else is an unknown field, with suggestions from <paramref name="declared"/>.
+    /// </summary>
+    public static float Boost(string parser, string key, JsonNode? value, IEnumerable<string> declared) => key switch
+    {
+        StandardFields.Boost => Float(parser, key, value, StandardFields.ParseBoost),
+        StandardFields.Name => throw StandardFields.NamedQueriesUnsupported(parser),
+        _ => throw QueryErrors.UnknownField(parser, key, declared),
+    };
+
+    /// <summary>
+    /// Runs a query's <c>ObjectParser</c> (ids, match_all): Elasticsearch reports its <c>x_content_parse_exception</c>
+    /// errors as a <c>parsing_exception</c> caused by them.
+    /// </summary>
+    public static T ParseQuery<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (EngineException e) when (e.Type == "x_content_parse_exception")
+        {
+            throw QueryErrors.Parsing(e.Reason, e);
+        }
     }
 
     private static T Convert<T>(string parser, string field, Func<T> convert)

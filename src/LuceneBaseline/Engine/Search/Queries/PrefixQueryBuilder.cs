@@ -27,7 +27,7 @@ internal sealed class PrefixQueryBuilder : QueryNode
     public static QueryNode Parse(JsonObject body, QueryParseContext context)
     {
         var parsed = TermLikeParameters.Parse(Name, body, valueKeys: ["value", "prefix"], allowCaseInsensitive: true, allowRewrite: true);
-        return new PrefixQueryBuilder(parsed.Field, XContentValues.Text(parsed.Value)) { Boost = parsed.Boost, CaseInsensitive = parsed.CaseInsensitive };
+        return new PrefixQueryBuilder(parsed.Field, JsonArgs.ParserText(parsed.Value)) { Boost = parsed.Boost, CaseInsensitive = parsed.CaseInsensitive };
     }
 
     protected override Query DoToQuery(QueryBuildContext context) => FieldQueries.Prefix(context, Field, Value, CaseInsensitive);

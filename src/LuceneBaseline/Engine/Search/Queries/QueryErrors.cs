@@ -75,7 +75,7 @@ internal static class QueryErrors
 
     /// <summary>A hand-written Elasticsearch query parser meeting a JSON token where it expects another.</summary>
     public static EngineException UnknownToken(string query, JsonNode? token, string after) =>
-        Parsing($"[{query}] unknown token [{XContentValues.TokenName(token)}] after [{after}]");
+        Parsing($"[{query}] unknown token [{JsonArgs.TokenName(token)}] after [{after}]");
 
     public static EngineException MultipleFields(string query, string first, string second) =>
         Parsing($"[{query}] query doesn't support multiple fields, found [{first}] and [{second}]");
@@ -86,7 +86,7 @@ internal static class QueryErrors
 
     /// <summary>An <c>ObjectParser</c> field given a JSON token its declaration does not accept.</summary>
     public static EngineException UnsupportedValueType(string parser, string field, JsonNode? token) =>
-        XContentParse($"[{parser}] {field} doesn't support values of type: {XContentValues.TokenName(token)}");
+        XContentParse($"[{parser}] {field} doesn't support values of type: {JsonArgs.TokenName(token)}");
 
     /// <summary>An <c>ObjectParser</c> wrapping the failure of one of its fields.</summary>
     public static EngineException FailedToParseField(string parser, string field, EngineException cause) =>

@@ -27,15 +27,10 @@ internal static class QueryNumbers
         }
 
         var number = ObjectToDouble(value);
-        var (min, max, name) = type switch
-        {
-            FieldType.Integer => ((double)int.MinValue, (double)int.MaxValue, "an integer"),
-            FieldType.Short => ((double)short.MinValue, (double)short.MaxValue, "a short"),
-            _ => ((double)sbyte.MinValue, (double)sbyte.MaxValue, "a byte"),
-        };
+        var (min, max) = NumberValues.Range(type);
         if (number < min || number > max)
         {
-            throw QueryErrors.IllegalArgument($"Value [{Text(value)}] is out of range for {name}");
+            throw QueryErrors.IllegalArgument($"Value [{JsonArgs.ValueText(value)}] is out of range for {NumberValues.RangeName(type)}");
         }
 
         return (long)number;
@@ -48,8 +43,7 @@ internal static class QueryNumbers
         var parsed = type == FieldType.Double ? number : (float)number;
         if (!double.IsFinite(parsed))
         {
-            var shown = double.IsNaN(parsed) ? "NaN" : parsed > 0 ? "Infinity" : "-Infinity";
-            throw QueryErrors.IllegalArgument($"[{FieldTypes.Name(type)}] supports only finite values, but got [{shown}]");
+            throw QueryErrors.IllegalArgument($"[{FieldTypes.Name(type)}] supports only finite values, but got [{JavaNumberText.Double(parsed)}]");
         }
 
         return parsed;
@@ -58,19 +52,19 @@ internal static class QueryNumbers
     /// <summary>Elasticsearch's <c>objectToDouble</c>: a JSON number, or any other value's text through <c>Double.parseDouble</c>.</summary>
     public static double ObjectToDouble(JsonNode value)
     {
-        if (XContentValues.IsNumber(value))
+        if (JsonArgs.IsNumber(value))
         {
             return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 
-        var text = Text(value);
+        var text = JsonArgs.ValueText(value);
         return JavaNumbers.ParseDouble(text) ?? throw QueryErrors.NumberFormat(text);
     }
 
     // Elasticsearch's objectToLong with coercion: exact for long literals, otherwise through BigDecimal, truncated.
     private static long ObjectToLong(JsonNode value)
     {
-        var text = Text(value);
+        var text = JsonArgs.ValueText(value);
         if (JavaNumbers.ParseLong(text) is { } exact)
         {
             return exact;
@@ -98,6 +92,4 @@ internal static class QueryNumbers
 
         return (long)truncated;
     }
-
-    private static string Text(JsonNode value) => XContentValues.IsValue(value) ? XContentValues.Text(value) : value.ToJsonString();
 }

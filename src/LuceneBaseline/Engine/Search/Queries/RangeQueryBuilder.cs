@@ -80,7 +80,7 @@ internal sealed class RangeQueryBuilder : QueryNode
     }
 
     private static JsonNode? Bound(string parameter, JsonNode? value) =>
-        value is JsonObject or JsonArray ? throw QueryErrors.UnknownToken(Name, value, parameter) : XContentValues.IsNull(value) ? null : value;
+        value is JsonObject or JsonArray ? throw QueryErrors.UnknownToken(Name, value, parameter) : JsonArgs.IsNull(value) ? null : value;
 
     private void ParseParameter(string parameter, JsonNode? value)
     {
@@ -93,10 +93,10 @@ internal sealed class RangeQueryBuilder : QueryNode
                 To = Bound(parameter, value);
                 break;
             case "include_lower":
-                IncludeLower = XContentValues.BooleanValue(value);
+                IncludeLower = JsonArgs.ReadBool(value);
                 break;
             case "include_upper":
-                IncludeUpper = XContentValues.BooleanValue(value);
+                IncludeUpper = JsonArgs.ReadBool(value);
                 break;
             case "gt":
                 From = Bound(parameter, value);
@@ -114,17 +114,14 @@ internal sealed class RangeQueryBuilder : QueryNode
                 To = Bound(parameter, value);
                 IncludeUpper = true;
                 break;
-            case StandardFields.Boost:
-                Boost = XContentValues.FloatValue(value);
-                break;
             case "format":
-                Format = DateFormatter.ForPattern(XContentValues.Text(value));
+                Format = DateFormatter.ForPattern(JsonArgs.ParserText(value));
                 break;
             case "time_zone":
-                TimeZone = DateZone.Parse(XContentValues.Text(value));
+                TimeZone = DateZone.Parse(JsonArgs.ParserText(value));
                 break;
             case "relation":
-                var relation = XContentValues.Text(value);
+                var relation = JsonArgs.ParserText(value);
                 switch (relation.ToLowerInvariant())
                 {
                     case "intersects" or "contains" or "within":
@@ -136,10 +133,9 @@ internal sealed class RangeQueryBuilder : QueryNode
                 }
 
                 break;
-            case StandardFields.Name:
-                throw StandardFields.NamedQueriesUnsupported(Name);
             default:
-                throw QueryErrors.DoesNotSupport(Name, parameter);
+                Boost = StandardFields.ReadBoost(Name, parameter, value);
+                break;
         }
     }
 }

@@ -12,10 +12,22 @@ internal static class StandardFields
     /// <summary>A <c>boost</c> value (a number or numeric string), checked as Elasticsearch checks it: not negative.</summary>
     public static float ParseBoost(JsonNode? value)
     {
-        var boost = XContentValues.FloatValue(value);
+        var boost = JsonArgs.ReadFloat(value);
         CheckBoost(boost);
         return boost;
     }
+
+    /// <summary>
+    /// A scalar key a hand-written query parser does not take itself: <c>boost</c> is read (unchecked; the parser
+    /// calls <see cref="CheckBoost"/> once the body is read), <c>_name</c> is refused, anything else is
+    /// "[query] query does not support [key]".
+    /// </summary>
+    public static float ReadBoost(string query, string key, JsonNode? value) => key switch
+    {
+        Boost => JsonArgs.ReadFloat(value),
+        Name => throw NamedQueriesUnsupported(query),
+        _ => throw QueryErrors.DoesNotSupport(query, key),
+    };
 
     public static void CheckBoost(float boost)
     {

@@ -33,7 +33,7 @@ internal sealed record TermLikeParameters(string Field, JsonNode Value, float Bo
                     : QueryErrors.IllegalState("Can't get text on a START_ARRAY");
             }
 
-            if (node is not JsonObject && XContentValues.IsNull(node))
+            if (node is not JsonObject && JsonArgs.IsNull(node))
             {
                 continue;
             }
@@ -59,25 +59,21 @@ internal sealed record TermLikeParameters(string Field, JsonNode Value, float Bo
                         throw QueryErrors.UnknownToken(query, setting, parameter);
                     }
 
-                    value = XContentValues.IsNull(setting) ? null : setting;
+                    value = JsonArgs.IsNull(setting) ? null : setting;
                     continue;
                 }
 
                 switch (parameter)
                 {
-                    case StandardFields.Boost:
-                        boost = XContentValues.FloatValue(setting);
-                        break;
                     case "case_insensitive" when allowCaseInsensitive:
-                        caseInsensitive = XContentValues.BooleanValue(setting);
+                        caseInsensitive = JsonArgs.ReadBool(setting);
                         break;
                     case "rewrite" when allowRewrite:
-                        CheckRewrite(XContentValues.Text(setting));
+                        CheckRewrite(JsonArgs.ParserText(setting));
                         break;
-                    case StandardFields.Name:
-                        throw StandardFields.NamedQueriesUnsupported(query);
                     default:
-                        throw QueryErrors.DoesNotSupport(query, parameter);
+                        boost = StandardFields.ReadBoost(query, parameter, setting);
+                        break;
                 }
             }
         }

@@ -45,7 +45,7 @@ internal sealed class TermsQueryBuilder : QueryNode
                     values = [];
                     foreach (var element in array)
                     {
-                        values.Add(XContentValues.IsNull(element) ? throw QueryErrors.Parsing("No value specified for terms query") : element!);
+                        values.Add(JsonArgs.IsNull(element) ? throw QueryErrors.Parsing("No value specified for terms query") : element!);
                     }
 
                     break;
@@ -57,21 +57,12 @@ internal sealed class TermsQueryBuilder : QueryNode
 
                     throw QueryErrors.Unsupported("[terms] query terms lookup");
                 default:
-                    if (!XContentValues.IsValue(node))
+                    if (!JsonArgs.IsScalar(node))
                     {
                         throw QueryErrors.UnknownToken(Name, node, key);
                     }
 
-                    switch (key)
-                    {
-                        case StandardFields.Boost:
-                            boost = XContentValues.FloatValue(node);
-                            break;
-                        case StandardFields.Name:
-                            throw StandardFields.NamedQueriesUnsupported(Name);
-                        default:
-                            throw QueryErrors.DoesNotSupport(Name, key);
-                    }
+                    boost = StandardFields.ReadBoost(Name, key, node);
 
                     break;
             }

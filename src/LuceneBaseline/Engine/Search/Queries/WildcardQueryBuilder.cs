@@ -26,7 +26,7 @@ internal sealed class WildcardQueryBuilder : QueryNode
     public static QueryNode Parse(JsonObject body, QueryParseContext context)
     {
         var parsed = TermLikeParameters.Parse(Name, body, valueKeys: ["value", "wildcard"], allowCaseInsensitive: true, allowRewrite: true);
-        return new WildcardQueryBuilder(parsed.Field, XContentValues.Text(parsed.Value)) { Boost = parsed.Boost, CaseInsensitive = parsed.CaseInsensitive };
+        return new WildcardQueryBuilder(parsed.Field, JsonArgs.ParserText(parsed.Value)) { Boost = parsed.Boost, CaseInsensitive = parsed.CaseInsensitive };
     }
 
     protected override Query DoToQuery(QueryBuildContext context) => FieldQueries.Wildcard(context, Field, Pattern, CaseInsensitive);

@@ -1,11 +1,12 @@
 using System.Globalization;
 
-namespace Rerank.LuceneBaseline.Engine.Search.Queries;
+namespace Rerank.LuceneBaseline.Engine.Mapping;
 
 /// <summary>
-/// Java's number parsing rules, which decide what Elasticsearch accepts in query JSON: <c>Double.parseDouble</c>
-/// trims spaces and takes an optional <c>f</c>/<c>d</c> suffix; <c>Integer.parseInt</c> and <c>Long.parseLong</c>
-/// take only an optional sign and ASCII digits.
+/// Java's number parsing rules, which decide what Elasticsearch accepts as a number in documents (numeric fields,
+/// numeric detection) and in query JSON: <c>Double.parseDouble</c> trims spaces and takes an optional <c>f</c>/<c>d</c>
+/// suffix; <c>Integer.parseInt</c> and <c>Long.parseLong</c> take only an optional sign and ASCII digits;
+/// <c>new BigDecimal</c> takes no spaces, suffix or NaN. Stateless and thread-safe.
 /// </summary>
 internal static class JavaNumbers
 {
