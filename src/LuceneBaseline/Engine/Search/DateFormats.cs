@@ -26,7 +26,7 @@ internal static class DateFormats
         }
         catch (ArgumentException e)
         {
-            throw EngineException.IllegalArgument($"Invalid format: [{format}]: {e.Message}");
+            throw EngineException.IllegalArgument(e.Message);
         }
     }
 }
