@@ -19,6 +19,12 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
         Architecture = DecoderArchitecture.Llama, Layers = 2, Hidden = 64, Heads = 4, KeyValueHeads = 2, Intermediate = 96, MaxPositionEmbeddings = 64, Seed = 31,
     };
 
+    // Qwen2 with its q/k/v biases (frozen like the weights) and tied embeddings.
+    private static readonly RandomCheckpointSettings Qwen2 = Llama with
+    {
+        Architecture = DecoderArchitecture.Qwen2, Heads = 8, Intermediate = 112, TieWordEmbeddings = true, Seed = 32,
+    };
+
     private static readonly long[][] Batch = [[5, 9, 14, 2, 33, 21, 40], [7, 19, 4], [12, 48, 6, 27, 3]];
 
     private readonly TempDirectory _temp = new();
@@ -70,10 +76,13 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(4.0, adapter.Options.Scaling);
     }
 
-    [Fact]
-    public void Train20AdamWSteps_ToyObjective_LossFallsAndOnlyAdaptersChange_ThenMergeSaveAndLoadReproduceIt()
+    [Theory]
+    [InlineData(DecoderArchitecture.Llama)]
+    [InlineData(DecoderArchitecture.Qwen2)]
+    public void Train20AdamWSteps_ToyObjective_LossFallsAndOnlyAdaptersChange_ThenMergeSaveAndLoadReproduceIt(DecoderArchitecture architecture)
     {
-        using var model = LoadModel();
+        var settings = architecture == DecoderArchitecture.Qwen2 ? Qwen2 : Llama;
+        using var model = LoadModel(settings);
         var adapter = LoraAdapter.Attach(model, new LoraOptions { Seed = 5 });
         var (idsValues, maskValues) = DecoderModelTests.Padded(Batch);
         long[] shape = [Batch.Length, idsValues.Length / Batch.Length];
@@ -94,6 +103,7 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
         }
 
         var initial = Loss();
+        manual_seed(11); // dropout draws from the global generator (tests running in parallel may share it)
         model.train();
         using var optimizer = optim.AdamW(model.parameters(), lr: 1e-2);
         for (var step = 0; step < 20; step++)
@@ -105,7 +115,7 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
         }
 
         var final = Loss();
-        output.WriteLine($"toy objective: loss {initial:F5} -> {final:F5} after 20 AdamW steps (lr 1e-2, r 8, alpha 8, dropout 0.05)");
+        output.WriteLine($"{architecture} toy objective: loss {initial:F5} -> {final:F5} after 20 AdamW steps (lr 1e-2, r 8, alpha 8, dropout 0.05)");
         Assert.True(final < 0.95 * initial, $"loss {initial} -> {final} should fall");
         foreach (var (name, parameter) in model.BaseParameters())
         {
@@ -129,7 +139,7 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"merged vs unmerged forward: max abs diff {mergeDiff:E2}; after unmerge {unmergeDiff:E2}");
         Assert.True(mergeDiff <= 1e-5, $"{mergeDiff:E2}");
         Assert.True(unmergeDiff <= 1e-5, $"{unmergeDiff:E2}");
-        Assert.True(MaxDiff(unmerged, DecoderModelTests.RunModel(LoadModel(), idsValues, maskValues, Batch.Length)) > 1e-3, "training must have changed the output");
+        Assert.True(MaxDiff(unmerged, DecoderModelTests.RunModel(LoadModel(settings), idsValues, maskValues, Batch.Length)) > 1e-3, "training must have changed the output");
 
         // The merged weights, as export will use them, in src/Model's ONNX decoder graph.
         var onnx = RunOnnx(model.Config, adapter, idsValues, maskValues, Batch.Length);
@@ -140,7 +150,7 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
         // Save the adapters alone, load them into a fresh model: the same outputs.
         var saved = Path.Combine(_temp.Path, "adapter");
         adapter.Save(saved);
-        using var fresh = LoadModel();
+        using var fresh = LoadModel(settings);
         var loaded = LoraAdapter.Load(fresh, saved);
         var reloaded = DecoderModelTests.RunModel(fresh, idsValues, maskValues, Batch.Length);
         Assert.Equal(unmerged, reloaded);
@@ -270,12 +280,13 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
             error.Problems);
     }
 
-    private DecoderModel LoadModel()
+    private DecoderModel LoadModel(RandomCheckpointSettings? settings = null)
     {
-        var directory = Path.Combine(_temp.Path, "base");
+        settings ??= Llama;
+        var directory = Path.Combine(_temp.Path, "base-" + settings.Architecture);
         if (!Directory.Exists(directory))
         {
-            RandomCheckpoint.Write(directory, Llama);
+            RandomCheckpoint.Write(directory, settings);
         }
 
         return DecoderModel.Load(directory);
