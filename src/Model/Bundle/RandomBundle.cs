@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rerank.Model.Architecture;
 using Rerank.Model.Graphs;
 using Rerank.Model.Tokenization;
@@ -11,20 +10,8 @@ public static class RandomBundle
     public static ModelManifest Write(string directory, RandomBundleSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var vocabulary = WordPieceVocabularyBuilder.Build(settings.VocabularyTexts ?? [PrintableAscii()], settings.VocabularySize, lowerCase: true);
-        var backbone = new DecoderConfig
-        {
-            Architecture = settings.Architecture,
-            VocabSize = vocabulary.Count,
-            HiddenSize = settings.Hidden,
-            IntermediateSize = settings.Intermediate > 0 ? settings.Intermediate : 3 * settings.Hidden,
-            NumLayers = settings.Layers,
-            NumHeads = settings.Heads,
-            NumKeyValueHeads = settings.KeyValueHeads,
-            RopeTheta = settings.Architecture == DecoderArchitecture.Qwen2 ? 1_000_000 : 10_000,
-            RmsNormEps = 1e-6,
-            MaxPositionEmbeddings = Math.Max(512, Math.Max(settings.Query.MaxTokens, settings.Passage.MaxTokens)),
-        };
+        var vocabulary = settings.BuildVocabulary();
+        var backbone = settings.ToDecoderConfig(vocabulary.Count, Math.Max(512, Math.Max(settings.Query.MaxTokens, settings.Passage.MaxTokens)));
         var heads = new StudentHeadsConfig
         {
             Dim = settings.Hidden,
@@ -81,7 +68,4 @@ public static class RandomBundle
             Directory.Delete(staging, recursive: true);
         }
     }
-
-    private static string PrintableAscii() =>
-        string.Join(' ', Enumerable.Range(33, 94).Select(c => ((char)c).ToString(CultureInfo.InvariantCulture)));
 }

@@ -87,26 +87,8 @@ public static class DecoderGraph
     private static (string Cos, string Sin) RotaryTables(OnnxGraphBuilder graph, DecoderGraphConstants constants, DecoderConfig config, string inputIds)
     {
         var headDim = config.HeadDim;
-        var half = headDim / 2;
         var positions = config.MaxPositionEmbeddings;
-        var cosTable = new float[positions * headDim];
-        var sinTable = new float[positions * headDim];
-        for (var j = 0; j < half; j++)
-        {
-            // PORT NOTE: inv_freq and pos * inv_freq are rounded to float32 as in HF's LlamaRotaryEmbedding (which
-            // computes them in fp32), so far positions rotate like the HF model rather than like exact arithmetic;
-            // near position 2048 the two differ by up to ~1e-4 rad. Only cos/sin themselves are taken in double.
-            var invFreq = 1f / (float)Math.Pow(config.RopeTheta, (float)(2 * j) / headDim);
-            for (var p = 0; p < positions; p++)
-            {
-                var angle = p * invFreq;
-                var c = (float)Math.Cos(angle);
-                var s = (float)Math.Sin(angle);
-                cosTable[(p * headDim) + j] = cosTable[(p * headDim) + half + j] = c;
-                sinTable[(p * headDim) + j] = sinTable[(p * headDim) + half + j] = s;
-            }
-        }
-
+        var (cosTable, sinTable) = RotaryEmbedding.Tables(config, positions);
         var cosAll = graph.Initializer(Prefix + "rope_cos", cosTable, positions, headDim);
         var sinAll = graph.Initializer(Prefix + "rope_sin", sinTable, positions, headDim);
 

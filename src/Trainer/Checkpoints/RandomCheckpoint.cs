@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rerank.Model.Architecture;
 using Rerank.Model.Tokenization;
 using Rerank.Trainer.Tokenization;
@@ -24,21 +23,8 @@ public static class RandomCheckpoint
         ArgumentNullException.ThrowIfNull(settings);
 
         // Step 1 (the vocabulary decides vocab_size).
-        var vocabulary = (List<string>)[.. WordPieceVocabularyBuilder.Build(settings.VocabularyTexts ?? [PrintableAscii()], settings.VocabularySize, lowerCase: true)];
-        var decoder = new DecoderConfig
-        {
-            Architecture = settings.Architecture,
-            VocabSize = vocabulary.Count,
-            HiddenSize = settings.Hidden,
-            IntermediateSize = settings.Intermediate > 0 ? settings.Intermediate : 3 * settings.Hidden,
-            NumLayers = settings.Layers,
-            NumHeads = settings.Heads,
-            NumKeyValueHeads = settings.KeyValueHeads,
-            RopeTheta = settings.Architecture == DecoderArchitecture.Qwen2 ? 1_000_000 : 10_000,
-            RmsNormEps = 1e-6,
-            MaxPositionEmbeddings = settings.MaxPositionEmbeddings,
-            TieWordEmbeddings = settings.TieWordEmbeddings,
-        };
+        var vocabulary = (List<string>)[.. settings.BuildVocabulary()];
+        var decoder = settings.ToDecoderConfig(vocabulary.Count, settings.MaxPositionEmbeddings, settings.TieWordEmbeddings);
         var errors = decoder.Validate();
         if (errors.Count > 0)
         {
@@ -70,7 +56,4 @@ public static class RandomCheckpoint
         HfCheckpointWriter.Write(directory, config, entries, settings.ShardBytes);
         return config;
     }
-
-    private static string PrintableAscii() =>
-        string.Join(' ', Enumerable.Range(33, 94).Select(c => ((char)c).ToString(CultureInfo.InvariantCulture)));
 }

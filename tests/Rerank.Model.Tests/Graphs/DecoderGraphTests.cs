@@ -5,6 +5,7 @@ using Rerank.Model.Onnx;
 using Rerank.Model.Tests.Reference;
 using Rerank.Model.Weights;
 using Rerank.TestUtilities;
+using Rerank.TestUtilities.Model;
 
 namespace Rerank.Model.Tests.Graphs;
 

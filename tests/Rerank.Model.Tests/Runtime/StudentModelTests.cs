@@ -4,6 +4,7 @@ using Rerank.Model.Runtime;
 using Rerank.Model.Tests.Reference;
 using Rerank.Model.Tokenization;
 using Rerank.TestUtilities;
+using Rerank.TestUtilities.Model;
 
 namespace Rerank.Model.Tests.Runtime;
 

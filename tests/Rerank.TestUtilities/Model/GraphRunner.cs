@@ -1,10 +1,10 @@
 using Microsoft.ML.OnnxRuntime;
 using Rerank.Model.Onnx;
 
-namespace Rerank.Model.Tests.Graphs;
+namespace Rerank.TestUtilities.Model;
 
 /// <summary>Saves a built graph and runs it in ONNX Runtime: the way tests get a graph's real outputs.</summary>
-internal sealed class GraphRunner : IDisposable
+public sealed class GraphRunner : IDisposable
 {
     private readonly InferenceSession _session;
 

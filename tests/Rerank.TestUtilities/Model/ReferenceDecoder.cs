@@ -1,7 +1,7 @@
 using Rerank.Model.Architecture;
 using Rerank.Model.Weights;
 
-namespace Rerank.Model.Tests.Reference;
+namespace Rerank.TestUtilities.Model;
 
 /// <summary>
 /// The LLaMA / Qwen2 decoder in plain double-precision loops, written from the formulas of HF's

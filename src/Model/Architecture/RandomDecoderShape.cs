@@ -1,0 +1,67 @@
+using System.Globalization;
+using Rerank.Model.Tokenization;
+
+namespace Rerank.Model.Architecture;
+
+/// <summary>
+/// The shape of a tiny, randomly initialised decoder of a real architecture and the vocabulary it is built over: what
+/// <c>rerank model init</c> (a bundle) and <c>rerank-train init-checkpoint</c> (a Hugging Face directory) share.
+/// Defaults give a 2-layer LLaMA of width 64 with grouped-query attention (4 heads, 2 kv heads).
+/// </summary>
+public record RandomDecoderShape
+{
+    public DecoderArchitecture Architecture { get; init; } = DecoderArchitecture.Llama;
+
+    /// <summary><c>num_hidden_layers</c>.</summary>
+    public int Layers { get; init; } = 2;
+
+    /// <summary><c>hidden_size</c>.</summary>
+    public int Hidden { get; init; } = 64;
+
+    /// <summary><c>num_attention_heads</c>.</summary>
+    public int Heads { get; init; } = 4;
+
+    /// <summary><c>num_key_value_heads</c>; must divide <see cref="Heads"/>.</summary>
+    public int KeyValueHeads { get; init; } = 2;
+
+    /// <summary>The MLP width (<c>intermediate_size</c>); 0 (default) means three times <see cref="Hidden"/>.</summary>
+    public int Intermediate { get; init; }
+
+    /// <summary>
+    /// Texts the WordPiece vocabulary is built from (a corpus), or null for a character-level vocabulary of printable
+    /// ASCII, which tokenizes any English text, letter by letter.
+    /// </summary>
+    public IEnumerable<string>? VocabularyTexts { get; init; }
+
+    /// <summary>The vocabulary's size limit when it is built from texts.</summary>
+    public int VocabularySize { get; init; } = 8000;
+
+    /// <summary>The seed of the random weights: the same settings give byte-identical output.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The lower-cased WordPiece vocabulary (src/Model's <see cref="WordPieceVocabularyBuilder"/>) over <see cref="VocabularyTexts"/>.</summary>
+    public IReadOnlyList<string> BuildVocabulary() =>
+        WordPieceVocabularyBuilder.Build(VocabularyTexts ?? [PrintableAscii()], VocabularySize, lowerCase: true);
+
+    /// <summary>
+    /// The decoder config of this shape over a vocabulary of <paramref name="vocabSize"/> entries: rope theta 10,000
+    /// (LLaMA) or 1,000,000 (Qwen2), RMSNorm eps 1e-6. Not validated: callers report its problems with their own.
+    /// </summary>
+    public DecoderConfig ToDecoderConfig(int vocabSize, int maxPositionEmbeddings, bool tieWordEmbeddings = false) => new()
+    {
+        Architecture = Architecture,
+        VocabSize = vocabSize,
+        HiddenSize = Hidden,
+        IntermediateSize = Intermediate > 0 ? Intermediate : 3 * Hidden,
+        NumLayers = Layers,
+        NumHeads = Heads,
+        NumKeyValueHeads = KeyValueHeads,
+        RopeTheta = Architecture == DecoderArchitecture.Qwen2 ? 1_000_000 : 10_000,
+        RmsNormEps = 1e-6,
+        MaxPositionEmbeddings = maxPositionEmbeddings,
+        TieWordEmbeddings = tieWordEmbeddings,
+    };
+
+    private static string PrintableAscii() =>
+        string.Join(' ', Enumerable.Range(33, 94).Select(c => ((char)c).ToString(CultureInfo.InvariantCulture)));
+}
