@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Rerank.Cli.Common;
+using Rerank.Model.CommandLine;
 using Rerank.Model.Runtime;
 
 namespace Rerank.Cli.Model;
@@ -27,13 +27,7 @@ internal static class ModelScoreCommand
             var output = parse.InvocationConfiguration.Output;
             return Task.FromResult(UserErrors.Run(parse.InvocationConfiguration.Error, () =>
             {
-                var passageFile = parse.GetRequiredValue(passages).FullName;
-                if (!File.Exists(passageFile))
-                {
-                    throw new FileNotFoundException($"--passages: {passageFile} does not exist.", passageFile);
-                }
-
-                var texts = ReadLines(passageFile);
+                var texts = ScoreCommandIO.ReadPassages(parse.GetRequiredValue(passages).FullName);
                 StudentBranchNames.TryParse(parse.GetValue(branch), out var chosen);
                 using var logging = CliLogging.Create();
                 using var student = StudentModel.Load(
@@ -45,7 +39,7 @@ internal static class ModelScoreCommand
 
                 if (parse.GetValue(json))
                 {
-                    output.WriteLine(JsonSerializer.Serialize(new ScoreOutput(student.ModelId, logits)));
+                    output.WriteLine(ScoreCommandIO.ToJson(student.ModelId, logits));
                 }
                 else
                 {
@@ -60,20 +54,4 @@ internal static class ModelScoreCommand
         });
         return command;
     }
-
-    /// <summary>Lines of the file, "\n" or "\r\n"; a final line ending does not start another passage.</summary>
-    private static List<string> ReadLines(string path)
-    {
-        var lines = File.ReadAllText(path).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        if (lines.Count > 0 && lines[^1].Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        return lines;
-    }
-
-    private sealed record ScoreOutput(
-        [property: System.Text.Json.Serialization.JsonPropertyName("model")] string Model,
-        [property: System.Text.Json.Serialization.JsonPropertyName("logits")] float[] Logits);
 }

@@ -11,6 +11,8 @@ internal static class TrainCommand
         root.Subcommands.Add(InitCheckpointCommand.Create());
         root.Subcommands.Add(InspectCheckpointCommand.Create());
         root.Subcommands.Add(BenchLoadCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
         return root;
     }
 }

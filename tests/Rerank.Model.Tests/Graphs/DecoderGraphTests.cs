@@ -2,7 +2,6 @@ using Microsoft.ML.OnnxRuntime;
 using Rerank.Model.Architecture;
 using Rerank.Model.Graphs;
 using Rerank.Model.Onnx;
-using Rerank.Model.Tests.Reference;
 using Rerank.Model.Weights;
 using Rerank.TestUtilities;
 using Rerank.TestUtilities.Model;

@@ -1,7 +1,6 @@
 using Rerank.Model.Architecture;
 using Rerank.Model.Graphs;
 using Rerank.Model.Onnx;
-using Rerank.Model.Tests.Reference;
 using Rerank.Model.Weights;
 using Rerank.TestUtilities;
 using Rerank.TestUtilities.Model;

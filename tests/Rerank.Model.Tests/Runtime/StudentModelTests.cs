@@ -1,7 +1,6 @@
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.Model.Runtime;
-using Rerank.Model.Tests.Reference;
 using Rerank.Model.Tokenization;
 using Rerank.TestUtilities;
 using Rerank.TestUtilities.Model;

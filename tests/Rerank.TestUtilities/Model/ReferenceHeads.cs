@@ -1,12 +1,12 @@
 using Rerank.Model.Weights;
 
-namespace Rerank.Model.Tests.Reference;
+namespace Rerank.TestUtilities.Model;
 
 /// <summary>
 /// PMA and the IEM written straight from D2LLM.md section 2 in double precision with plain loops, as the independent
 /// value the ONNX graphs are checked against. Shares nothing with the graph code but the weight names.
 /// </summary>
-internal sealed class ReferenceHeads(WeightSet weights, int dim, int pmaHeads, int iemHidden, double layerNormEps = 1e-5)
+public sealed class ReferenceHeads(WeightSet weights, int dim, int pmaHeads, int iemHidden, double layerNormEps = 1e-5)
 {
     /// <summary>PMA over the first <paramref name="length"/> rows of <paramref name="hidden"/> (<c>[seq][d]</c>); the rest is padding.</summary>
     public double[] Pool(double[][] hidden, int length)

@@ -1,7 +1,7 @@
-namespace Rerank.Model.Tests.Reference;
+namespace Rerank.TestUtilities.Model;
 
 /// <summary>Compares graph outputs (fp32) with double-precision reference values.</summary>
-internal static class Close
+public static class Close
 {
     /// <summary>Asserts max |expected - actual| <= tolerance, naming the largest difference on failure.</summary>
     public static void Assert(double[] expected, ReadOnlySpan<float> actual, double tolerance)

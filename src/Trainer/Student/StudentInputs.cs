@@ -1,0 +1,267 @@
+using System.Security.Cryptography;
+using System.Text;
+using Rerank.Model.Architecture;
+using Rerank.Model.Bundle;
+using Rerank.Model.Weights;
+using Rerank.Trainer.Backbones;
+using Rerank.Trainer.Checkpoints;
+using Rerank.Trainer.Lora;
+using Rerank.Trainer.Tokenization;
+
+namespace Rerank.Trainer.Student;
+
+/// <summary>
+/// A <see cref="StudentSource"/> opened and checked: the checkpoint, its tokenizer, the heads' config and weights, the
+/// text limits and the provenance a bundle records. Export and scoring both start here, so they read the same values.
+/// The owner disposes (it closes the checkpoint and deletes the tokenizer's staging directory).
+/// </summary>
+/// <remarks>
+/// <see cref="Open"/>:
+/// 1. opens the checkpoint (<see cref="HfCheckpoint.Open"/>: config and every tensor's presence and shape) and loads its
+///    tokenizer (<see cref="HfTokenizerLoader"/>: the serving tokenizer, files staged where converted);
+/// 2. heads: read from the student directory (its <c>dim</c> must be the backbone's hidden size), or created with
+///    <see cref="StudentHeadWeights.CreateRandom"/> from the seed, with PMA heads = the backbone's attention heads and
+///    IEM width 512 unless given;
+/// 3. text limits: the student's, else 250 tokens (D2LLM's student; fewer when <c>max_position_embeddings</c> is
+///    smaller) and 1,000 / 4,000 characters for queries / passages, as <c>rerank model init</c>;
+/// 4. provenance: each input directory with a SHA-256 over its files.
+/// The LoRA adapter is checked when the backbone is loaded (<see cref="BackboneWeights"/>, <see cref="CreateTorchStudent"/>).
+/// </remarks>
+public sealed class StudentInputs : IDisposable
+{
+    private const int DefaultMaxTokens = 250;
+    private readonly string _staging;
+
+    private StudentInputs(StudentSource source, HfCheckpoint checkpoint, HfTokenizer tokenizer, string staging, StudentHeadsConfig heads, WeightSet headWeights, TextLimits query, TextLimits passage)
+    {
+        Source = source;
+        Checkpoint = checkpoint;
+        Tokenizer = tokenizer;
+        _staging = staging;
+        Heads = heads;
+        HeadWeights = headWeights;
+        Query = query;
+        Passage = passage;
+    }
+
+    public StudentSource Source { get; }
+
+    public HfCheckpoint Checkpoint { get; }
+
+    public DecoderConfig Backbone => Checkpoint.Config.Decoder;
+
+    public HfTokenizer Tokenizer { get; }
+
+    public StudentHeadsConfig Heads { get; }
+
+    public WeightSet HeadWeights { get; }
+
+    public TextLimits Query { get; }
+
+    public TextLimits Passage { get; }
+
+    /// <summary>Opens and checks <paramref name="source"/> (see the remarks).</summary>
+    /// <exception cref="CheckpointException">The checkpoint or its tokenizer cannot be loaded; every problem is listed.</exception>
+    /// <exception cref="InvalidDataException">The student directory is invalid or does not fit the backbone; the message names the file and field or tensor.</exception>
+    /// <exception cref="ArgumentException">The random heads' options are invalid or given with a student directory.</exception>
+    public static StudentInputs Open(StudentSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Student is not null && (source.PmaHeads is not null || source.IemHidden is not null))
+        {
+            throw new ArgumentException($"--pma-heads and --iem-hidden size random heads; with --student the sizes come from {StudentDirectory.Config}.", nameof(source));
+        }
+
+        // Step 1.
+        var checkpoint = HfCheckpoint.Open(source.Checkpoint);
+        var staging = Path.Combine(Path.GetTempPath(), "rerank-export-tokenizer-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var tokenizer = HfTokenizerLoader.Load(checkpoint.Directory, checkpoint.Config, staging);
+            var backbone = checkpoint.Config.Decoder;
+
+            // Step 2.
+            StudentHeadsConfig heads;
+            WeightSet weights;
+            TextLimits? query = null, passage = null;
+            if (source.Student is { } studentDirectory)
+            {
+                var student = StudentDirectory.Read(studentDirectory);
+                var configPath = Path.Combine(student.Directory, StudentDirectory.Config);
+                var problems = new List<string>();
+                if (student.Config.Dim != backbone.HiddenSize)
+                {
+                    problems.Add($"{configPath}: dim is {student.Config.Dim} but the checkpoint's hidden_size is {backbone.HiddenSize}");
+                }
+
+                foreach (var (name, limits) in new[] { ("query", student.Query), ("passage", student.Passage) })
+                {
+                    if (limits?.MaxTokens > backbone.MaxPositionEmbeddings)
+                    {
+                        problems.Add($"{configPath}: {name}.max_tokens {limits.MaxTokens} exceeds the checkpoint's max_position_embeddings {backbone.MaxPositionEmbeddings}");
+                    }
+                }
+
+                if (problems.Count > 0)
+                {
+                    throw new InvalidDataException("student heads cannot be loaded: " + string.Join("; ", problems));
+                }
+
+                (heads, weights, query, passage) = (student.Config, student.Weights, student.Query, student.Passage);
+            }
+            else
+            {
+                heads = new StudentHeadsConfig { Dim = backbone.HiddenSize, PmaHeads = source.PmaHeads ?? backbone.NumHeads, IemHidden = source.IemHidden ?? 512 };
+                var errors = heads.Validate();
+                if (errors.Count > 0)
+                {
+                    throw new ArgumentException("Invalid student heads: " + string.Join(" ", errors), nameof(source));
+                }
+
+                weights = StudentHeadWeights.CreateRandom(heads, source.Seed);
+            }
+
+            // Step 3.
+            var maxTokens = Math.Min(DefaultMaxTokens, backbone.MaxPositionEmbeddings);
+            query ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 1000 };
+            passage ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 4000 };
+            return new StudentInputs(source, checkpoint, tokenizer, staging, heads, weights, query, passage);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            DeleteStaging(staging);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The backbone's weights as float32 under their checkpoint keys, LoRA merged when the source has an adapter: what the
+    /// encoder graph is built from. F16 and BF16 checkpoint values widen to float32 exactly; the merge
+    /// <c>W + (alpha / r) B A</c> is computed in float32 (<see cref="LoraAdapter.MergedWeights"/>), so a half-precision base
+    /// is not rounded again after merging.
+    /// </summary>
+    /// <exception cref="CheckpointException">The LoRA adapter cannot be loaded (missing files, wrong shapes, ...); every problem is listed.</exception>
+    public WeightSet BackboneWeights()
+    {
+        if (Source.Lora is null)
+        {
+            return Checkpoint.ReadWeightSet();
+        }
+
+        using var model = LoadBackbone(out var adapter);
+        return adapter!.MergedWeights();
+    }
+
+    /// <summary>The student in TorchSharp: the float32 backbone (LoRA attached, not merged) and the heads, with this source's tokenizer and limits.</summary>
+    /// <exception cref="CheckpointException">The LoRA adapter cannot be loaded; every problem is listed.</exception>
+    public TorchStudent CreateTorchStudent()
+    {
+        var backbone = LoadBackbone(out _);
+        try
+        {
+            var heads = StudentHeads.Create(Heads, HeadWeights);
+            return new TorchStudent(backbone, heads, Tokenizer.Tokenizer, Query, Passage);
+        }
+        catch
+        {
+            backbone.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What a bundle records about where it came from: every input directory with a hash of its files, and the seed of random heads.</summary>
+    public ModelProvenance Provenance(string createdBy)
+    {
+        var backbone = Described(Checkpoint.Directory, CheckpointFileNames());
+        if (Source.Lora is { } lora)
+        {
+            backbone += " + LoRA " + Described(Path.GetFullPath(lora), [LoraFiles.Config, LoraFiles.Weights]) + ", merged";
+        }
+
+        return Source.Student is { } student
+            ? new ModelProvenance
+            {
+                CreatedBy = createdBy,
+                Backbone = backbone,
+                Notes = "PMA and IEM from " + Described(Path.GetFullPath(student), [StudentDirectory.Config, StudentDirectory.Weights]) + ".",
+            }
+            : new ModelProvenance
+            {
+                CreatedBy = createdBy,
+                Backbone = backbone,
+                Seed = Source.Seed,
+                Notes = "PMA and IEM: seeded random initialisation (untrained heads; the scores carry no relevance signal).",
+            };
+    }
+
+    /// <summary>A short description of the inputs for the <c>model</c> field of <c>rerank-train score --json</c>.</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder("checkpoint ").Append(Checkpoint.Directory);
+        if (Source.Lora is { } lora)
+        {
+            text.Append(", lora ").Append(Path.GetFullPath(lora));
+        }
+
+        text.Append(Source.Student is { } student ? ", student " + Path.GetFullPath(student) : ", random heads seed " + Source.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return text.ToString();
+    }
+
+    public void Dispose()
+    {
+        Checkpoint.Dispose();
+        DeleteStaging(_staging);
+    }
+
+    private DecoderModel LoadBackbone(out LoraAdapter? adapter)
+    {
+        var model = new DecoderModel(Backbone);
+        try
+        {
+            model.LoadWeights(Checkpoint);
+            adapter = Source.Lora is { } lora ? LoraAdapter.Load(model, lora) : null;
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private IEnumerable<string> CheckpointFileNames()
+    {
+        yield return CheckpointFiles.Config;
+        if (File.Exists(Path.Combine(Checkpoint.Directory, CheckpointFiles.Index)))
+        {
+            yield return CheckpointFiles.Index;
+        }
+
+        foreach (var file in Checkpoint.Files)
+        {
+            yield return Path.GetFileName(file.Path);
+        }
+    }
+
+    /// <summary><c>dir (sha256 hex)</c>: SHA-256 over the lines <c>sha256(file) + "  " + name + "\n"</c> of the files in ordinal name order (sha256sum's format).</summary>
+    private static string Described(string directory, IEnumerable<string> files)
+    {
+        var lines = new StringBuilder();
+        foreach (var file in files.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            lines.Append(ModelBundle.HashFile(Path.Combine(directory, file))).Append("  ").Append(file).Append('\n');
+        }
+
+        return $"{directory} (sha256 {Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())))})";
+    }
+
+    private static void DeleteStaging(string staging)
+    {
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+}
