@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Rerank.Model.Tokenization;
 
 /// <summary>The Unicode normalization a byte-level BPE tokenizer applies before splitting (Hugging Face's <c>normalizer</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TextNormalization>))]
 public enum TextNormalization
 {
     /// <summary>None (GPT-2, LLaMA 3: <c>"normalizer": null</c>).</summary>
