@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace Rerank.Model.Tokenization;
@@ -18,7 +17,9 @@ namespace Rerank.Model.Tokenization;
 ///    pair (<c>maxChars</c> &lt;= 0: no cut);
 /// 2. tokenize without any special tokens: WordPiece runs BERT's basic tokenizer first (lower-casing and accent
 ///    stripping when <see cref="TokenizerDescriptor.LowerCase"/>, one token per CJK ideograph and per punctuation
-///    mark); BPE splits with GPT-2's pattern and works on UTF-8 bytes; SentencePiece adds its dummy prefix "▁".
+///    mark); BPE normalizes (NFC when <see cref="TokenizerDescriptor.Normalization"/> says so), splits with
+///    <see cref="TokenizerDescriptor.PreTokenizerPattern"/> (GPT-2's by default) over code points and works on UTF-8
+///    bytes, looking each piece up whole first when <see cref="TokenizerDescriptor.IgnoreMerges"/>; SentencePiece adds its dummy prefix "▁".
 ///    Special-token strings inside the text are tokenized as plain text, so a document cannot inject them;
 /// 3. keep the first <c>maxTokens</c> minus the BOS and EOS slots of those tokens;
 /// 4. put BOS in front and EOS at the end when the descriptor asks for them (<see cref="TokenizerDescriptor.AddBos"/>,
@@ -27,16 +28,28 @@ namespace Rerank.Model.Tokenization;
 ///    <see cref="UnkId"/>, or <see cref="PadId"/> when there is no unknown token: every sequence has at least one
 ///    token, which keeps attention masks and pooling well defined.
 /// </remarks>
-public sealed partial class TextTokenizer
+public sealed class TextTokenizer
 {
     private readonly Tokenizer _tokenizer;
     private readonly int? _leadingId;
     private readonly int? _trailingId;
     private readonly int _emptyTextId;
 
+    // Set for a BPE tokenizer with ignoreMerges: then this class normalizes and splits, and looks each piece up whole.
+    private readonly Normalizer? _normalizer;
+    private readonly PreTokenizer? _preTokenizer;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? _wholePieces;
+
     private TextTokenizer(Tokenizer tokenizer, TokenizerKind kind, int vocabularySize, int? bosId, int? eosId, int? padId, int? unkId, TokenizerDescriptor descriptor)
     {
         _tokenizer = tokenizer;
+        if (descriptor.IgnoreMerges && tokenizer is BpeTokenizer bpe)
+        {
+            _normalizer = bpe.Normalizer;
+            _preTokenizer = bpe.PreTokenizer;
+            _wholePieces = new Dictionary<string, int>(bpe.Vocabulary, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
         Kind = kind;
         VocabularySize = vocabularySize;
         BosId = bosId;
@@ -144,11 +157,38 @@ public sealed partial class TextTokenizer
         var span = CutToChars(text.AsSpan(), maxChars);
 
         // Step 2.
-        var body = span.IsEmpty ? [] : _tokenizer.EncodeToIds(span, considerPreTokenization: true, considerNormalization: true);
+        var body = span.IsEmpty ? []
+            : _wholePieces is { } wholePieces ? EncodeIgnoringMerges(span, wholePieces)
+            : _tokenizer.EncodeToIds(span, considerPreTokenization: true, considerNormalization: true);
 
         // Step 3.
         bodyCount = Math.Min(body.Count, maxTokens - specials);
         return body;
+    }
+
+    private List<int> EncodeIgnoringMerges(ReadOnlySpan<char> text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> wholePieces)
+    {
+        // Hugging Face's BPE with ignore_merges: a pre-token found in the vocabulary (in its byte-level form) is that
+        // token; the others go through the merges as usual.
+        var normalized = _normalizer is null ? text.ToString() : _normalizer.Normalize(text);
+        var ids = new List<int>();
+        foreach (var (offset, length) in _preTokenizer!.PreTokenize(normalized))
+        {
+            var piece = normalized.AsSpan(offset, length);
+            var count = ByteLevelAlphabet.Encode(piece, out var buffer);
+            var found = wholePieces.TryGetValue(buffer.AsSpan(0, count), out var id);
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+            if (found)
+            {
+                ids.Add(id);
+            }
+            else
+            {
+                ids.AddRange(_tokenizer.EncodeToIds(piece, considerPreTokenization: false, considerNormalization: false));
+            }
+        }
+
+        return ids;
     }
 
     private int Layout(int bodyCount)
@@ -223,7 +263,8 @@ public sealed partial class TextTokenizer
         var tokenizer = Wrap(vocabPath + " / " + mergesPath, () => BpeTokenizer.Create(new BpeOptions(vocabPath, mergesPath)
         {
             ByteLevel = true,
-            PreTokenizer = new RegexPreTokenizer(Gpt2PreTokenizerPattern(), null),
+            Normalizer = descriptor.Normalization == TextNormalization.Nfc ? NfcNormalizer.Instance : null,
+            PreTokenizer = new SplitPreTokenizer(descriptor.PreTokenizerPattern ?? Gpt2PreTokenizerPattern, descriptor.PreTokenizerBehavior, descriptor.PreTokenizerInvert),
             UnknownToken = descriptor.UnkToken,
         }));
         var vocabulary = tokenizer.Vocabulary;
@@ -321,7 +362,9 @@ public sealed partial class TextTokenizer
         }
     }
 
-    // GPT-2's pre-tokenization pattern (openai/gpt-2 encoder.py), also what byte-level BPE tokenizers default to.
-    [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
-    private static partial Regex Gpt2PreTokenizerPattern();
+    /// <summary>
+    /// GPT-2's pre-tokenization pattern (openai/gpt-2 encoder.py), what Hugging Face's <c>ByteLevel</c> pre-tokenizer
+    /// splits with (<c>use_regex</c>) and what <see cref="TokenizerDescriptor.PreTokenizerPattern"/> defaults to.
+    /// </summary>
+    public const string Gpt2PreTokenizerPattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 }

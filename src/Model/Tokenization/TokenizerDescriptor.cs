@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Rerank.Model.Tokenization;
 
 /// <summary>
@@ -44,6 +46,37 @@ public sealed record TokenizerDescriptor
     public bool AddEos { get; init; }
 
     /// <summary>
+    /// Bpe only: the Unicode normalization applied before splitting. Default <see cref="TextNormalization.None"/>
+    /// (GPT-2, LLaMA 3); Qwen2 uses <see cref="TextNormalization.Nfc"/>. Optional in manifest.json (written only when
+    /// not the default), so bundles written before it existed keep their bytes and model id.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TextNormalization Normalization { get; init; }
+
+    /// <summary>
+    /// Bpe only: the regex that splits (normalized) text into pieces before the byte-level BPE, as Hugging Face's
+    /// <c>Split</c> pre-tokenizer's <c>pattern.Regex</c> writes it; null (the default, and every bundle written before
+    /// this field) means GPT-2's pattern <c>'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+</c>.
+    /// Applied with .NET's regex over code points (see tokenizers.md for what patterns may use).
+    /// </summary>
+    public string? PreTokenizerPattern { get; init; }
+
+    /// <summary>Bpe only: what the split keeps, matches and gaps or gaps only. Default <see cref="PreTokenizerSplitBehavior.Isolated"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public PreTokenizerSplitBehavior PreTokenizerBehavior { get; init; }
+
+    /// <summary>Bpe only: swap the roles of matches and gaps (Hugging Face's <c>invert</c>). Default false.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool PreTokenizerInvert { get; init; }
+
+    /// <summary>
+    /// Bpe only: a piece whose byte-level form is in the vocabulary is that one token, whatever the merges would make
+    /// of it (Hugging Face's BPE <c>ignore_merges</c>, set by LLaMA 3 as tiktoken does). Default false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool IgnoreMerges { get; init; }
+
+    /// <summary>
     /// Checks the descriptor on its own (no files are read) and returns every problem at once, each message
     /// starting with the manifest field it concerns (<c>tokenizer.files: ...</c>); empty when valid.
     /// </summary>
@@ -69,6 +102,7 @@ public sealed record TokenizerDescriptor
             errors.Add($"tokenizer.lowerCase: only WordPiece lower-cases; {Kind} must leave it false");
         }
 
+        ValidateBpeOptions(errors);
         CheckToken(errors, "bosToken", BosToken);
         CheckToken(errors, "eosToken", EosToken);
         CheckToken(errors, "padToken", PadToken);
@@ -120,6 +154,46 @@ public sealed record TokenizerDescriptor
                 // The bundle is copied around as a unit; a file outside its tokenizer directory would not travel with it.
                 errors.Add($"tokenizer.files[{i}]: '{file}' must be relative to the tokenizer directory, without '..'");
             }
+        }
+    }
+
+    private void ValidateBpeOptions(List<string> errors)
+    {
+        if (Kind != TokenizerKind.Bpe)
+        {
+            void OnlyBpe(string field, bool set)
+            {
+                if (set)
+                {
+                    errors.Add($"tokenizer.{field}: only Bpe takes it; {Kind} must leave it out");
+                }
+            }
+
+            OnlyBpe("normalization", Normalization != TextNormalization.None);
+            OnlyBpe("preTokenizerPattern", PreTokenizerPattern is not null);
+            OnlyBpe("preTokenizerBehavior", PreTokenizerBehavior != PreTokenizerSplitBehavior.Isolated);
+            OnlyBpe("preTokenizerInvert", PreTokenizerInvert);
+            OnlyBpe("ignoreMerges", IgnoreMerges);
+            return;
+        }
+
+        if (!Enum.IsDefined(Normalization))
+        {
+            errors.Add($"tokenizer.normalization: unknown normalization '{Normalization}'; expected none or nfc");
+        }
+
+        if (!Enum.IsDefined(PreTokenizerBehavior))
+        {
+            errors.Add($"tokenizer.preTokenizerBehavior: unknown behavior '{PreTokenizerBehavior}'; expected isolated or removed");
+        }
+
+        if (PreTokenizerPattern is { Length: 0 })
+        {
+            errors.Add("tokenizer.preTokenizerPattern: empty pattern; leave it out for GPT-2's");
+        }
+        else if (PreTokenizerPattern is not null && SplitPreTokenizer.CheckPattern(PreTokenizerPattern) is { } problem)
+        {
+            errors.Add($"tokenizer.preTokenizerPattern: {problem}");
         }
     }
 

@@ -16,9 +16,12 @@ namespace Rerank.Trainer.Tokenization;
 ///    <c>tokenizer.json</c> (byte-level BPE); <c>vocab.txt</c> or a WordPiece <c>tokenizer.json</c> (WordPiece).
 ///    A BPE vocabulary is staged (written to the staging directory) with <c>tokenizer.json</c>'s added tokens
 ///    (Qwen2's <c>&lt;|endoftext|&gt;</c> is not in vocab.json), and a tokenizer.json-only model is converted there.
-/// 2. Where <c>tokenizer.json</c> is present, its normalizer and pre-tokenizer must be ones <see cref="TextTokenizer"/>
-///    reproduces: none and GPT-2's byte-level split for BPE; BERT's for WordPiece. Anything else (Qwen2's NFC and
-///    its own split pattern, LLaMA 3's) is refused by name rather than tokenised differently.
+/// 2. Where <c>tokenizer.json</c> is present, its normalizer, pre-tokenizer and model options must be ones
+///    <see cref="TextTokenizer"/> reproduces, and go into the descriptor: for BPE no normalizer or NFC (Qwen2),
+///    <c>ByteLevel</c> with GPT-2's split or a <c>Split</c> (pattern, <c>Isolated</c>/<c>Removed</c>, <c>invert</c>;
+///    Qwen2's and LLaMA 3's patterns) then <c>ByteLevel</c> without <c>use_regex</c>, and <c>ignore_merges</c>
+///    (LLaMA 3); BERT's for WordPiece. Anything else is refused by name rather than tokenised differently. A
+///    <c>TemplateProcessing</c> post-processor decides BOS/EOS for BPE (LLaMA 3 prepends <c>&lt;|begin_of_text|&gt;</c>).
 /// 3. Special tokens from <c>tokenizer_config.json</c> (then <c>special_tokens_map.json</c>), else by id from
 ///    <c>config.json</c>; whether to add BOS/EOS from <c>add_bos_token</c>/<c>add_eos_token</c>, else as transformers'
 ///    tokenizer class would: BERT adds <c>[CLS]</c> and <c>[SEP]</c>, LLaMA's SentencePiece BOS only, GPT-2/Qwen2 BPE
@@ -27,9 +30,6 @@ namespace Rerank.Trainer.Tokenization;
 /// </remarks>
 public static class HfTokenizerLoader
 {
-    /// <summary>GPT-2's pre-tokenization pattern as tokenizers' ByteLevel(use_regex) applies it; the one TextTokenizer uses.</summary>
-    internal const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
-
     /// <summary>Loads the tokenizer of <paramref name="modelDirectory"/> (see the remarks).</summary>
     /// <param name="modelDirectory">The Hugging Face model directory.</param>
     /// <param name="config">Its config, for the special ids and vocab_size; null to skip step 4.</param>
@@ -76,19 +76,27 @@ public static class HfTokenizerLoader
         else if ((File.Exists(In(TokenizerFileNames.VocabJson)) && File.Exists(In(TokenizerFileNames.Merges))) || modelType == "BPE")
         {
             // Step 2.
-            CheckByteLevel(In(TokenizerFileNames.TokenizerJson), tokenizerJson);
+            var options = ReadByteLevel(In(TokenizerFileNames.TokenizerJson), tokenizerJson);
+            var template = TemplateSpecials(tokenizerJson);
             directory = stagingDirectory;
             byId = StageBpe(modelDirectory, tokenizerJson, stagingDirectory);
             descriptor = new TokenizerDescriptor
             {
                 Kind = TokenizerKind.Bpe,
                 Files = [TokenizerFileNames.VocabJson, TokenizerFileNames.Merges],
-                BosToken = Token("bos_token") ?? ById(byId, config?.BosTokenId),
-                EosToken = Token("eos_token") ?? ById(byId, config?.EosTokenIds.FirstOrDefault()),
+                Normalization = options.Normalization,
+                PreTokenizerPattern = options.Pattern,
+                PreTokenizerBehavior = options.Behavior,
+                PreTokenizerInvert = options.Invert,
+                IgnoreMerges = options.IgnoreMerges,
+                BosToken = template?.Bos ?? Token("bos_token") ?? ById(byId, config?.BosTokenId),
+                EosToken = template?.Eos ?? Token("eos_token") ?? ById(byId, config?.EosTokenIds.FirstOrDefault()),
                 PadToken = Token("pad_token") ?? ById(byId, config?.PadTokenId),
                 UnkToken = Token("unk_token"),
-                AddBos = Flag("add_bos_token") ?? false,
-                AddEos = Flag("add_eos_token") ?? false,
+
+                // A fast tokenizer adds what its post-processor's template says (LLaMA 3: <|begin_of_text|> first).
+                AddBos = template is { } t ? t.Bos is not null : Flag("add_bos_token") ?? false,
+                AddEos = template is { } u ? u.Eos is not null : Flag("add_eos_token") ?? false,
             };
         }
         else if (File.Exists(In(TokenizerFileNames.VocabTxt)) || modelType == "WordPiece")
@@ -163,39 +171,143 @@ public static class HfTokenizerLoader
         return new HfTokenizer(descriptor, directory, tokenizer, config?.PadTokenId ?? tokenizer.PadId);
     }
 
-    private static void CheckByteLevel(string path, JsonObject? tokenizerJson)
+    /// <summary>What a BPE tokenizer.json's normalizer, pre-tokenizer and model options become in the descriptor.</summary>
+    private sealed record ByteLevelOptions(TextNormalization Normalization, string? Pattern, PreTokenizerSplitBehavior Behavior, bool Invert, bool IgnoreMerges);
+
+    private static ByteLevelOptions ReadByteLevel(string path, JsonObject? tokenizerJson)
     {
         if (tokenizerJson is null)
         {
-            return;
+            return new ByteLevelOptions(TextNormalization.None, null, PreTokenizerSplitBehavior.Isolated, false, false);
         }
 
         var problems = new List<string>();
+        var normalization = TextNormalization.None;
         if (tokenizerJson["normalizer"] is JsonNode normalizer && normalizer.GetValueKind() != JsonValueKind.Null)
         {
-            problems.Add($"{path}: normalizer '{TypeOf(normalizer)}' is not supported for BPE (the serving tokenizer applies none)");
+            if (TypeOf(normalizer) == "NFC")
+            {
+                normalization = TextNormalization.Nfc;
+            }
+            else
+            {
+                problems.Add($"{path}: normalizer '{TypeOf(normalizer) ?? normalizer.ToJsonString()}' is not supported for BPE (the serving tokenizer applies none or NFC)");
+            }
         }
 
+        string? pattern = null;
+        var behavior = PreTokenizerSplitBehavior.Isolated;
+        var invert = false;
         var pre = tokenizerJson["pre_tokenizer"];
-        var supported = TypeOf(pre) switch
+        var supported = false;
+        if (TypeOf(pre) == "ByteLevel")
         {
-            "ByteLevel" => pre!["use_regex"]?.GetValueKind() != JsonValueKind.False && pre["add_prefix_space"]?.GetValueKind() != JsonValueKind.True,
-            "Sequence" => pre!["pretokenizers"] is JsonArray { Count: 2 } steps
-                && TypeOf(steps[0]) == "Split" && steps[0]!["pattern"]?["Regex"]?.GetValueKind() == JsonValueKind.String
-                && steps[0]!["pattern"]!["Regex"]!.GetValue<string>() == Gpt2Pattern
-                && TypeOf(steps[1]) == "ByteLevel" && steps[1]!["add_prefix_space"]?.GetValueKind() != JsonValueKind.True,
-            _ => false,
-        };
+            // ByteLevel with use_regex splits with GPT-2's pattern itself.
+            supported = pre!["use_regex"]?.GetValueKind() != JsonValueKind.False && pre["add_prefix_space"]?.GetValueKind() != JsonValueKind.True;
+        }
+        else if (TypeOf(pre) == "Sequence" && pre!["pretokenizers"] is JsonArray { Count: 2 } steps && TypeOf(steps[0]) == "Split" && TypeOf(steps[1]) == "ByteLevel"
+            && steps[1]!["add_prefix_space"]?.GetValueKind() != JsonValueKind.True)
+        {
+            var split = steps[0]!;
+            var regex = StringAt(split["pattern"]?["Regex"]) ?? (StringAt(split["pattern"]?["String"]) is { } literal ? System.Text.RegularExpressions.Regex.Escape(literal) : null);
+            var behaviorName = StringAt(split["behavior"]);
+            invert = split["invert"]?.GetValueKind() == JsonValueKind.True;
+            var reSplits = steps[1]!["use_regex"]?.GetValueKind() == JsonValueKind.True;
+            supported = true;
+            if (regex is null)
+            {
+                problems.Add($"{path}: pre_tokenizer Split has no pattern.Regex or pattern.String");
+            }
+            else if (regex == TextTokenizer.Gpt2PreTokenizerPattern && behaviorName is "Isolated" && !invert)
+            {
+                pattern = null; // GPT-2's: the default, and ByteLevel's own split (use_regex or not) changes nothing
+            }
+            else if (reSplits)
+            {
+                problems.Add($"{path}: pre_tokenizer ByteLevel after a Split has use_regex true, which splits again with GPT-2's pattern; not supported");
+            }
+            else if (SplitPatternProblem(regex) is { } problem)
+            {
+                problems.Add($"{path}: pre_tokenizer Split pattern '{regex}' is not supported: {problem}");
+            }
+            else
+            {
+                pattern = regex;
+            }
+
+            behavior = behaviorName switch
+            {
+                "Isolated" => PreTokenizerSplitBehavior.Isolated,
+                "Removed" => PreTokenizerSplitBehavior.Removed,
+                _ => Refuse(behaviorName),
+            };
+
+            PreTokenizerSplitBehavior Refuse(string? name)
+            {
+                problems.Add($"{path}: pre_tokenizer Split behavior '{name}' is not supported (Isolated and Removed are)");
+                return PreTokenizerSplitBehavior.Isolated;
+            }
+        }
+
         if (!supported)
         {
-            problems.Add($"{path}: pre_tokenizer {pre?.ToJsonString() ?? "null"} is not supported (the serving tokenizer splits with GPT-2's byte-level pattern, without a prefix space)");
+            problems.Add($"{path}: pre_tokenizer {pre?.ToJsonString() ?? "null"} is not supported (the serving tokenizer takes ByteLevel with use_regex, or a Split then ByteLevel, without a prefix space)");
+        }
+
+        var model = tokenizerJson["model"];
+        if (model?["byte_fallback"]?.GetValueKind() == JsonValueKind.True)
+        {
+            problems.Add($"{path}: model.byte_fallback is not supported (byte-level BPE needs no fallback)");
+        }
+
+        if (model?["dropout"] is JsonNode dropout && dropout.GetValueKind() != JsonValueKind.Null)
+        {
+            problems.Add($"{path}: model.dropout {dropout.ToJsonString()} is not supported (encoding must be deterministic)");
+        }
+
+        foreach (var affix in (string[])["continuing_subword_prefix", "end_of_word_suffix"])
+        {
+            if (StringAt(model?[affix]) is { Length: > 0 } value)
+            {
+                problems.Add($"{path}: model.{affix} '{value}' is not supported");
+            }
         }
 
         if (problems.Count > 0)
         {
             throw new CheckpointException(Path.GetDirectoryName(path)!, problems);
         }
+
+        var ignoreMerges = model?["ignore_merges"]?.GetValueKind() == JsonValueKind.True;
+        return new ByteLevelOptions(normalization, pattern, behavior, invert, ignoreMerges);
     }
+
+    private static string? SplitPatternProblem(string pattern) =>
+        new TokenizerDescriptor { Kind = TokenizerKind.Bpe, Files = [TokenizerFileNames.VocabJson, TokenizerFileNames.Merges], PreTokenizerPattern = pattern }
+            .Validate()
+            .Select(e => e["tokenizer.preTokenizerPattern: ".Length..])
+            .FirstOrDefault();
+
+    /// <summary>
+    /// The special tokens a <c>TemplateProcessing</c> post-processor (alone or in a <c>Sequence</c>) puts before and
+    /// after a single sequence, as LLaMA 3's puts <c>&lt;|begin_of_text|&gt;</c> first; null when there is no template.
+    /// </summary>
+    private static (string? Bos, string? Eos)? TemplateSpecials(JsonObject? tokenizerJson)
+    {
+        var post = tokenizerJson?["post_processor"];
+        var template = TypeOf(post) == "TemplateProcessing" ? post
+            : TypeOf(post) == "Sequence" ? (post!["processors"] as JsonArray ?? []).FirstOrDefault(p => TypeOf(p) == "TemplateProcessing")
+            : null;
+        if (template?["single"] is not JsonArray { Count: > 0 } single)
+        {
+            return null;
+        }
+
+        static string? Special(JsonNode? item) => StringAt(item?["SpecialToken"]?["id"]);
+        return (Special(single[0]), single.Count > 1 ? Special(single[^1]) : null);
+    }
+
+    private static string? StringAt(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
 
     private static void CheckBert(string path, JsonObject? tokenizerJson)
     {

@@ -11,6 +11,9 @@ public sealed class TokenizerDescriptorTests
         new TokenizerDescriptor { Kind = TokenizerKind.Bpe, Files = ["vocab.json", "merges.txt"], EosToken = "<|endoftext|>", AddEos = true },
         new TokenizerDescriptor { Kind = TokenizerKind.SentencePiece, Files = ["tokenizer.model"], AddBos = true }, // the model names its BOS
         new TokenizerDescriptor { Kind = TokenizerKind.WordPiece, Files = ["tok/vocab.txt"] },
+        SplitBpeTokenizerTests.Qwen2Descriptor,
+        SplitBpeTokenizerTests.Llama3Descriptor,
+        new TokenizerDescriptor { Kind = TokenizerKind.Bpe, Files = ["vocab.json", "merges.txt"], PreTokenizerPattern = @"\s+", PreTokenizerBehavior = PreTokenizerSplitBehavior.Removed, PreTokenizerInvert = true },
     };
 
     public static TheoryData<TokenizerDescriptor, string> InvalidDescriptors => new()
@@ -27,6 +30,12 @@ public sealed class TokenizerDescriptorTests
         { new TokenizerDescriptor { Kind = TokenizerKind.WordPiece, Files = ["vocab.txt"], PadToken = "" }, "tokenizer.padToken: empty string; leave it out instead" },
         { new TokenizerDescriptor { Kind = TokenizerKind.Bpe, Files = ["vocab.json", "merges.txt"], AddEos = true }, "tokenizer.eosToken: addEos is true but no EOS token is given" },
         { new TokenizerDescriptor { Kind = TokenizerKind.WordPiece, Files = ["vocab.txt"], AddBos = true }, "tokenizer.bosToken: addBos is true but no BOS token is given" },
+        { new TokenizerDescriptor { Kind = TokenizerKind.WordPiece, Files = ["vocab.txt"], PreTokenizerPattern = "a" }, "tokenizer.preTokenizerPattern: only Bpe takes it; WordPiece must leave it out" },
+        { new TokenizerDescriptor { Kind = TokenizerKind.SentencePiece, Files = ["tokenizer.model"], Normalization = TextNormalization.Nfc }, "tokenizer.normalization: only Bpe takes it; SentencePiece must leave it out" },
+        { new TokenizerDescriptor { Kind = TokenizerKind.WordPiece, Files = ["vocab.txt"], IgnoreMerges = true }, "tokenizer.ignoreMerges: only Bpe takes it; WordPiece must leave it out" },
+        { new TokenizerDescriptor { Kind = TokenizerKind.Bpe, Files = ["vocab.json", "merges.txt"], PreTokenizerPattern = "" }, "tokenizer.preTokenizerPattern: empty pattern; leave it out for GPT-2's" },
+        { new TokenizerDescriptor { Kind = TokenizerKind.Bpe, Files = ["vocab.json", "merges.txt"], PreTokenizerPattern = @"\w+" }, @"tokenizer.preTokenizerPattern: \w at 0 is not supported (Oniguruma and .NET disagree on it)" },
+        { new TokenizerDescriptor { Kind = TokenizerKind.Bpe, Files = ["vocab.json", "merges.txt"], PreTokenizerBehavior = (PreTokenizerSplitBehavior)4 }, "tokenizer.preTokenizerBehavior: unknown behavior '4'; expected isolated or removed" },
     };
 
     [Theory]
@@ -78,5 +87,31 @@ public sealed class TokenizerDescriptorTests
         var json = JsonSerializer.Serialize(descriptor, new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
 
         Assert.Equal("""{"kind":"WordPiece","files":["vocab.txt"],"lowerCase":true,"addBos":false,"addEos":false}""", json);
+    }
+
+    [Fact]
+    public void Serialize_ManifestOptions_WritesNewFieldsOnlyWhenSet()
+    {
+        // A GPT-2 descriptor serialises as before the fields existed, so old manifests keep their bytes and model id.
+        var gpt2 = new TokenizerDescriptor { Kind = TokenizerKind.Bpe, Files = ["vocab.json", "merges.txt"] };
+        var qwen2 = SplitBpeTokenizerTests.Qwen2Descriptor;
+
+        var gpt2Json = JsonSerializer.Serialize(gpt2, Rerank.Model.Bundle.ManifestJson.Options);
+        var qwen2Json = JsonSerializer.Serialize(qwen2, Rerank.Model.Bundle.ManifestJson.Options);
+
+        Assert.DoesNotContain("normalization", gpt2Json, StringComparison.Ordinal);
+        Assert.DoesNotContain("preTokenizer", gpt2Json, StringComparison.Ordinal);
+        Assert.DoesNotContain("ignoreMerges", gpt2Json, StringComparison.Ordinal);
+        Assert.Contains("\"normalization\": \"nfc\"", qwen2Json, StringComparison.Ordinal);
+        Assert.DoesNotContain("preTokenizerBehavior", qwen2Json, StringComparison.Ordinal);
+        var back = JsonSerializer.Deserialize<TokenizerDescriptor>(qwen2Json, Rerank.Model.Bundle.ManifestJson.Options)!;
+        Assert.Equal(SplitPreTokenizerTests.Qwen2Pattern, back.PreTokenizerPattern);
+        Assert.Equal(TextNormalization.Nfc, back.Normalization);
+        var llama3 = JsonSerializer.Deserialize<TokenizerDescriptor>(
+            JsonSerializer.Serialize(SplitBpeTokenizerTests.Llama3Descriptor with { PreTokenizerBehavior = PreTokenizerSplitBehavior.Removed, PreTokenizerInvert = true }, Rerank.Model.Bundle.ManifestJson.Options),
+            Rerank.Model.Bundle.ManifestJson.Options)!;
+        Assert.True(llama3.IgnoreMerges);
+        Assert.True(llama3.PreTokenizerInvert);
+        Assert.Equal(PreTokenizerSplitBehavior.Removed, llama3.PreTokenizerBehavior);
     }
 }
