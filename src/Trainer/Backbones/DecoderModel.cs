@@ -4,6 +4,7 @@ using Rerank.Model.Architecture;
 using Rerank.Model.Weights;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Native;
+using Rerank.Trainer.Weights;
 using static TorchSharp.torch;
 
 namespace Rerank.Trainer.Backbones;
@@ -128,23 +129,8 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Copies every parameter from <paramref name="weights"/>, converting to this model's dtype and device.</summary>
     /// <exception cref="InvalidDataException">A weight is missing or has the wrong shape; the message names it.</exception>
-    public void LoadWeights(WeightSet weights)
-    {
-        ArgumentNullException.ThrowIfNull(weights);
-        var parameters = BaseParameters();
-        foreach (var (name, parameter) in parameters)
-        {
-            weights.Get(name, parameter.shape);
-        }
-
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in parameters)
-        {
-            var source = weights.Get(name, parameter.shape);
-            using var values = tensor(source.Values, source.Shape);
-            parameter.copy_(values);
-        }
-    }
+    public void LoadWeights(WeightSet weights) =>
+        WeightSetCopy.CopyInto(BaseParameters().Select(p => (p.Key, p.Value)), weights);
 
     /// <param name="inputIds">int64 token ids <c>[batch, seq]</c>, right-padded, on the model's device.</param>
     /// <param name="attentionMask">int64 <c>[batch, seq]</c>: nonzero for real tokens, 0 for padding on the right.</param>

@@ -2,6 +2,7 @@ using Rerank.Model.Architecture;
 using Rerank.Model.Runtime;
 using Rerank.Model.Weights;
 using Rerank.Trainer.Native;
+using Rerank.Trainer.Weights;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -65,23 +66,7 @@ public sealed class StudentHeads : nn.Module
 
     /// <summary>Copies every parameter from <paramref name="weights"/>, checking every name and shape first.</summary>
     /// <exception cref="InvalidDataException">A weight is missing or has the wrong shape; the message names it.</exception>
-    public void LoadWeights(WeightSet weights)
-    {
-        ArgumentNullException.ThrowIfNull(weights);
-        var parameters = named_parameters().ToList();
-        foreach (var (name, parameter) in parameters)
-        {
-            weights.Get(name, parameter.shape);
-        }
-
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in parameters)
-        {
-            var source = weights.Get(name, parameter.shape);
-            using var values = tensor(source.Values, source.Shape);
-            parameter.copy_(values);
-        }
-    }
+    public void LoadWeights(WeightSet weights) => WeightSetCopy.CopyInto(named_parameters(), weights);
 
     /// <summary>Every parameter as float32 under its <see cref="StudentHeadNames"/> key, in module order: what export and saving write.</summary>
     public WeightSet ToWeightSet()
