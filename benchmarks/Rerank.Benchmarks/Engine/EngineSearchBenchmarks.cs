@@ -5,6 +5,7 @@ using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Engine.Http;
 using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Indexing;
+using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.Benchmarks.Engine;
 
@@ -36,7 +37,9 @@ public class EngineSearchBenchmarks
         var dataset = BeirDataset.Open(BenchmarkData.Collection("scifact"), "test");
         _work = Path.Combine(Path.GetTempPath(), "rerank-bench-engine-search", Guid.NewGuid().ToString("N"));
         var documents = dataset.ReadCorpus().ToList();
-        _baseline = Bm25Index.OpenOrBuild(Path.Combine(_work, "baseline"), dataset.CorpusPath, documents, new Bm25IndexOptions());
+        // Scored as the engine scores (Elasticsearch's BM25), so both sides compute the same hits.
+        _baseline = Bm25Index.OpenOrBuild(
+            Path.Combine(_work, "baseline"), dataset.CorpusPath, documents, new Bm25IndexOptions { Scoring = Bm25Scoring.Elasticsearch });
         _host = EngineHost.StartAsync(new EngineHostOptions { DataDirectory = Path.Combine(_work, "engine"), Urls = ["http://127.0.0.1:0"] })
             .GetAwaiter().GetResult();
         _client = new HttpClient { BaseAddress = _host.Urls[0] };

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Engine.Http;
 using Rerank.LuceneBaseline.Indexing;
+using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.Cli.Bench;
 
@@ -53,10 +54,12 @@ internal sealed class EngineBenchmark
         var documents = _dataset.ReadCorpus().ToList();
         var queries = _dataset.Queries.Select(q => q.Text).ToList();
 
-        // 1. The baseline: build once to warm the JIT, then build again measured.
-        Bm25Index.OpenOrBuild(Path.Combine(workDirectory, "baseline-warmup"), _dataset.CorpusPath, documents, new Bm25IndexOptions()).Dispose();
+        // 1. The baseline: build once to warm the JIT, then build again measured. It scores as the engine does
+        // (Elasticsearch's BM25), so both sides compute the same hits and scores.
+        var options = new Bm25IndexOptions { Scoring = Bm25Scoring.Elasticsearch };
+        Bm25Index.OpenOrBuild(Path.Combine(workDirectory, "baseline-warmup"), _dataset.CorpusPath, documents, options).Dispose();
         var stopwatch = Stopwatch.StartNew();
-        using var index = Bm25Index.OpenOrBuild(Path.Combine(workDirectory, "baseline"), _dataset.CorpusPath, documents, new Bm25IndexOptions());
+        using var index = Bm25Index.OpenOrBuild(Path.Combine(workDirectory, "baseline"), _dataset.CorpusPath, documents, options);
         var baselineIndexRate = documents.Count / stopwatch.Elapsed.TotalSeconds;
 
         await using var host = await EngineHost.StartAsync(

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Rerank.LuceneBaseline.Analysis;
 using Rerank.LuceneBaseline.Evaluation;
+using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.Cli.Eval;
 
@@ -76,6 +77,7 @@ internal static class Bm25EvaluationOutput
         json.WriteStartObject("bm25");
         json.WriteNumber("k1", settings.Index.K1);
         json.WriteNumber("b", settings.Index.B);
+        json.WriteString("scoring", Bm25Similarities.Name(settings.Index.Scoring));
         json.WriteString("mode", settings.Mode.ToString().ToLowerInvariant());
         json.WriteString("analyzer", AnalyzerFactory.Name(settings.Index.Analyzer));
         json.WriteStartArray("fields");
@@ -100,5 +102,5 @@ internal static class Bm25EvaluationOutput
 
     private static string Describe(Bm25EvaluationSettings settings) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{settings.Mode.ToString().ToLowerInvariant()} [{string.Join(",", settings.Index.Fields)}], analyzer {AnalyzerFactory.Name(settings.Index.Analyzer)}, k1 {settings.Index.K1}, b {settings.Index.B}");
+        $"{settings.Mode.ToString().ToLowerInvariant()} [{string.Join(",", settings.Index.Fields)}], analyzer {AnalyzerFactory.Name(settings.Index.Analyzer)}, k1 {settings.Index.K1}, b {settings.Index.B}, {Bm25Similarities.Name(settings.Index.Scoring)} scoring");
 }

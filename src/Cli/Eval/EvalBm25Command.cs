@@ -3,6 +3,7 @@ using Rerank.Cli.Common;
 using Rerank.LuceneBaseline.Analysis;
 using Rerank.LuceneBaseline.Evaluation;
 using Rerank.LuceneBaseline.Indexing;
+using Rerank.LuceneBaseline.Scoring;
 using Rerank.LuceneBaseline.Search;
 
 namespace Rerank.Cli.Eval;
@@ -24,6 +25,7 @@ internal static class EvalBm25Command
         var mode = new Option<Bm25SearchMode>("--mode") { Description = "flat: one BM25 over the joined fields; multifield: sum of per-field BM25.", DefaultValueFactory = _ => Bm25SearchMode.Flat };
         var k1 = new Option<float>("--k1") { Description = "BM25 k1.", DefaultValueFactory = _ => 1.2f };
         var b = new Option<float>("--b") { Description = "BM25 b.", DefaultValueFactory = _ => 0.75f };
+        var scoring = new Option<Bm25Scoring>("--scoring") { Description = "BM25 arithmetic: lucene (Lucene.Net 4.8's) or elasticsearch (Elasticsearch 8/9's scores; its length norms, so the index is rebuilt).", DefaultValueFactory = _ => Bm25Scoring.Lucene };
         var threads = new Option<int>("--threads") { Description = "Queries searched at once (default: every core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         topK.Validators.Add(r =>
         {
@@ -42,7 +44,7 @@ internal static class EvalBm25Command
 
         var command = new Command("bm25", "Evaluate BM25 (Lucene.Net) on a BEIR collection: nDCG, MRR, recall, MAP and precision at 1, 3, 5, 10, 100 and --top-k.")
         {
-            data, split, topK, json, run, indexDir, fields, separator, analyzer, mode, k1, b, threads,
+            data, split, topK, json, run, indexDir, fields, separator, analyzer, mode, k1, b, scoring, threads,
         };
 
         command.SetAction((parse, cancellationToken) =>
@@ -65,6 +67,7 @@ internal static class EvalBm25Command
                         Analyzer = parse.GetValue(analyzer),
                         K1 = parse.GetValue(k1),
                         B = parse.GetValue(b),
+                        Scoring = parse.GetValue(scoring),
                     },
                     Mode = parse.GetValue(mode),
                     MaxDegreeOfParallelism = parse.GetValue(threads),

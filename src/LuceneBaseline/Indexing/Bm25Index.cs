@@ -6,10 +6,10 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Rerank.LuceneBaseline.Analysis;
 using Rerank.LuceneBaseline.Beir;
+using Rerank.LuceneBaseline.Scoring;
 using Rerank.LuceneBaseline.Search;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
@@ -28,7 +28,7 @@ namespace Rerank.LuceneBaseline.Indexing;
 /// order), merged to one segment and committed together with the fingerprint; a failure rolls back, leaving
 /// whatever was committed before.</item>
 /// </list>
-/// <para>BM25 (k1, b from the options) is set on the writer and on the searcher: Lucene 4.8 defaults to TF-IDF.
+/// <para>BM25 (k1, b and the scoring from the options) is set on the writer and on the searcher: Lucene 4.8 defaults to TF-IDF.
 /// Search methods are thread-safe. This instance owns and disposes the directory, reader and analyzer.</para>
 /// </remarks>
 public sealed class Bm25Index : IDisposable
@@ -62,7 +62,7 @@ public sealed class Bm25Index : IDisposable
         _analyzer = analyzer;
         _options = options;
         _reader = DirectoryReader.Open(directory);
-        _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity(options.K1, options.B) };
+        _searcher = new IndexSearcher(_reader) { Similarity = Bm25Similarities.Create(options.Scoring, options.K1, options.B) };
         _idsByDoc = new string[_reader.MaxDoc];
         var fieldsToLoad = new HashSet<string> { CorpusFields.Id };
         for (var doc = 0; doc < _idsByDoc.Length; doc++)
@@ -247,7 +247,7 @@ public sealed class Bm25Index : IDisposable
         var config = new IndexWriterConfig(AnalyzerFactory.Version, analyzer)
         {
             OpenMode = OpenMode.CREATE,
-            Similarity = new BM25Similarity(options.K1, options.B),
+            Similarity = Bm25Similarities.Create(options.Scoring, options.K1, options.B),
             RAMBufferSizeMB = 256,
             // Log merges only join adjacent segments, so doc ids keep corpus order and ties rank reproducibly.
             MergePolicy = new LogByteSizeMergePolicy(),

@@ -1,4 +1,5 @@
 using Rerank.LuceneBaseline.Analysis;
+using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.LuceneBaseline.Indexing;
 
@@ -22,6 +23,13 @@ public sealed record Bm25IndexOptions
 
     /// <summary>BM25 document-length normalisation, 0 to 1. Default 0.75.</summary>
     public float B { get; init; } = 0.75f;
+
+    /// <summary>
+    /// Whose BM25 arithmetic scores the index. Default <see cref="Bm25Scoring.Lucene"/> (Lucene.Net 4.8's, the figures in
+    /// docs/baselines.md); <see cref="Bm25Scoring.Elasticsearch"/> gives Elasticsearch's scores. It decides the stored
+    /// length norms, so it is part of the index fingerprint.
+    /// </summary>
+    public Bm25Scoring Scoring { get; init; } = Bm25Scoring.Lucene;
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting at once.</summary>
     public void Validate()
@@ -63,8 +71,10 @@ public sealed record Bm25IndexOptions
 
     /// <summary>
     /// The settings that decide what the index holds (not k1 and b, which act at search time only): part of the
-    /// fingerprint that tells whether an index on disk is up to date.
+    /// fingerprint that tells whether an index on disk is up to date. The scoring is named only when it is not the
+    /// default, so indices built before the option existed stay valid.
     /// </summary>
     internal string IndexSettingsKey =>
-        $"fields={string.Join(',', Fields)};separator={Uri.EscapeDataString(Separator)};analyzer={AnalyzerFactory.Name(Analyzer)}";
+        $"fields={string.Join(',', Fields)};separator={Uri.EscapeDataString(Separator)};analyzer={AnalyzerFactory.Name(Analyzer)}"
+        + (Scoring == Bm25Scoring.Lucene ? "" : $";scoring={Bm25Similarities.Name(Scoring)}");
 }

@@ -142,6 +142,7 @@ public sealed class EvalBm25CommandTests : IDisposable
     [InlineData("--top-k", "0")]
     [InlineData("--threads", "0")]
     [InlineData("--analyzer", "klingon")]
+    [InlineData("--scoring", "tfidf")]
     public void EvalBm25_InvalidOption_FailsWithoutRunning(string option, string value)
     {
         var result = CliRunner.Run("eval", "bm25", "--data", _temp.Path, option, value);
@@ -162,16 +163,20 @@ public sealed class EvalBm25CommandTests : IDisposable
         Assert.Contains("Usage:", result.Output);
     }
 
-    [Fact]
-    public void EvalBm25_SciFactTest_MatchesPublishedBm25()
+    [Theory]
+    [InlineData("lucene")]
+    [InlineData("elasticsearch")]
+    public void EvalBm25_SciFactTest_MatchesPublishedBm25(string scoring)
     {
         var scifact = RepositoryPaths.RequireSharedCollection("scifact");
         var jsonPath = Path.Combine(_temp.Path, "scifact.json");
 
-        var result = CliRunner.Run("eval", "bm25", "--data", scifact, "--split", "test", "--json", jsonPath, "--index-dir", Path.Combine(_temp.Path, "index"));
+        var result = CliRunner.Run(
+            "eval", "bm25", "--data", scifact, "--split", "test", "--scoring", scoring, "--json", jsonPath, "--index-dir", Path.Combine(_temp.Path, "index"));
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        Assert.Equal(scoring, json.RootElement.GetProperty("bm25").GetProperty("scoring").GetString());
         // BEIR's published BM25 on SciFact test: nDCG@10 = 0.665; accept the band around it.
         var ndcg = json.RootElement.GetProperty("ndcg@10").GetDouble();
         Assert.InRange(ndcg, 0.645, 0.690);

@@ -174,6 +174,7 @@ public sealed class Bm25IndexTests : IDisposable
     [InlineData("separator")]
     [InlineData("fields")]
     [InlineData("analyzer")]
+    [InlineData("scoring")]
     public void OpenOrBuild_IndexSettingChanged_Rebuilds(string setting)
     {
         OpenOrBuild(Documents, new Bm25IndexOptions()).Dispose();
@@ -181,6 +182,7 @@ public sealed class Bm25IndexTests : IDisposable
         {
             "separator" => new Bm25IndexOptions { Separator = " | " },
             "fields" => new Bm25IndexOptions { Fields = [CorpusFields.Text] },
+            "scoring" => new Bm25IndexOptions { Scoring = Rerank.LuceneBaseline.Scoring.Bm25Scoring.Elasticsearch },
             _ => new Bm25IndexOptions { Analyzer = Rerank.LuceneBaseline.Analysis.AnalyzerKind.Cjk },
         };
 

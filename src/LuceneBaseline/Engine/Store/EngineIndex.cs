@@ -91,18 +91,21 @@ public sealed class EngineIndex : IDisposable
         try
         {
             var committedMaxSeqNo = ReadCommittedMaxSeqNo(_directory);
+            // Settings cannot change after creation, so one similarity serves the index's lifetime.
+            var similarity = metadata.Settings.Similarity.CreateSimilarity();
             var config = new IndexWriterConfig(AnalyzerFactory.Version, _analyzer)
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
-                Similarity = Bm25SearcherFactory.Similarity,
+                Similarity = similarity,
                 RAMBufferSizeMB = 64,
                 // Log merges join only adjacent segments, so doc ids keep insertion order and score ties break as in the
                 // BM25 baseline (Indexing/Bm25Index).
                 MergePolicy = new LogByteSizeMergePolicy(),
             };
             _writer = new IndexWriter(_directory, config);
-            _searchManager = new SearcherManager(_writer, true, Bm25SearcherFactory.Instance);
-            _getManager = new SearcherManager(_writer, true, Bm25SearcherFactory.Instance);
+            var searchers = new SimilaritySearcherFactory(similarity);
+            _searchManager = new SearcherManager(_writer, true, searchers);
+            _getManager = new SearcherManager(_writer, true, searchers);
             var maxLiveSeqNo = LoadVersionMap();
             _maxSeqNo = Math.Max(committedMaxSeqNo, maxLiveSeqNo);
             _committedMaxSeqNo = committedMaxSeqNo;

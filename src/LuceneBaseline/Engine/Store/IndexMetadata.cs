@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
 
@@ -11,11 +12,16 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// the mapping. Replaced whole on every change: written to a temporary file, flushed to disk, then renamed over the old
 /// file, so a crash leaves the old or the new metadata, never a torn one.
 /// </summary>
+/// <remarks>
+/// Formats: 2 records the BM25 arithmetic the index's norms were written for (<c>scoring</c>); 1, written before that
+/// existed, is read as Lucene 4.8's (<see cref="Bm25Scoring.Lucene"/>), and such an index keeps scoring that way.
+/// </remarks>
 internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mapping)
 {
     public const string FileName = "meta.json";
     private const string TempFileName = "meta.json.tmp";
-    private const int Format = 1;
+    private const int Format = 2;
+    private const int FormatBeforeScoring = 1;
 
     public string Name => Settings.ProvidedName ?? throw new InvalidOperationException("The settings carry no index name.");
 
@@ -32,9 +38,19 @@ internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mappin
         {
             var root = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
             var format = Required(root, "format").GetValue<int>();
-            if (format != Format)
+            if (format is not (Format or FormatBeforeScoring))
             {
                 throw new InvalidDataException($"unknown format [{format}]");
+            }
+
+            var scoring = Bm25Scoring.Lucene;
+            if (format == Format)
+            {
+                var scoringName = Required(root, "scoring").GetValue<string>();
+                if (!Bm25Similarities.TryParse(scoringName, out scoring))
+                {
+                    throw new InvalidDataException($"unknown scoring [{scoringName}]");
+                }
             }
 
             var name = Required(root, "name").GetValue<string>();
@@ -44,8 +60,10 @@ internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mappin
                 given[key] = value?.GetValue<string>() ?? throw new InvalidDataException($"setting [{key}] is null");
             }
 
-            var settings = IndexSettingsParser.FromFlat(given) with
+            var parsed = IndexSettingsParser.FromFlat(given);
+            var settings = parsed with
             {
+                Similarity = parsed.Similarity with { Scoring = scoring },
                 ProvidedName = name,
                 Uuid = Required(root, "uuid").GetValue<string>(),
                 CreationDate = DateTimeOffset.FromUnixTimeMilliseconds(Required(root, "creation_date").GetValue<long>()),
@@ -74,6 +92,7 @@ internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mappin
             ["name"] = Name,
             ["uuid"] = Uuid,
             ["creation_date"] = CreationDate.ToUnixTimeMilliseconds(),
+            ["scoring"] = Bm25Similarities.Name(Settings.Similarity.Scoring),
             ["settings"] = settings,
             ["mappings"] = MappingParser.ToJson(Mapping),
         };

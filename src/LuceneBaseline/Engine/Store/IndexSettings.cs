@@ -29,6 +29,9 @@ public sealed record IndexSettings
     /// </summary>
     public TimeSpan? RefreshInterval { get; init; }
 
+    /// <summary><c>index.similarity.default</c> (BM25 k1, b, discount_overlaps) and the index's BM25 arithmetic.</summary>
+    public SimilaritySettings Similarity { get; init; } = new();
+
     /// <summary><c>index.provided_name</c>: the name the index was created with; null before creation.</summary>
     public string? ProvidedName { get; init; }
 

@@ -47,6 +47,12 @@ internal static class IndexSettingsParser
         var settings = new IndexSettings();
         foreach (var (key, value) in flat.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
+            if (key.StartsWith(SimilaritySettings.Prefix, StringComparison.Ordinal))
+            {
+                // A group setting, checked as a whole below, as Elasticsearch checks it when it builds the index's similarities.
+                continue;
+            }
+
             settings = key switch
             {
                 NumberOfShards => settings with { NumberOfShards = ParseInt(key, value, 1, MaxShards) },
@@ -57,7 +63,11 @@ internal static class IndexSettingsParser
             };
         }
 
-        return settings with { Given = flat.ToFrozenDictionary(StringComparer.Ordinal) };
+        return settings with
+        {
+            Similarity = SimilaritySettings.Parse(flat),
+            Given = flat.ToFrozenDictionary(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>

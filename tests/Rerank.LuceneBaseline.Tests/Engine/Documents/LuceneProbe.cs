@@ -1,11 +1,11 @@
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Rerank.LuceneBaseline.Analysis;
 using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Documents;
 
@@ -19,7 +19,7 @@ internal sealed class LuceneProbe : IDisposable
     public LuceneProbe(IndexMapping mapping, params Document[] documents)
     {
         _analyzer = new MappingAnalyzer(() => mapping);
-        var config = new IndexWriterConfig(AnalyzerFactory.Version, _analyzer) { Similarity = new BM25Similarity() };
+        var config = new IndexWriterConfig(AnalyzerFactory.Version, _analyzer) { Similarity = new ElasticsearchBm25Similarity() };
         using (var writer = new IndexWriter(_directory, config))
         {
             foreach (var document in documents)
@@ -31,7 +31,7 @@ internal sealed class LuceneProbe : IDisposable
         }
 
         _reader = DirectoryReader.Open(_directory);
-        Searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+        Searcher = new IndexSearcher(_reader) { Similarity = new ElasticsearchBm25Similarity() };
     }
 
     public IndexSearcher Searcher { get; }

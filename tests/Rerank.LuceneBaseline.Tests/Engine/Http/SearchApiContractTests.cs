@@ -189,4 +189,37 @@ public sealed class SearchApiContractTests
         Assert.Equal(uuid, (string?)response.Json["error"]!["root_cause"]![0]!["index_uuid"]);
         Assert.Equal(uuid, (string?)response.Json["error"]!["failed_shards"]![0]!["reason"]!["index_uuid"]);
     }
+
+    [Fact]
+    public async Task Explain_ElasticsearchReferenceExample_SameScoreAndBm25Explanation()
+    {
+        // The explain example of Elasticsearch 8's reference: "elasticsearch" once in a 3-term message, 5 documents with a
+        // message, 27 terms in all (avgdl 5.4). Elasticsearch answers 1.6943598 = 2.2 * 1.3862944 * 0.5555555.
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/my-index-000001", """{"mappings":{"properties":{"message":{"type":"text"}}}}""");
+        await engine.BulkAsync("/my-index-000001/_bulk?refresh=true", """
+            {"index":{"_id":"0"}}
+            {"message":"elasticsearch is cool"}
+            {"index":{"_id":"1"}}
+            {"message":"one two three four five six"}
+            {"index":{"_id":"2"}}
+            {"message":"one two three four five six"}
+            {"index":{"_id":"3"}}
+            {"message":"one two three four five six"}
+            {"index":{"_id":"4"}}
+            {"message":"one two three four five six"}
+
+            """.ReplaceLineEndings("\n"));
+
+        var response = await engine.PostAsync("/my-index-000001/_search", """{"explain":true,"query":{"match":{"message":"elasticsearch"}}}""");
+
+        var hit = response.Json["hits"]!["hits"]![0]!;
+        Assert.Equal(1.6943598f, (float)(double)hit["_score"]!);
+        var score = hit["_explanation"]!["details"]![0]!;
+        Assert.Equal("score(freq=1.0), computed as boost * idf * tf from:", (string?)score["description"]);
+        Assert.Equal(
+            ["boost", "idf, computed as log(1 + (N - n + 0.5) / (n + 0.5)) from:", "tf, computed as freq / (freq + k1 * (1 - b + b * dl / avgdl)) from:"],
+            score["details"]!.AsArray().Select(d => (string?)d!["description"]));
+        Assert.Equal(5.4f, (float)(double)score["details"]![2]!["details"]![4]!["value"]!);
+    }
 }

@@ -1,19 +1,20 @@
 using System.Text.Json.Nodes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Rerank.LuceneBaseline.Analysis;
 using Rerank.LuceneBaseline.Engine.Documents;
 using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search;
+using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Search;
 
 /// <summary>
 /// A real Lucene index in a RAMDirectory built the way the engine builds one: the mapping through
 /// <see cref="MappingParser.Parse"/>, each document through <see cref="DocumentConverter.Convert"/> (dynamic mapping
-/// updates carried on), text analysed by <see cref="MappingAnalyzer"/>, BM25(1.2, 0.75) on writer and searcher.
+/// updates carried on), text analysed by <see cref="MappingAnalyzer"/>, Elasticsearch's BM25(1.2, 0.75) on writer and searcher, as a new engine
+/// index has.
 /// Documents are added in order (doc numbers and <c>_seq_no</c> follow it); <c>segmentSize</c> commits a new segment
 /// every that many documents.
 /// </summary>
@@ -30,7 +31,7 @@ internal sealed class TestIndex : IDisposable
         _analyzer = new MappingAnalyzer(() => _mapping);
         var config = new IndexWriterConfig(AnalyzerFactory.Version, _analyzer)
         {
-            Similarity = new BM25Similarity(1.2f, 0.75f),
+            Similarity = new ElasticsearchBm25Similarity(),
             MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
         };
         using (var writer = new IndexWriter(_directory, config))
@@ -51,7 +52,7 @@ internal sealed class TestIndex : IDisposable
         }
 
         _reader = DirectoryReader.Open(_directory);
-        var searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity(1.2f, 0.75f) };
+        var searcher = new IndexSearcher(_reader) { Similarity = new ElasticsearchBm25Similarity() };
         Target = new SearchTarget(name, searcher, _mapping, _analyzer, maxResultWindow);
     }
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Store;
+using Rerank.LuceneBaseline.Scoring;
 using static Rerank.LuceneBaseline.Tests.Engine.Store.StoreTestContext;
 
 namespace Rerank.LuceneBaseline.Tests.Engine.Store;
@@ -484,9 +484,10 @@ public sealed class EngineIndexTests : IDisposable
 
         Assert.Equal("small-window", lease.Target.IndexName);
         Assert.Equal(25, lease.Target.MaxResultWindow);
-        var similarity = Assert.IsType<BM25Similarity>(lease.Target.Searcher.Similarity);
+        var similarity = Assert.IsType<ElasticsearchBm25Similarity>(lease.Target.Searcher.Similarity);
         Assert.Equal(1.2f, similarity.K1);
         Assert.Equal(0.75f, similarity.B);
+        Assert.True(similarity.DiscountOverlaps);
         Assert.Equal(1, lease.Target.Searcher.IndexReader.NumDocs);
         Assert.NotNull(lease.Target.Mapping.Find("title"));
     }

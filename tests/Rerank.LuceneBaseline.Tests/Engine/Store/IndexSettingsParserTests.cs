@@ -74,7 +74,8 @@ public sealed class IndexSettingsParserTests
     [InlineData("""{"index.foo": 1}""", "index.foo")]
     [InlineData("""{"foo": "bar"}""", "index.foo")]
     [InlineData("""{"analysis": {"analyzer": {"my": {"type": "standard"}}}}""", "index.analysis.analyzer.my.type")]
-    [InlineData("""{"index": {"similarity": {"default": {"type": "BM25"}}}}""", "index.similarity.default.type")]
+    [InlineData("""{"index": {"merge": {"policy": {"segments_per_tier": 5}}}}""", "index.merge.policy.segments_per_tier")]
+    [InlineData("""{"index": {"similarity": "BM25"}}""", "index.similarity")]
     [InlineData("""{"number_of_shards": 1, "codec": "best_compression"}""", "index.codec")]
     public void Parse_UnknownSetting_ThrowsElasticsearchUnknownSetting(string json, string key)
     {

@@ -8,16 +8,16 @@ namespace Rerank.LuceneBaseline.Tests.Engine.Search.Queries;
 /// </summary>
 public sealed class FullTextScoringTests : IDisposable
 {
-    // title lengths 1, 4, 16, 2: maxDoc 4, total 23 terms, avgdl 23 / 4. Document frequencies: apple 2 (a1, a2),
-    // banana 2 (a2, a3), cherry 2 (a2, a4), date 1 (a4). Length 2 is not exact under the one-byte norm (reads back 2.56).
-    private const double Avgdl = 23.0 / 4.0;
+    // title lengths 1, 4, 45, 2: 4 documents with a title, total 52 terms, avgdl 13. Document frequencies: apple 2 (a1,
+    // a2), banana 2 (a2, a3), cherry 2 (a2, a4), date 1 (a4). Length 45 is not exact under the one-byte norm (reads back 44).
+    private const double Avgdl = 52.0 / 4.0;
     private const int N = 4;
 
     private readonly QueryTestIndex _index = QueryTestIndex.Create(
         """{"properties": {"title": {"type": "text"}, "tag": {"type": "keyword"}}}""",
         ("a1", """{"title": "apple", "tag": "fruit"}"""),
         ("a2", """{"title": "apple apple banana cherry", "tag": "fruit"}"""),
-        ("a3", """{"title": "banana f0 f1 f2 f3 f4 f5 f6 f7 f8 f9 f10 f11 f12 f13 f14", "tag": "fruit"}"""),
+        ("a3", """{"title": "banana f0 f1 f2 f3 f4 f5 f6 f7 f8 f9 f10 f11 f12 f13 f14 f15 f16 f17 f18 f19 f20 f21 f22 f23 f24 f25 f26 f27 f28 f29 f30 f31 f32 f33 f34 f35 f36 f37 f38 f39 f40 f41 f42 f43", "tag": "fruit"}"""),
         ("a4", """{"title": "Cherry date", "tag": "veg"}"""));
 
     public void Dispose() => _index.Dispose();
@@ -31,7 +31,7 @@ public sealed class FullTextScoringTests : IDisposable
         {
             ["a1"] = Score(1, 1, Avgdl, 2, N),
             ["a2"] = Score(2, 4, Avgdl, 2, N) + Score(1, 4, Avgdl, 2, N),
-            ["a3"] = Score(1, 16, Avgdl, 2, N),
+            ["a3"] = Score(1, 45, Avgdl, 2, N),
         };
         Assert.Equal(["a2", "a1", "a3"], hits.Select(h => h.Id));
         foreach (var (id, score) in hits)
@@ -43,10 +43,10 @@ public sealed class FullTextScoringTests : IDisposable
     [Fact]
     public void Match_NonExactNormLength_UsesTheOneByteLength()
     {
-        var score = _index.Score("""{"match": {"title": "date"}}""", "a4");
+        var score = _index.Score("""{"match": {"title": "banana"}}""", "a3");
 
-        Assert.Equal(2.56, DecodedLength(2), 1e-9);
-        Assert.Equal(Score(1, 2, Avgdl, 1, N), score!.Value, 1e-5);
+        Assert.Equal(44, DecodedLength(45));
+        Assert.Equal(Score(1, 45, Avgdl, 2, N), score!.Value, 1e-5);
     }
 
     [Fact]

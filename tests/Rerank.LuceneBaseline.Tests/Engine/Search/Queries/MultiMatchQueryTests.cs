@@ -5,7 +5,7 @@ namespace Rerank.LuceneBaseline.Tests.Engine.Search.Queries;
 /// <summary>multi_match types, field boosts, patterns and the default fields, scored against the BM25 formula.</summary>
 public sealed class MultiMatchQueryTests : IDisposable
 {
-    // title lengths 1, 1, 1 (avgdl 1); body lengths 1, 4, 1 (avgdl 2). maxDoc 3.
+    // title lengths 1, 1, 1 (avgdl 1); body lengths 1, 4, 1 (avgdl 2). 3 documents, each with both fields.
     // title df: apple 1 (c1), banana 1 (c2), cherry 1 (c3); body df: banana 1 (c1), apple 1 (c2), cherry 2 (c2, c3), fig 1 (c2).
     private const int N = 3;
 
