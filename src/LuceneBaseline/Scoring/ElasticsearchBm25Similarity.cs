@@ -45,14 +45,9 @@ public sealed class ElasticsearchBm25Similarity : Similarity
     /// <exception cref="ArgumentException">k1 or b out of range, worded as Lucene words it.</exception>
     public ElasticsearchBm25Similarity(float k1 = 1.2f, float b = 0.75f, bool discountOverlaps = true)
     {
-        if (!float.IsFinite(k1) || k1 < 0)
+        if (ParameterError(k1, b) is { } error)
         {
-            throw new ArgumentException($"illegal k1 value: {Format(k1)}, must be a non-negative finite value", nameof(k1));
-        }
-
-        if (float.IsNaN(b) || b < 0 || b > 1)
-        {
-            throw new ArgumentException($"illegal b value: {Format(b)}, must be between 0 and 1", nameof(b));
+            throw new ArgumentException(error);
         }
 
         K1 = k1;
@@ -101,6 +96,17 @@ public sealed class ElasticsearchBm25Similarity : Similarity
     /// <inheritdoc/>
     public override string ToString() =>
         $"ElasticsearchBM25(k1={Format(K1)},b={Format(B)},discount_overlaps={(DiscountOverlaps ? "true" : "false")})";
+
+    /// <summary>What is wrong with k1 or b, worded as Lucene words it; null when both are in range.</summary>
+    internal static string? ParameterError(float k1, float b)
+    {
+        if (!float.IsFinite(k1) || k1 < 0)
+        {
+            return $"illegal k1 value: {Format(k1)}, must be a non-negative finite value";
+        }
+
+        return float.IsNaN(b) || b < 0 || b > 1 ? $"illegal b value: {Format(b)}, must be between 0 and 1" : null;
+    }
 
     /// <summary>Lucene 9's idf of one term: <c>ln(1 + (N - n + 0.5) / (n + 0.5))</c>, computed in double, kept as float.</summary>
     internal static float Idf(long documentFrequency, long documentCount) =>

@@ -53,6 +53,7 @@ public sealed class EngineIndex : IDisposable
     private static readonly HashSet<string> SourceField = [LuceneFieldNames.Source];
 
     private readonly string _folder;
+    private readonly string _luceneFolder;
     private readonly TimeProvider _time;
     private readonly Identifiers _identifiers;
     private readonly LuceneDirectory _directory;
@@ -87,7 +88,8 @@ public sealed class EngineIndex : IDisposable
         Name = metadata.Name;
         _gate = new OperationGate(() => _deleted ? EngineException.IndexNotFound(Name) : new ObjectDisposedException($"index [{Name}]"));
         _analyzer = new MappingAnalyzer(() => _metadata.Mapping);
-        _directory = FSDirectory.Open(Path.Combine(folder, LuceneFolderName));
+        _luceneFolder = Path.Combine(folder, LuceneFolderName);
+        _directory = FSDirectory.Open(_luceneFolder);
         try
         {
             var committedMaxSeqNo = ReadCommittedMaxSeqNo(_directory);
@@ -789,6 +791,8 @@ public sealed class EngineIndex : IDisposable
             }
 
             _writer.Commit();
+            // Lucene 4.8 syncs the new files but not the directory that names them.
+            DirectorySync.Flush(_luceneFolder);
             _committedMaxSeqNo = maxSeqNo;
             Interlocked.Exchange(ref _committedTicket, covered);
         }

@@ -312,6 +312,8 @@ public sealed class IndexCatalog : IDisposable
         try
         {
             Directory.Move(folder, doomed);
+            // The rename is the delete: once it is on disk, a restart finishes the job rather than reopening the index.
+            DirectorySync.Flush(Path.GetDirectoryName(folder)!);
             Directory.Delete(doomed, recursive: true);
         }
         catch (IOException)
@@ -369,6 +371,7 @@ public sealed class IndexCatalog : IDisposable
         try
         {
             metadata.Write(folder);
+            DirectorySync.Flush(_indicesPath);
             var index = EngineIndex.Open(folder, metadata, _options, _time, _identifiers);
             _indices[name] = index;
             return index;

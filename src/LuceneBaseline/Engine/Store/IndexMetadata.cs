@@ -105,6 +105,7 @@ internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mappin
         }
 
         File.Move(temp, Path.Combine(folder, FileName), overwrite: true);
+        DirectorySync.Flush(folder);
     }
 
     /// <summary>Removes a temporary file a crash during <see cref="Write"/> left behind.</summary>

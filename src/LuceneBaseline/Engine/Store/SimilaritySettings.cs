@@ -1,7 +1,6 @@
 using System.Globalization;
 using Lucene.Net.Search.Similarities;
 using Rerank.LuceneBaseline.Engine.Errors;
-using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
@@ -129,14 +128,9 @@ public sealed record SimilaritySettings
         var k1 = group.TryGetValue("k1", out var k1Text) ? ParseFloat("k1", k1Text) : 1.2f;
         var b = group.TryGetValue("b", out var bText) ? ParseFloat("b", bText) : 0.75f;
         var discountOverlaps = !group.TryGetValue("discount_overlaps", out var overlapsText) || ParseBoolean(overlapsText);
-        if (!float.IsFinite(k1) || k1 < 0)
+        if (ElasticsearchBm25Similarity.ParameterError(k1, b) is { } error)
         {
-            throw EngineException.IllegalArgument($"illegal k1 value: {JavaNumberText.Float(k1)}, must be a non-negative finite value");
-        }
-
-        if (float.IsNaN(b) || b < 0 || b > 1)
-        {
-            throw EngineException.IllegalArgument($"illegal b value: {JavaNumberText.Float(b)}, must be between 0 and 1");
+            throw EngineException.IllegalArgument(error);
         }
 
         return new SimilaritySettings { K1 = k1, B = b, DiscountOverlaps = discountOverlaps };
