@@ -9,7 +9,7 @@ namespace Rerank.LuceneBaseline.Engine.Search;
 /// that analysed its text fields. Store hands these out (leased, released after the search); Search only reads them.
 /// </summary>
 /// <param name="IndexName">The index name, reported as <c>_index</c> of each hit.</param>
-/// <param name="Searcher">A searcher over a point-in-time reader, with <c>BM25Similarity</c> set.</param>
+/// <param name="Searcher">A searcher over a point-in-time reader, with the index's BM25 similarity set.</param>
 /// <param name="Mapping">The mapping current when the searcher was acquired.</param>
 /// <param name="Analyzer">Per-field analyzer by mapping (query text is analysed with the field's own analyzer).</param>
 /// <param name="MaxResultWindow"><c>index.max_result_window</c>: <c>from + size</c> may not exceed it (default 10,000).</param>

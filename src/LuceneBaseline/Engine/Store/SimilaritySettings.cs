@@ -40,11 +40,11 @@ public sealed record SimilaritySettings
     public Bm25Scoring Scoring { get; init; } = Bm25Scoring.Elasticsearch;
 
     /// <summary>The Lucene similarity for the writer and every searcher of the index.</summary>
-    internal Similarity CreateSimilarity() => Scoring switch
+    internal PerFieldSimilarity CreateSimilarity() => new(Scoring switch
     {
         Bm25Scoring.Elasticsearch => new ElasticsearchBm25Similarity(K1, B, DiscountOverlaps),
         _ => new BM25Similarity(K1, B) { DiscountOverlaps = DiscountOverlaps },
-    };
+    });
 
     /// <summary>
     /// Builds the similarity settings from the flat <c>index.similarity.*</c> keys, checked as Elasticsearch checks them

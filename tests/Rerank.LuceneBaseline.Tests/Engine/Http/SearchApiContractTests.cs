@@ -215,6 +215,7 @@ public sealed class SearchApiContractTests
 
         var hit = response.Json["hits"]!["hits"]![0]!;
         Assert.Equal(1.6943598f, (float)(double)hit["_score"]!);
+        Assert.Equal("weight(message:elasticsearch in 0) [PerFieldSimilarity], result of:", (string?)hit["_explanation"]!["description"]);
         var score = hit["_explanation"]!["details"]![0]!;
         Assert.Equal("score(freq=1.0), computed as boost * idf * tf from:", (string?)score["description"]);
         Assert.Equal(

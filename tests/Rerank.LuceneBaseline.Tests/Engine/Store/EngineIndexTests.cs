@@ -484,7 +484,7 @@ public sealed class EngineIndexTests : IDisposable
 
         Assert.Equal("small-window", lease.Target.IndexName);
         Assert.Equal(25, lease.Target.MaxResultWindow);
-        var similarity = Assert.IsType<ElasticsearchBm25Similarity>(lease.Target.Searcher.Similarity);
+        var similarity = Assert.IsType<ElasticsearchBm25Similarity>(Assert.IsType<PerFieldSimilarity>(lease.Target.Searcher.Similarity).Get("title"));
         Assert.Equal(1.2f, similarity.K1);
         Assert.Equal(0.75f, similarity.B);
         Assert.True(similarity.DiscountOverlaps);

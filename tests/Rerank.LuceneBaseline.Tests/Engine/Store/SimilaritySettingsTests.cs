@@ -84,7 +84,7 @@ public sealed class SimilaritySettingsTests : IDisposable
         var index = reopened.GetIndex("tuned");
         using var lease = index.AcquireSearcher();
 
-        var similarity = Assert.IsType<ElasticsearchBm25Similarity>(lease.Target.Searcher.Similarity);
+        var similarity = Assert.IsType<ElasticsearchBm25Similarity>(Assert.IsType<PerFieldSimilarity>(lease.Target.Searcher.Similarity).Fields);
         Assert.Equal(0.5f, similarity.K1);
         Assert.Equal("0.5", index.Settings.ToJson()["similarity"]!["default"]!["k1"]!.GetValue<string>());
         var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(index.Folder, "meta.json")))!;
@@ -114,7 +114,7 @@ public sealed class SimilaritySettingsTests : IDisposable
         index.Refresh();
         using (var lease = index.AcquireSearcher())
         {
-            Assert.IsType<BM25Similarity>(lease.Target.Searcher.Similarity);
+            Assert.IsType<BM25Similarity>(Assert.IsType<PerFieldSimilarity>(lease.Target.Searcher.Similarity).Fields);
         }
 
         // The dynamic mapping update rewrote the metadata: now format 2, still Lucene scoring.
