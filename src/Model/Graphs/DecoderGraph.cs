@@ -212,16 +212,8 @@ public static class DecoderGraph
     private static string Linear(OnnxGraphBuilder graph, WeightSet weights, string module, string x, int inFeatures, int outFeatures, bool bias)
     {
         var weight = weights.Get(module + ".weight", outFeatures, inFeatures).Values;
-        var transposed = new float[weight.Length];
-        for (var o = 0; o < outFeatures; o++)
-        {
-            for (var i = 0; i < inFeatures; i++)
-            {
-                transposed[(i * outFeatures) + o] = weight[(o * inFeatures) + i];
-            }
-        }
-
-        var y = graph.Node("MatMul", [x, graph.Initializer(module + ".weight.T", transposed, inFeatures, outFeatures)]);
+        var transposed = GraphLayers.TransposedBytes(weight, outFeatures, inFeatures);
+        var y = graph.Node("MatMul", [x, graph.InitializerTakingOwnership(module + ".weight.T", transposed, inFeatures, outFeatures)]);
         return bias ? graph.Node("Add", [y, AddWeight(graph, weights.Get(module + ".bias", outFeatures))]) : y;
     }
 

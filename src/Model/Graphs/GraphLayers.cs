@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rerank.Model.Onnx;
 using Rerank.Model.Weights;
 
@@ -14,7 +15,7 @@ internal static class GraphLayers
     {
         var rows = (int)weight.Shape[0];
         var cols = (int)weight.Shape[1];
-        var transposed = graph.Initializer(weight.Name + ".T", Transpose(weight.Values, rows, cols), cols, rows);
+        var transposed = graph.InitializerTakingOwnership(weight.Name + ".T", TransposedBytes(weight.Values, rows, cols), cols, rows);
         var y = graph.Node("MatMul", [x, transposed]);
         return bias is null ? y : graph.Node("Add", [y, graph.Initializer(bias.Name, bias.Values, bias.Shape)]);
     }
@@ -34,7 +35,29 @@ internal static class GraphLayers
         return result;
     }
 
-    public static float[] Transpose(float[] matrix, int rows, int cols) => TransposedColumns(matrix, rows, cols, 0, cols);
+    /// <summary>
+    /// A <c>[rows, cols]</c> matrix transposed to <c>[cols, rows]</c>, as the little-endian float bytes of an ONNX
+    /// initializer: written once, straight into the buffer the graph keeps (no intermediate float array).
+    /// </summary>
+    public static byte[] TransposedBytes(float[] matrix, int rows, int cols)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("ONNX raw tensor data is little-endian; this machine is not.");
+        }
+
+        var bytes = new byte[checked(matrix.Length * sizeof(float))];
+        var result = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < cols; c++)
+            {
+                result[(c * rows) + r] = matrix[(r * cols) + c];
+            }
+        }
+
+        return bytes;
+    }
 
     public static string Scalar(OnnxGraphBuilder graph, string name, float value) => graph.Initializer(name, [value]);
 

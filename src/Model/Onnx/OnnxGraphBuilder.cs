@@ -63,6 +63,23 @@ public sealed class OnnxGraphBuilder
     public string Initializer(string name, ReadOnlySpan<float> values, params long[] dims) =>
         AddInitializer(name, OnnxElementType.Float, MemoryMarshal.AsBytes(values), values.Length, dims);
 
+    /// <summary>
+    /// Adds a float initializer whose raw little-endian bytes the caller hands over: they are kept, not copied, so the
+    /// caller must not change <paramref name="rawData"/> afterwards. For large weights built only for the graph
+    /// (transposed matrices), which would otherwise exist twice.
+    /// </summary>
+    public string InitializerTakingOwnership(string name, byte[] rawData, params long[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(rawData);
+        if (rawData.Length % sizeof(float) != 0)
+        {
+            throw new ArgumentException($"Initializer '{name}' has {rawData.Length} bytes, not a whole number of floats.", nameof(rawData));
+        }
+
+        CheckCount(name, rawData.Length / sizeof(float), dims);
+        return AddInitializer(name, OnnxElementType.Float, dims, UnsafeByteOperations.UnsafeWrap(rawData));
+    }
+
     /// <summary>Adds an int64 initializer (shapes, axes, indices) with the given dimensions and returns its name.</summary>
     public string Initializer(string name, ReadOnlySpan<long> values, params long[] dims) =>
         AddInitializer(name, OnnxElementType.Int64, MemoryMarshal.AsBytes(values), values.Length, dims);
@@ -172,14 +189,23 @@ public sealed class OnnxGraphBuilder
 
     private string AddInitializer(string name, OnnxElementType type, ReadOnlySpan<byte> bytes, int count, long[] dims)
     {
+        CheckCount(name, count, dims);
+        return AddInitializer(name, type, dims, ByteString.CopyFrom(bytes));
+    }
+
+    private static void CheckCount(string name, int count, long[] dims)
+    {
         var expected = dims.Aggregate(1L, (a, d) => a * d);
         if (expected != count)
         {
             throw new ArgumentException($"Initializer '{name}' has {count} values but dims [{string.Join(", ", dims)}] hold {expected}.", nameof(dims));
         }
+    }
 
+    private string AddInitializer(string name, OnnxElementType type, long[] dims, ByteString rawData)
+    {
         Declare(name);
-        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(bytes) };
+        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = rawData };
         tensor.Dims.AddRange(dims);
         _graph.Initializer.Add(tensor);
         return name;

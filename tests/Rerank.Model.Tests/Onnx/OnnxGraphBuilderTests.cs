@@ -102,6 +102,38 @@ public sealed class OnnxGraphBuilderTests : IDisposable
     }
 
     [Fact]
+    public void InitializerTakingOwnership_TransposedBytes_RunsAsTheTransposedMatrix()
+    {
+        // W is [2, 3] = [[1, 2, 3], [4, 5, 6]] in PyTorch layout; the initializer is W^T [3, 2] = [[1, 4], [2, 5], [3, 6]].
+        var path = Path.Combine(_temp.Path, "owned.onnx");
+        var graph = new OnnxGraphBuilder("owned");
+        var x = graph.Input("x", OnnxElementType.Float, 1, 3);
+        var bytes = Rerank.Model.Graphs.GraphLayers.TransposedBytes([1f, 2f, 3f, 4f, 5f, 6f], 2, 3);
+        var w = graph.InitializerTakingOwnership("w", bytes, 3, 2);
+        graph.Output(graph.NamedNode("MatMul", "y", [x, w]), OnnxElementType.Float, 1, 2);
+        OnnxModelFile.Save(graph.Build("rerank-tests"), path);
+
+        using var session = new InferenceSession(path);
+        using var input = OrtValue.CreateTensorValueFromMemory((float[])[1f, 10f, 100f], [1, 3]);
+        using var outputs = session.Run(new RunOptions(), ["x"], [input], ["y"]);
+
+        // [1, 10, 100] x W^T = [1 + 20 + 300, 4 + 50 + 600].
+        Assert.Equal([321f, 654f], outputs[0].GetTensorDataAsSpan<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(7, "not a whole number of floats")]
+    [InlineData(12, "'w' has 3 values")]
+    public void InitializerTakingOwnership_BadLength_Throws(int byteCount, string message)
+    {
+        var builder = new OnnxGraphBuilder("g");
+
+        var error = Assert.Throws<ArgumentException>(() => builder.InitializerTakingOwnership("w", new byte[byteCount], 2, 2));
+
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
     public void Output_UnknownValue_Throws()
     {
         var builder = new OnnxGraphBuilder("g");
