@@ -26,6 +26,12 @@ public sealed record FieldMapping
     /// <summary>text: positions added between the values of a multi-valued field (<c>position_increment_gap</c>, default 100).</summary>
     public int PositionIncrementGap { get; init; } = EngineAnalyzers.DefaultPositionIncrementGap;
 
+    /// <summary>
+    /// text and keyword: the name of the similarity that scores the field (<c>similarity</c>: <c>BM25</c>, <c>boolean</c>
+    /// or one defined in <c>index.similarity</c>); null for the index's default similarity.
+    /// </summary>
+    public string? TextSimilarity { get; init; }
+
     /// <summary>text: whether length norms are indexed (<c>norms</c>, default true); without them BM25 ignores field length.</summary>
     public bool Norms { get; init; } = true;
 

@@ -35,9 +35,9 @@ internal static class FieldMappingParser
     // Elasticsearch parameters the engine does not implement, per type family: rejected by name rather than as unknown.
     private static readonly string[] CommonUnsupported = ["store", "copy_to", "script", "on_script_error"];
     private static readonly string[] TextUnsupported =
-        ["index_options", "index_phrases", "index_prefixes", "search_quote_analyzer", "similarity", "term_vector", "fielddata", "fielddata_frequency_filter", "eager_global_ordinals"];
+        ["index_options", "index_phrases", "index_prefixes", "search_quote_analyzer", "term_vector", "fielddata", "fielddata_frequency_filter", "eager_global_ordinals"];
     private static readonly string[] KeywordUnsupported =
-        ["normalizer", "split_queries_on_whitespace", "eager_global_ordinals", "index_options", "norms", "similarity", "time_series_dimension"];
+        ["normalizer", "split_queries_on_whitespace", "eager_global_ordinals", "index_options", "norms", "time_series_dimension"];
     private static readonly string[] NumberUnsupported = ["time_series_dimension", "time_series_metric"];
     private static readonly string[] DateUnsupported = ["locale"];
     private static readonly string[] BooleanUnsupported = ["ignore_malformed"];
@@ -53,10 +53,12 @@ internal static class FieldMappingParser
         ["null_value"] = (field, value, _) => field with { NullValue = value is null ? null : ParseNullValue(field.Type, value) },
         ["fields"] = (field, value, name) => field with { Fields = ParseMultiFields(field.Path, name, value) },
         ["meta"] = (field, value, name) => field with { Meta = ParseMeta(value, name) },
+        // The name is checked against the index's similarities by the index (Store/SimilaritySettings), which knows them.
+        ["similarity"] = (field, value, _) => field with { TextSimilarity = value is null ? null : JavaText.Of(value) },
     };
 
-    private static readonly string[] TextShared = ["index", "norms", "fields", "meta"];
-    private static readonly string[] KeywordShared = ["index", "doc_values", "null_value", "fields", "meta"];
+    private static readonly string[] TextShared = ["index", "norms", "fields", "meta", "similarity"];
+    private static readonly string[] KeywordShared = ["index", "doc_values", "null_value", "fields", "meta", "similarity"];
     private static readonly string[] NumberShared = ["index", "doc_values", "coerce", "ignore_malformed", "null_value", "fields", "meta"];
     private static readonly string[] BooleanShared = ["index", "doc_values", "null_value", "fields", "meta"];
     private static readonly string[] DateShared = ["index", "doc_values", "ignore_malformed", "null_value", "fields", "meta"];

@@ -66,6 +66,7 @@ internal static class MappingMerger
                 Fixed("index", Bool(existing.Index), Bool(update.Index));
                 Fixed("analyzer", existing.Analyzer, update.Analyzer);
                 Fixed("position_increment_gap", existing.PositionIncrementGap.ToString(System.Globalization.CultureInfo.InvariantCulture), update.PositionIncrementGap.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Fixed("similarity", existing.TextSimilarity, update.TextSimilarity);
                 if (!existing.Norms && update.Norms)
                 {
                     conflicts.Add(MappingErrors.CannotUpdate("norms", "false", "true"));
@@ -96,6 +97,11 @@ internal static class MappingMerger
                 }
 
                 Fixed("null_value", existing.NullValue is null ? null : JavaText.Of(existing.NullValue), update.NullValue is null ? null : JavaText.Of(update.NullValue));
+                if (existing.Type == FieldType.Keyword)
+                {
+                    Fixed("similarity", existing.TextSimilarity, update.TextSimilarity);
+                }
+
                 break;
         }
 

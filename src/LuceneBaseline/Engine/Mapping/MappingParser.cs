@@ -276,6 +276,11 @@ internal static class MappingParser
             json["norms"] = false;
         }
 
+        if (field.TextSimilarity is not null)
+        {
+            json["similarity"] = field.TextSimilarity;
+        }
+
         if (field.PositionIncrementGap != EngineAnalyzers.DefaultPositionIncrementGap)
         {
             json["position_increment_gap"] = field.PositionIncrementGap;

@@ -94,7 +94,7 @@ public sealed class EngineIndex : IDisposable
         {
             var committedMaxSeqNo = ReadCommittedMaxSeqNo(_directory);
             // Settings cannot change after creation, so one similarity serves the index's lifetime.
-            var similarity = metadata.Settings.Similarity.CreateSimilarity();
+            var similarity = metadata.Settings.Similarity.CreateSimilarity(() => _metadata.Mapping);
             var config = new IndexWriterConfig(AnalyzerFactory.Version, _analyzer)
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
@@ -197,6 +197,7 @@ public sealed class EngineIndex : IDisposable
         {
             var metadata = _metadata;
             var merged = MappingParser.Merge(metadata.Mapping, body, Name);
+            metadata.Settings.Similarity.CheckMapping(merged);
             Persist(metadata with { Mapping = merged });
             return merged;
         }

@@ -117,6 +117,7 @@ public sealed class IndexCatalog : IDisposable
             }
 
             var mapping = mappings is null ? IndexMapping.Empty : MappingParser.Parse(mappings, name);
+            settings.Similarity.CheckMapping(mapping);
             return CreateLocked(name, settings, mapping);
         }
     }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Lucene.Net.Search.Similarities;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>
-/// An index's text scoring: <c>index.similarity.default</c> (type <c>BM25</c> with <c>k1</c>, <c>b</c>,
-/// <c>discount_overlaps</c>), and which BM25 arithmetic the index's stored norms were written for. Immutable.
+/// An index's text scoring: the similarities of <c>index.similarity.*</c> (type <c>BM25</c> with <c>k1</c>, <c>b</c>,
+/// <c>discount_overlaps</c>, or <c>boolean</c>), the one named <c>default</c> scoring every field that names none, and
+/// which BM25 arithmetic the index's stored norms were written for. Immutable.
 /// </summary>
 public sealed record SimilaritySettings
 {
@@ -15,22 +17,24 @@ public sealed record SimilaritySettings
     internal const string Prefix = "index.similarity.";
 
     private const string DefaultName = "default";
-    private const string Bm25Type = "BM25";
+    private const string Bm25Name = "BM25";
+    private const string BooleanName = "boolean";
 
     /// <summary>Elasticsearch's built-in similarity types: the only names a <c>type</c> may take there.</summary>
     private static readonly string[] BuiltInTypes = ["BM25", "boolean", "DFR", "IB", "LMDirichlet", "LMJelinekMercer", "DFI", "scripted"];
 
-    /// <summary>Names that cannot be redefined in Elasticsearch (the similarities it always provides).</summary>
-    private static readonly string[] PredefinedNames = ["BM25", "boolean"];
+    /// <summary>The similarities a field may name without defining them, and that cannot be redefined.</summary>
+    private static readonly Dictionary<string, SimilarityDefinition> Predefined = new(StringComparer.Ordinal)
+    {
+        [Bm25Name] = SimilarityDefinition.Bm25Defaults,
+        [BooleanName] = SimilarityDefinition.Boolean,
+    };
 
-    /// <summary>BM25 term-frequency saturation. Default 1.2.</summary>
-    public float K1 { get; init; } = 1.2f;
+    /// <summary>What scores a field that names no similarity: <c>index.similarity.default</c>, else Elasticsearch's BM25.</summary>
+    public SimilarityDefinition Default { get; init; } = SimilarityDefinition.Bm25Defaults;
 
-    /// <summary>BM25 length normalisation. Default 0.75.</summary>
-    public float B { get; init; } = 0.75f;
-
-    /// <summary>Whether overlapping tokens are left out of field lengths. Default true.</summary>
-    public bool DiscountOverlaps { get; init; } = true;
+    /// <summary>The similarities defined in the settings, by name (<c>default</c> among them when it is defined).</summary>
+    public IReadOnlyDictionary<string, SimilarityDefinition> Defined { get; init; } = new Dictionary<string, SimilarityDefinition>(StringComparer.Ordinal);
 
     /// <summary>
     /// The BM25 arithmetic. Indices created by this engine version score as Elasticsearch
@@ -39,17 +43,41 @@ public sealed record SimilaritySettings
     /// </summary>
     public Bm25Scoring Scoring { get; init; } = Bm25Scoring.Elasticsearch;
 
-    /// <summary>The Lucene similarity for the writer and every searcher of the index.</summary>
-    internal PerFieldSimilarity CreateSimilarity() => new(Scoring switch
+    /// <summary>Whether a field may name <paramref name="name"/> in its <c>similarity</c>.</summary>
+    public bool IsKnown(string name) => Predefined.ContainsKey(name) || Defined.ContainsKey(name);
+
+    /// <summary>
+    /// Checks that every field's <c>similarity</c> names a similarity of this index, as Elasticsearch checks it when it
+    /// parses the mapping.
+    /// </summary>
+    /// <exception cref="EngineException"><c>mapper_parsing_exception</c> "Failed to parse mapping: Unknown Similarity type
+    /// [x] for field [f]".</exception>
+    internal void CheckMapping(IndexMapping mapping)
     {
-        Bm25Scoring.Elasticsearch => new ElasticsearchBm25Similarity(K1, B, DiscountOverlaps),
-        _ => new BM25Similarity(K1, B) { DiscountOverlaps = DiscountOverlaps },
-    });
+        foreach (var field in mapping.FieldsByPath.Values)
+        {
+            if (field.TextSimilarity is { } name && !IsKnown(name))
+            {
+                throw MappingErrors.FailedToParse(MappingErrors.Parsing($"Unknown Similarity type [{name}] for field [{field.Name}]"));
+            }
+        }
+    }
+
+    /// <summary>The Lucene similarity for the writer and every searcher of the index; field similarities follow <paramref name="mapping"/>.</summary>
+    internal PerFieldSimilarity CreateSimilarity(Func<IndexMapping> mapping)
+    {
+        var byName = new Dictionary<string, Similarity>(StringComparer.Ordinal);
+        foreach (var (name, definition) in Predefined.Concat(Defined))
+        {
+            byName[name] = Create(definition);
+        }
+
+        return new PerFieldSimilarity(Create(Default), byName, mapping);
+    }
 
     /// <summary>
     /// Builds the similarity settings from the flat <c>index.similarity.*</c> keys, checked as Elasticsearch checks them
-    /// when it creates an index, plus one refusal of its own: similarities other than <c>default</c> (which only a field
-    /// mapping's <c>similarity</c> could use, and the engine does not support that mapping parameter).
+    /// when it creates an index, plus the engine's refusal of the types it does not implement.
     /// </summary>
     /// <exception cref="EngineException"><c>illegal_argument_exception</c> naming the similarity and the setting.</exception>
     internal static SimilaritySettings Parse(IReadOnlyDictionary<string, string> flat)
@@ -80,10 +108,10 @@ public sealed record SimilaritySettings
             group[rest[(dot + 1)..]] = value;
         }
 
-        var settings = new SimilaritySettings();
+        var defined = new Dictionary<string, SimilarityDefinition>(StringComparer.Ordinal);
         foreach (var (name, group) in groups)
         {
-            if (PredefinedNames.Contains(name, StringComparer.Ordinal))
+            if (Predefined.ContainsKey(name))
             {
                 throw EngineException.IllegalArgument($"Cannot redefine built-in Similarity [{name}]");
             }
@@ -98,42 +126,54 @@ public sealed record SimilaritySettings
                 throw EngineException.IllegalArgument($"Unknown Similarity type [{type}] for [{name}]");
             }
 
-            if (name != DefaultName)
+            defined[name] = type switch
             {
-                throw EngineException.IllegalArgument(
-                    $"similarity [{name}] is not supported by the embedded engine: only [index.similarity.default] can be set, "
-                    + "because fields cannot choose a similarity");
-            }
-
-            if (type != Bm25Type)
-            {
-                throw EngineException.IllegalArgument(
-                    $"similarity type [{type}] for [{name}] is not supported by the embedded engine: only [{Bm25Type}] is");
-            }
-
-            settings = ParseBm25(group);
+                Bm25Name => ParseBm25(group),
+                BooleanName => ParseBoolean(group),
+                _ => throw EngineException.IllegalArgument(
+                    $"similarity type [{type}] for [{name}] is not supported by the embedded engine: only [{Bm25Name}] and [{BooleanName}] are"),
+            };
         }
 
-        return settings;
+        return new SimilaritySettings
+        {
+            Default = defined.GetValueOrDefault(DefaultName) ?? SimilarityDefinition.Bm25Defaults,
+            Defined = defined,
+        };
     }
 
-    private static SimilaritySettings ParseBm25(SortedDictionary<string, string> group)
+    private Similarity Create(SimilarityDefinition definition) => definition.Type switch
+    {
+        SimilarityType.Boolean => new BooleanSimilarity(),
+        _ when Scoring == Bm25Scoring.Elasticsearch => new ElasticsearchBm25Similarity(definition.K1, definition.B, definition.DiscountOverlaps),
+        _ => new BM25Similarity(definition.K1, definition.B) { DiscountOverlaps = definition.DiscountOverlaps },
+    };
+
+    private static SimilarityDefinition ParseBoolean(SortedDictionary<string, string> group)
+    {
+        var unknown = group.Keys.Where(key => key != "type").ToList();
+        return unknown.Count > 0
+            ? throw EngineException.IllegalArgument($"Unknown settings for similarity of type [{BooleanName}]: [{string.Join(", ", unknown)}]")
+            : SimilarityDefinition.Boolean;
+    }
+
+    private static SimilarityDefinition ParseBm25(SortedDictionary<string, string> group)
     {
         var unknown = group.Keys.Where(key => key is not ("type" or "k1" or "b" or "discount_overlaps")).ToList();
         if (unknown.Count > 0)
         {
-            throw EngineException.IllegalArgument($"Unknown settings for similarity of type [{Bm25Type}]: [{string.Join(", ", unknown)}]");
+            throw EngineException.IllegalArgument($"Unknown settings for similarity of type [{Bm25Name}]: [{string.Join(", ", unknown)}]");
         }
 
         var k1 = group.TryGetValue("k1", out var k1Text) ? ParseFloat("k1", k1Text) : 1.2f;
         var b = group.TryGetValue("b", out var bText) ? ParseFloat("b", bText) : 0.75f;
-        var discountOverlaps = !group.TryGetValue("discount_overlaps", out var overlapsText) || ParseBoolean(overlapsText);
+        var discountOverlaps = !group.TryGetValue("discount_overlaps", out var overlapsText) || ParseFlag(overlapsText);
         if (ElasticsearchBm25Similarity.ParameterError(k1, b) is { } error)
         {
             throw EngineException.IllegalArgument(error);
         }
 
-        return new SimilaritySettings { K1 = k1, B = b, DiscountOverlaps = discountOverlaps };
+        return new SimilarityDefinition { K1 = k1, B = b, DiscountOverlaps = discountOverlaps };
     }
 
     private static float ParseFloat(string name, string value)
@@ -147,7 +187,7 @@ public sealed record SimilaritySettings
         throw EngineException.IllegalArgument($"Failed to parse float setting [{name}] with value [{value}]");
     }
 
-    private static bool ParseBoolean(string value) => value switch
+    private static bool ParseFlag(string value) => value switch
     {
         "true" => true,
         "false" => false,

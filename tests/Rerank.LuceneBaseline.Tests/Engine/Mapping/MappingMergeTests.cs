@@ -17,6 +17,18 @@ public sealed class MappingMergeTests
         AssertJson(MappingParser.ToJson(current), MappingParser.ToJson(merged));
     }
 
+    [Theory]
+    [InlineData("text")]
+    [InlineData("keyword")]
+    public void Merge_ChangedSimilarity_Conflicts(string type)
+    {
+        var current = Parse("{\"properties\":{\"f\":{\"type\":\"" + type + "\"}}}");
+
+        var error = Assert.Throws<EngineException>(() => Merge(current, "{\"properties\":{\"f\":{\"type\":\"" + type + "\",\"similarity\":\"boolean\"}}}"));
+
+        Assert.Equal("Mapper for [f] conflicts with existing mapper:\n\tCannot update parameter [similarity] from [null] to [boolean]", error.Reason);
+    }
+
     [Fact]
     public void Merge_OmittedNonUpdatableParameter_CountsAsItsDefault()
     {

@@ -366,8 +366,8 @@ public sealed class MappingParserValidationTests
     {
         var mapping = Parse("""
             {"properties":{
-              "t":{"type":"text","norms":false,"position_increment_gap":10,"meta":{"unit":"words"}},
-              "k":{"type":"keyword","doc_values":false,"null_value":"NULL"},
+              "t":{"type":"text","norms":false,"position_increment_gap":10,"meta":{"unit":"words"},"similarity":"boolean"},
+              "k":{"type":"keyword","doc_values":false,"null_value":"NULL","similarity":"BM25"},
               "h":{"type":"half_float","ignore_malformed":true,"index":false},
               "b":{"type":"boolean","null_value":"true"},
               "d":{"type":"date","format":"yyyy-MM-dd","null_value":"2020-01-01"}
@@ -379,8 +379,8 @@ public sealed class MappingParserValidationTests
               "b":{"type":"boolean","null_value":true},
               "d":{"type":"date","format":"yyyy-MM-dd","null_value":"2020-01-01"},
               "h":{"type":"half_float","index":false,"ignore_malformed":true},
-              "k":{"type":"keyword","doc_values":false,"null_value":"NULL"},
-              "t":{"type":"text","norms":false,"position_increment_gap":10,"meta":{"unit":"words"}}
+              "k":{"type":"keyword","doc_values":false,"null_value":"NULL","similarity":"BM25"},
+              "t":{"type":"text","norms":false,"similarity":"boolean","position_increment_gap":10,"meta":{"unit":"words"}}
             }}
             """);
         Assert.True(JsonNode.DeepEquals(expected, MappingParser.ToJson(mapping)), MappingParser.ToJson(mapping).ToJsonString());

@@ -21,7 +21,9 @@ public sealed class SimilaritySettingsTests : IDisposable
     {
         var similarity = IndexSettingsParser.Parse(null).Similarity;
 
-        Assert.Equal((1.2f, 0.75f, true, Bm25Scoring.Elasticsearch), (similarity.K1, similarity.B, similarity.DiscountOverlaps, similarity.Scoring));
+        Assert.Equal(Bm25Scoring.Elasticsearch, similarity.Scoring);
+        Assert.Equal((SimilarityType.Bm25, 1.2f, 0.75f, true), (similarity.Default.Type, similarity.Default.K1, similarity.Default.B, similarity.Default.DiscountOverlaps));
+        Assert.Empty(similarity.Defined);
     }
 
     [Theory]
@@ -30,7 +32,7 @@ public sealed class SimilaritySettingsTests : IDisposable
     [InlineData("""{"index": {"similarity": {"default": {"type": "BM25", "b": "0"}}}}""", 1.2f, 0f, true)]
     public void Parse_DefaultBm25_TakesTheParameters(string json, float k1, float b, bool discountOverlaps)
     {
-        var similarity = IndexSettingsParser.Parse(JsonNode.Parse(json)).Similarity;
+        var similarity = IndexSettingsParser.Parse(JsonNode.Parse(json)).Similarity.Default;
 
         Assert.Equal((k1, b, discountOverlaps), (similarity.K1, similarity.B, similarity.DiscountOverlaps));
     }
@@ -40,8 +42,9 @@ public sealed class SimilaritySettingsTests : IDisposable
     [InlineData("""{"similarity": {"default": {"type": "bm25"}}}""", "Unknown Similarity type [bm25] for [default]")]
     [InlineData("""{"similarity": {"BM25": {"type": "BM25"}}}""", "Cannot redefine built-in Similarity [BM25]")]
     [InlineData("""{"similarity": {"boolean": {"type": "boolean"}}}""", "Cannot redefine built-in Similarity [boolean]")]
-    [InlineData("""{"similarity": {"default": {"type": "DFR"}}}""", "similarity type [DFR] for [default] is not supported by the embedded engine: only [BM25] is")]
-    [InlineData("""{"similarity": {"my_sim": {"type": "BM25"}}}""", "similarity [my_sim] is not supported by the embedded engine: only [index.similarity.default] can be set, because fields cannot choose a similarity")]
+    [InlineData("""{"similarity": {"default": {"type": "DFR"}}}""", "similarity type [DFR] for [default] is not supported by the embedded engine: only [BM25] and [boolean] are")]
+    [InlineData("""{"similarity": {"my_sim": {"type": "LMDirichlet", "mu": 2000}}}""", "similarity type [LMDirichlet] for [my_sim] is not supported by the embedded engine: only [BM25] and [boolean] are")]
+    [InlineData("""{"similarity": {"flat": {"type": "boolean", "k1": 1}}}""", "Unknown settings for similarity of type [boolean]: [k1]")]
     [InlineData("""{"similarity": {"default": {"type": "BM25", "k3": 1}}}""", "Unknown settings for similarity of type [BM25]: [k3]")]
     [InlineData("""{"similarity": {"default": {"type": "BM25", "k1": "high"}}}""", "Failed to parse float setting [k1] with value [high]")]
     [InlineData("""{"similarity": {"default": {"type": "BM25", "k1": -1}}}""", "illegal k1 value: -1.0, must be a non-negative finite value")]
@@ -84,7 +87,7 @@ public sealed class SimilaritySettingsTests : IDisposable
         var index = reopened.GetIndex("tuned");
         using var lease = index.AcquireSearcher();
 
-        var similarity = Assert.IsType<ElasticsearchBm25Similarity>(Assert.IsType<PerFieldSimilarity>(lease.Target.Searcher.Similarity).Fields);
+        var similarity = Assert.IsType<ElasticsearchBm25Similarity>(Assert.IsType<PerFieldSimilarity>(lease.Target.Searcher.Similarity).Default);
         Assert.Equal(0.5f, similarity.K1);
         Assert.Equal("0.5", index.Settings.ToJson()["similarity"]!["default"]!["k1"]!.GetValue<string>());
         var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(index.Folder, "meta.json")))!;
@@ -114,7 +117,7 @@ public sealed class SimilaritySettingsTests : IDisposable
         index.Refresh();
         using (var lease = index.AcquireSearcher())
         {
-            Assert.IsType<BM25Similarity>(Assert.IsType<PerFieldSimilarity>(lease.Target.Searcher.Similarity).Fields);
+            Assert.IsType<BM25Similarity>(Assert.IsType<PerFieldSimilarity>(lease.Target.Searcher.Similarity).Default);
         }
 
         // The dynamic mapping update rewrote the metadata: now format 2, still Lucene scoring.
@@ -138,5 +141,77 @@ public sealed class SimilaritySettingsTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => _context.OpenCatalog());
         Assert.Contains("unknown scoring [tfidf]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Search_FieldSimilarities_EachFieldScoredByTheOneItNames()
+    {
+        using var catalog = _context.OpenCatalog();
+        var index = catalog.CreateIndex("fields", Json("""
+            {"settings": {"similarity": {"flat_b": {"type": "BM25", "b": 0}, "flag": {"type": "boolean"}}},
+             "mappings": {"properties": {
+               "title": {"type": "text", "similarity": "flat_b"},
+               "body": {"type": "text"},
+               "tag": {"type": "keyword", "similarity": "boolean"},
+               "note": {"type": "text", "similarity": "flag"}}}}
+            """));
+        index.Index("1", Json("""{"title": "fox", "body": "fox", "tag": "a", "note": "fox fox fox"}"""), WriteOptions.Default);
+        index.Index("2", Json("""{"title": "fox jumps over lazy dogs", "body": "fox jumps over lazy dogs", "tag": "a"}"""), WriteOptions.Default);
+        index.Refresh();
+        using var lease = index.AcquireSearcher();
+
+        float Score(string field, string term, int doc, float boost = 1f) =>
+            lease.Target.Searcher.Search(new TermQuery(new Term(field, term)) { Boost = boost }, 10).ScoreDocs.Single(h => h.Doc == doc).Score;
+
+        // n = N = 2, idf ln 1.2; lengths 1 and 5, avgdl 3.
+        var idf = Math.Log(1.2);
+        // b 0: length ignored, so both documents score 2.2 * idf * 1 / (1 + 1.2).
+        Assert.Equal(idf, Score("title", "fox", 0), 1e-6);
+        Assert.Equal(idf, Score("title", "fox", 1), 1e-6);
+        // The index default (BM25, b 0.75) on body: the short document wins.
+        Assert.Equal(2.2 * idf / (1 + (1.2 * (0.25 + (0.75 * 1 / 3.0)))), Score("body", "fox", 0), 1e-6);
+        Assert.Equal(2.2 * idf / (1 + (1.2 * (0.25 + (0.75 * 5 / 3.0)))), Score("body", "fox", 1), 1e-6);
+        // boolean: the query boost, whatever the frequency or rarity.
+        Assert.Equal(1f, Score("tag", "a", 0));
+        Assert.Equal(3f, Score("note", "fox", 0, boost: 3f));
+    }
+
+    [Fact]
+    public void CreateIndex_FieldNamesAnUndefinedSimilarity_MapperParsingAndNothingCreated()
+    {
+        using var catalog = _context.OpenCatalog();
+
+        var error = Assert.Throws<EngineException>(() => catalog.CreateIndex("bad", Json("""
+            {"mappings": {"properties": {"title": {"type": "text", "similarity": "my_bm25"}}}}
+            """)));
+
+        Assert.Equal((400, "mapper_parsing_exception"), (error.Status, error.Type));
+        Assert.Equal("Failed to parse mapping: Unknown Similarity type [my_bm25] for field [title]", error.Reason);
+        Assert.Empty(catalog.Indices);
+    }
+
+    [Fact]
+    public void PutMapping_NewFieldSimilarity_CheckedAndKeptAcrossRestart()
+    {
+        using (var catalog = _context.OpenCatalog())
+        {
+            var index = catalog.CreateIndex("later", Json("""{"settings": {"similarity": {"flag": {"type": "boolean"}}}}"""));
+            var error = Assert.Throws<EngineException>(() => index.PutMapping(Json("""{"properties": {"a": {"type": "text", "similarity": "nope"}}}""")));
+            Assert.Equal("Failed to parse mapping: Unknown Similarity type [nope] for field [a]", error.Reason);
+            Assert.Null(index.Mapping.Find("a"));
+
+            index.PutMapping(Json("""{"properties": {"a": {"type": "text", "similarity": "flag"}}}"""));
+            var conflict = Assert.Throws<EngineException>(() => index.PutMapping(Json("""{"properties": {"a": {"type": "text", "similarity": "BM25"}}}""")));
+            Assert.Contains("Cannot update parameter [similarity] from [flag] to [BM25]", conflict.Reason, StringComparison.Ordinal);
+        }
+
+        using var reopened = _context.OpenCatalog();
+        var again = reopened.GetIndex("later");
+        again.Index("1", Json("""{"a": "x x"}"""), WriteOptions.Default);
+        again.Refresh();
+        using var lease = again.AcquireSearcher();
+
+        Assert.Equal("flag", again.Mapping.Find("a")!.TextSimilarity);
+        Assert.Equal(1f, lease.Target.Searcher.Search(new TermQuery(new Term("a", "x")), 1).ScoreDocs[0].Score);
     }
 }
