@@ -11,7 +11,7 @@ namespace Rerank.Benchmarks.LuceneBaseline;
 [MemoryDiagnoser]
 public class Bm25QueryBenchmarks
 {
-    private const int SciFactTestQueries = 300;
+    private const int SciFactTestQueries = BenchmarkData.SciFactTestQueries;
     private Bm25Index? _index;
     private IReadOnlyList<BeirQuery> _queries = [];
     private string _indexPath = "";
@@ -22,12 +22,8 @@ public class Bm25QueryBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var dataset = BeirDataset.Open(BenchmarkData.Collection("scifact"), "test");
+        var dataset = BenchmarkData.SciFactTest();
         _queries = dataset.Queries;
-        if (_queries.Count != SciFactTestQueries)
-        {
-            throw new InvalidOperationException($"Expected {SciFactTestQueries} SciFact test queries, read {_queries.Count}.");
-        }
 
         _indexPath = Path.Combine(Path.GetTempPath(), "rerank-bench-query-index", Guid.NewGuid().ToString("N"));
         _index = Bm25Index.OpenOrBuild(_indexPath, dataset.CorpusPath, dataset.ReadCorpus(), new Bm25IndexOptions());

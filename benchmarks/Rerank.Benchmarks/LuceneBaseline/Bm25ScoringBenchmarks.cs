@@ -13,7 +13,7 @@ namespace Rerank.Benchmarks.LuceneBaseline;
 [MemoryDiagnoser]
 public class Bm25ScoringBenchmarks
 {
-    private const int SciFactTestQueries = 300;
+    private const int SciFactTestQueries = BenchmarkData.SciFactTestQueries;
     private readonly Dictionary<Bm25Scoring, Bm25Index> _indices = [];
     private IReadOnlyList<BeirQuery> _queries = [];
     private string _work = "";
@@ -21,12 +21,8 @@ public class Bm25ScoringBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var dataset = BeirDataset.Open(BenchmarkData.Collection("scifact"), "test");
+        var dataset = BenchmarkData.SciFactTest();
         _queries = dataset.Queries;
-        if (_queries.Count != SciFactTestQueries)
-        {
-            throw new InvalidOperationException($"Expected {SciFactTestQueries} SciFact test queries, read {_queries.Count}.");
-        }
 
         _work = Path.Combine(Path.GetTempPath(), "rerank-bench-scoring", Guid.NewGuid().ToString("N"));
         foreach (var scoring in Enum.GetValues<Bm25Scoring>())
