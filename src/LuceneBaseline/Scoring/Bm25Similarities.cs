@@ -5,11 +5,14 @@ namespace Rerank.LuceneBaseline.Scoring;
 /// <summary>Creates the Lucene similarity of a <see cref="Bm25Scoring"/>, and names them on command lines.</summary>
 public static class Bm25Similarities
 {
-    /// <summary>The similarity for <paramref name="scoring"/> with the given parameters; set it on the writer and every searcher.</summary>
-    public static Similarity Create(Bm25Scoring scoring, float k1, float b) => scoring switch
+    /// <summary>
+    /// The similarity for <paramref name="scoring"/> with the given parameters; set it on the writer and every searcher.
+    /// <paramref name="discountOverlaps"/> (default true, both libraries' default) leaves stacked tokens out of lengths.
+    /// </summary>
+    public static Similarity Create(Bm25Scoring scoring, float k1, float b, bool discountOverlaps = true) => scoring switch
     {
-        Bm25Scoring.Lucene => new BM25Similarity(k1, b),
-        Bm25Scoring.Elasticsearch => new ElasticsearchBm25Similarity(k1, b),
+        Bm25Scoring.Lucene => new BM25Similarity(k1, b) { DiscountOverlaps = discountOverlaps },
+        Bm25Scoring.Elasticsearch => new ElasticsearchBm25Similarity(k1, b, discountOverlaps),
         _ => throw new ArgumentOutOfRangeException(nameof(scoring), scoring, "unknown BM25 scoring"),
     };
 

@@ -24,14 +24,7 @@ internal static class GraphLayers
     public static float[] TransposedColumns(float[] matrix, int rows, int cols, int start, int count)
     {
         var result = new float[count * rows];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < count; c++)
-            {
-                result[(c * rows) + r] = matrix[(r * cols) + start + c];
-            }
-        }
-
+        TransposeColumnsInto(matrix, rows, cols, start, count, result);
         return result;
     }
 
@@ -47,16 +40,19 @@ internal static class GraphLayers
         }
 
         var bytes = new byte[checked(matrix.Length * sizeof(float))];
-        var result = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+        TransposeColumnsInto(matrix, rows, cols, 0, cols, MemoryMarshal.Cast<byte, float>(bytes.AsSpan()));
+        return bytes;
+    }
+
+    private static void TransposeColumnsInto(ReadOnlySpan<float> matrix, int rows, int cols, int start, int count, Span<float> result)
+    {
         for (var r = 0; r < rows; r++)
         {
-            for (var c = 0; c < cols; c++)
+            for (var c = 0; c < count; c++)
             {
-                result[(c * rows) + r] = matrix[(r * cols) + c];
+                result[(c * rows) + r] = matrix[(r * cols) + start + c];
             }
         }
-
-        return bytes;
     }
 
     public static string Scalar(OnnxGraphBuilder graph, string name, float value) => graph.Initializer(name, [value]);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Mapping;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
 
@@ -76,7 +77,7 @@ internal sealed class RestRequest
             null => defaultValue,
             "" or "true" => true,
             "false" => false,
-            _ => throw EngineException.IllegalArgument($"Failed to parse value [{value}] as only [true] or [false] are allowed."),
+            _ => throw EngineException.IllegalArgument(JavaBooleans.InvalidReason(value)),
         };
     }
 

@@ -149,7 +149,7 @@ internal static class UrlQueryBuilder
             case FieldType.Keyword:
                 return new TermQuery(new Term(path, text));
             case FieldType.Boolean:
-                return text is "true" or "false" ? new TermQuery(new Term(path, text)) : Fail(lenient, target, $"Failed to parse value [{text}] as only [true] or [false] are allowed.");
+                return JavaBooleans.IsBoolean(text) ? new TermQuery(new Term(path, text)) : Fail(lenient, target, JavaBooleans.InvalidReason(text));
             case FieldType.Date:
                 return DateFormats.TryParse(text, field.Format, out var millis)
                     ? NumericRangeQuery.NewInt64Range(path, millis, millis, true, true)

@@ -142,12 +142,9 @@ public sealed record SimilaritySettings
         };
     }
 
-    private Similarity Create(SimilarityDefinition definition) => definition.Type switch
-    {
-        SimilarityType.Boolean => new BooleanSimilarity(),
-        _ when Scoring == Bm25Scoring.Elasticsearch => new ElasticsearchBm25Similarity(definition.K1, definition.B, definition.DiscountOverlaps),
-        _ => new BM25Similarity(definition.K1, definition.B) { DiscountOverlaps = definition.DiscountOverlaps },
-    };
+    private Similarity Create(SimilarityDefinition definition) => definition.Type == SimilarityType.Boolean
+        ? new BooleanSimilarity()
+        : Bm25Similarities.Create(Scoring, definition.K1, definition.B, definition.DiscountOverlaps);
 
     private static SimilarityDefinition ParseBoolean(SortedDictionary<string, string> group)
     {
@@ -167,7 +164,7 @@ public sealed record SimilaritySettings
 
         var k1 = group.TryGetValue("k1", out var k1Text) ? ParseFloat("k1", k1Text) : 1.2f;
         var b = group.TryGetValue("b", out var bText) ? ParseFloat("b", bText) : 0.75f;
-        var discountOverlaps = !group.TryGetValue("discount_overlaps", out var overlapsText) || ParseFlag(overlapsText);
+        var discountOverlaps = !group.TryGetValue("discount_overlaps", out var overlapsText) || JavaBooleans.Parse(overlapsText);
         if (ElasticsearchBm25Similarity.ParameterError(k1, b) is { } error)
         {
             throw EngineException.IllegalArgument(error);
@@ -186,11 +183,4 @@ public sealed record SimilaritySettings
 
         throw EngineException.IllegalArgument($"Failed to parse float setting [{name}] with value [{value}]");
     }
-
-    private static bool ParseFlag(string value) => value switch
-    {
-        "true" => true,
-        "false" => false,
-        _ => throw EngineException.IllegalArgument($"Failed to parse value [{value}] as only [true] or [false] are allowed."),
-    };
 }
