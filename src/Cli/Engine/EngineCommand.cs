@@ -66,7 +66,7 @@ internal static class EngineCommand
 
             await using (host)
             {
-                output.WriteLine($"engine: {host.Catalog.Indices.Count} indices in {options.DataDirectory}");
+                output.WriteLine($"engine: {host.IndexNames.Count} indices in {options.DataDirectory}");
                 foreach (var url in host.Urls)
                 {
                     output.WriteLine($"engine: listening on {url.ToString().TrimEnd('/')}");

@@ -2,7 +2,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
-using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.JavaRules;
 
 namespace Rerank.LuceneBaseline.Scoring;
 

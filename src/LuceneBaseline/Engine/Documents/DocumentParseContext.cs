@@ -6,8 +6,9 @@ using System.Text.Json.Nodes;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Util;
-using Rerank.LuceneBaseline.Engine.Mapping;
 using LuceneFieldType = Lucene.Net.Documents.FieldType;
+using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.JavaRules;
 
 namespace Rerank.LuceneBaseline.Engine.Documents;
 

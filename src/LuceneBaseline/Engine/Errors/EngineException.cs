@@ -7,7 +7,7 @@ namespace Rerank.LuceneBaseline.Engine.Errors;
 /// (<c>index_not_found_exception</c>, ...) and <c>reason</c>. The HTTP layer writes it in Elasticsearch's error shape
 /// (docs/embedded-engine-internals.md).
 /// </summary>
-public sealed class EngineException : Exception
+internal sealed class EngineException : Exception
 {
     public EngineException(int status, string type, string reason, string? index = null, JsonObject? extra = null, EngineException? rootCause = null)
         : base(reason)

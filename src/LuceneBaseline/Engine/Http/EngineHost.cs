@@ -31,8 +31,11 @@ public sealed class EngineHost : IAsyncDisposable
     /// <summary>The addresses Kestrel listens on (with the actual port when port 0 was asked for).</summary>
     public IReadOnlyList<Uri> Urls { get; }
 
-    /// <summary>The indices this host serves.</summary>
-    public IndexCatalog Catalog { get; }
+    /// <summary>The indices this host serves (tests and benchmarks reach the store through it).</summary>
+    internal IndexCatalog Catalog { get; }
+
+    /// <summary>The names of the indices this host serves now; a snapshot.</summary>
+    public IReadOnlyList<string> IndexNames => [.. Catalog.Indices.Select(index => index.Name)];
 
     /// <summary>Opens the data directory and starts listening.</summary>
     /// <param name="options">Data directory, URLs and limits.</param>

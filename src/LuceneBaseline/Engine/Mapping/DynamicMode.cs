@@ -1,7 +1,7 @@
 namespace Rerank.LuceneBaseline.Engine.Mapping;
 
 /// <summary>What happens to fields a document has and the mapping does not (<c>dynamic</c>).</summary>
-public enum DynamicMode
+internal enum DynamicMode
 {
     /// <summary><c>true</c> (default): add them to the mapping.</summary>
     True,

@@ -8,7 +8,7 @@ namespace Rerank.LuceneBaseline.Engine.Mapping;
 /// parameter only when its value differs from the default. Parameters that do not apply to <see cref="Type"/> keep
 /// their defaults.
 /// </summary>
-public sealed record FieldMapping
+internal sealed record FieldMapping
 {
     public required string Path { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Rerank.LuceneBaseline.Engine.Mapping;
 
 /// <summary>The mapping field types the engine supports, with Elasticsearch's names (<see cref="FieldTypes"/>).</summary>
-public enum FieldType
+internal enum FieldType
 {
     Text,
     Keyword,

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Rerank.LuceneBaseline.Engine.Mapping;
 
 /// <summary>Names and families of <see cref="FieldType"/>.</summary>
-public static class FieldTypes
+internal static class FieldTypes
 {
     private static readonly FrozenDictionary<string, FieldType> ByName = new Dictionary<string, FieldType>(StringComparer.Ordinal)
     {

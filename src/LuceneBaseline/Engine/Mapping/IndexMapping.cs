@@ -6,7 +6,7 @@ namespace Rerank.LuceneBaseline.Engine.Mapping;
 /// An index's mapping: the top-level properties, <c>dynamic</c> and <c>_meta</c>. Immutable; a mapping update makes a
 /// new instance (an index swaps it atomically), so readers never see a half-applied change.
 /// </summary>
-public sealed class IndexMapping
+internal sealed class IndexMapping
 {
     private readonly Dictionary<string, FieldMapping> _byPath;
 

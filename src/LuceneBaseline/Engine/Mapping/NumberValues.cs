@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.JavaRules;
 
 namespace Rerank.LuceneBaseline.Engine.Mapping;
 

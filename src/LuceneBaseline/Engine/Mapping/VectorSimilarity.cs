@@ -1,7 +1,7 @@
 namespace Rerank.LuceneBaseline.Engine.Mapping;
 
 /// <summary>A <c>dense_vector</c>'s similarity, and how Elasticsearch turns it into a non-negative <c>_score</c>.</summary>
-public enum VectorSimilarity
+internal enum VectorSimilarity
 {
     /// <summary><c>cosine</c>: score (1 + cos) / 2. Elasticsearch's default for indexed vectors.</summary>
     Cosine,

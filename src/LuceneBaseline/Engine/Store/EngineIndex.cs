@@ -36,7 +36,7 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// <para>The catalog that opened the index owns it and disposes it; searcher leases must be disposed by whoever
 /// acquired them.</para>
 /// </remarks>
-public sealed class EngineIndex : IDisposable
+internal sealed class EngineIndex : IDisposable
 {
     internal const string LuceneFolderName = "lucene";
     internal const string MaxSeqNoKey = "max_seq_no";

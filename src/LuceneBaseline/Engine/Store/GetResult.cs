@@ -3,4 +3,4 @@ using System.Text.Json.Nodes;
 namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>A realtime get: the document's latest acknowledged version, or <see cref="Found"/> false.</summary>
-public sealed record GetResult(string Index, string Id, bool Found, long Version, long SeqNo, long PrimaryTerm, JsonObject? Source);
+internal sealed record GetResult(string Index, string Id, bool Found, long Version, long SeqNo, long PrimaryTerm, JsonObject? Source);

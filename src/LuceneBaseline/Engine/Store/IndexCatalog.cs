@@ -22,7 +22,7 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// <para>All members are safe for concurrent use. Creation and deletion are serialised; look-ups never wait. The
 /// catalog owns its indices and disposes them.</para>
 /// </remarks>
-public sealed class IndexCatalog : IDisposable
+internal sealed class IndexCatalog : IDisposable
 {
     internal const string IndicesFolderName = "indices";
     internal const string LockFileName = "node.lock";

@@ -12,7 +12,7 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// <see cref="NumberOfShards"/> and <see cref="NumberOfReplicas"/> are accepted and echoed as given, but the engine keeps
 /// one Lucene index per Elasticsearch index and no copies: shards do not split the data and replicas do not exist.
 /// </remarks>
-public sealed record IndexSettings
+internal sealed record IndexSettings
 {
     /// <summary><c>index.number_of_shards</c> (1 to 1024, default 1): echoed only, the data is one Lucene index.</summary>
     public int NumberOfShards { get; init; } = 1;

@@ -1,7 +1,7 @@
 namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>The <c>op_type</c> of an index request.</summary>
-public enum OpType
+internal enum OpType
 {
     /// <summary>Create or replace.</summary>
     Index,

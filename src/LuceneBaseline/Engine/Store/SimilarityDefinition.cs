@@ -4,7 +4,7 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// One similarity an index can score fields with: Elasticsearch's <c>BM25</c> (with its parameters) or <c>boolean</c>.
 /// Immutable.
 /// </summary>
-public sealed record SimilarityDefinition
+internal sealed record SimilarityDefinition
 {
     /// <summary>Elasticsearch's built-in <c>BM25</c>: k1 1.2, b 0.75, overlaps discounted.</summary>
     public static SimilarityDefinition Bm25Defaults { get; } = new();

@@ -11,7 +11,7 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// <c>discount_overlaps</c>, or <c>boolean</c>), the one named <c>default</c> scoring every field that names none, and
 /// which BM25 arithmetic the index's stored norms were written for. Immutable.
 /// </summary>
-public sealed record SimilaritySettings
+internal sealed record SimilaritySettings
 {
     /// <summary>The settings prefix of Elasticsearch's similarity definitions.</summary>
     internal const string Prefix = "index.similarity.";

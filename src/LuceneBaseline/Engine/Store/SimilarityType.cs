@@ -1,7 +1,7 @@
 namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>The similarity types the engine implements, of Elasticsearch's built-in ones.</summary>
-public enum SimilarityType
+internal enum SimilarityType
 {
     /// <summary><c>BM25</c>.</summary>
     Bm25,

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>The body of <c>_update</c> (partial document; scripts are not supported).</summary>
-public sealed record UpdateRequest
+internal sealed record UpdateRequest
 {
     /// <summary>The partial document merged into the current source.</summary>
     public JsonObject? Doc { get; init; }

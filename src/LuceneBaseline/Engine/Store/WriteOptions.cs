@@ -1,7 +1,7 @@
 namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>How a single document write is checked.</summary>
-public sealed record WriteOptions
+internal sealed record WriteOptions
 {
     public static WriteOptions Default { get; } = new();
 

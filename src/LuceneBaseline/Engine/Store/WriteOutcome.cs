@@ -1,7 +1,7 @@
 namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>The <c>result</c> of a write, as Elasticsearch names it (<c>created</c>, <c>updated</c>, ...).</summary>
-public enum WriteOutcome
+internal enum WriteOutcome
 {
     Created,
     Updated,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.JavaRules;
 
 namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 

@@ -1,0 +1,173 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+
+namespace Rerank.LuceneBaseline.Engine.Tests.Http;
+
+/// <summary>What every request meets first: routing, methods, media types, parameters, limits and output options.</summary>
+public sealed class RoutingContractTests
+{
+    [Fact]
+    public async Task UnknownPath_IsNoHandlerFound()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        // A path no route fits (one segment would be an index name, as in Elasticsearch).
+        var response = await engine.GetAsync("/books/_nope");
+
+        Assert.Equal(400, response.StatusCode);
+        Shape.AssertMatches("error-plain", response.Json);
+        Assert.Equal("no handler found for uri [/books/_nope] and method [GET]", (string?)response.Json["error"]);
+    }
+
+    [Fact]
+    public async Task WrongMethod_Is405NamingTheAllowedOnes()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.SendAsync("DELETE", "/_search");
+
+        Assert.Equal(405, response.StatusCode);
+        Assert.Equal("Incorrect HTTP method for uri [/_search] and method [DELETE], allowed: [GET, POST]", (string?)response.Json["error"]);
+    }
+
+    [Fact]
+    public async Task UnknownParameter_IsRefusedBeforeAnythingIsWritten()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.PutAsync("/books/_doc/1?colour=red", """{"a":1}""");
+        var exists = await engine.SendAsync("HEAD", "/books");
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("request [/books/_doc/1] contains unrecognized parameter: [colour]", (string?)response.Json["error"]!["reason"]);
+        Assert.Equal(404, exists.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnknownSearchParameter_IsRefused_InElasticsearchShape()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.GetAsync("/_search?foo=1");
+
+        Assert.Equal(400, response.StatusCode);
+        Shape.AssertMatches("error-simple", response.Json);
+        Assert.Equal("request [/_search] contains unrecognized parameter: [foo]", (string?)response.Json["error"]!["reason"]);
+    }
+
+    [Fact]
+    public async Task BadBoolean_IsIllegalArgument()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.GetAsync("/_cat/indices?v=yes");
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("Failed to parse value [yes] as only [true] or [false] are allowed.", (string?)response.Json["error"]!["reason"]);
+    }
+
+    [Fact]
+    public async Task FilterPathAndPretty_ApplyToAnyAnswer()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books/_doc/1", """{"title":"Dune"}""");
+
+        var response = await engine.GetAsync("/books/_doc/1?filter_path=_id,_source.title&pretty");
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"_id":"1","_source":{"title":"Dune"}}"""), response.Json));
+        Assert.Contains("\n  \"_id\": \"1\"", response.Text.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task EncodedSlashInId_StaysOneSegment()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var put = await engine.PutAsync("/books/_doc/a%2Fb", """{"title":"Dune"}""");
+        var got = await engine.GetAsync("/books/_doc/a%2Fb");
+
+        Assert.Equal("a/b", (string?)put.Json["_id"]);
+        Assert.True((bool)got.Json["found"]!);
+    }
+
+    [Fact]
+    public async Task BodyOverTheLimit_Is413WithNoBody()
+    {
+        await using var engine = await EngineServer.StartAsync(maxContentLength: 1024);
+
+        var response = await engine.PutAsync("/books/_doc/1", "{\"text\":\"" + new string('x', 4096) + "\"}");
+
+        Assert.Equal(413, response.StatusCode);
+        Assert.Equal("", response.Text);
+    }
+
+    [Fact]
+    public async Task CompatibleMediaType_IsEchoed()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("application/vnd.elasticsearch+json; compatible-with=8"));
+
+        using var response = await engine.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal("application/vnd.elasticsearch+json; compatible-with=8", response.Content.Headers.ContentType!.ToString());
+    }
+
+    [Fact]
+    public async Task GzipRequestBody_IsDecompressed()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync("{\"title\":\"Dune\"}"u8.ToArray(), TestContext.Current.CancellationToken);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/books/_doc/1") { Content = new ByteArrayContent(compressed.ToArray()) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentEncoding.Add("gzip");
+        using var response = await engine.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        var got = await engine.GetAsync("/books/_doc/1");
+
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Equal("Dune", (string?)got.Json["_source"]!["title"]);
+    }
+
+    [Theory]
+    [InlineData("GET", "/_nodes")]
+    [InlineData("POST", "/_msearch")]
+    [InlineData("GET", "/_alias/books")]
+    public async Task ApiTheEngineLacks_IsNoHandlerFound_NotAMissingIndex(string method, string path)
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.SendAsync(method, path, method == "POST" ? "{}" : null);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal($"no handler found for uri [{path}] and method [{method}]", (string?)response.Json["error"]);
+    }
+
+    [Fact]
+    public async Task CreateIndexStartingWithUnderscore_IsInvalidIndexName()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.PutAsync("/_books");
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("invalid_index_name_exception", (string?)response.Json["error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task RequireAlias_IsRefused_TheEngineHasNoAliases()
+    {
+        await using var engine = await EngineServer.StartAsync();
+
+        var response = await engine.PutAsync("/books/_doc/1?require_alias=true", """{"a":1}""");
+        var exists = await engine.SendAsync("HEAD", "/books");
+
+        Assert.Equal(404, response.StatusCode);
+        Assert.Equal("index_not_found_exception", (string?)response.Json["error"]!["type"]);
+        Assert.Equal(404, exists.StatusCode);
+    }
+}
