@@ -8,7 +8,7 @@ namespace Rerank.Model.Architecture;
 /// <c>rerank model init</c> (a bundle) and <c>rerank-train init-checkpoint</c> (a Hugging Face directory) share.
 /// Defaults give a 2-layer LLaMA of width 64 with grouped-query attention (4 heads, 2 kv heads).
 /// </summary>
-public record RandomDecoderShape
+internal record RandomDecoderShape
 {
     public DecoderArchitecture Architecture { get; init; } = DecoderArchitecture.Llama;
 

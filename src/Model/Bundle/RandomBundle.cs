@@ -5,7 +5,7 @@ using Rerank.Model.Tokenization;
 namespace Rerank.Model.Bundle;
 
 /// <summary>Writes a tiny random student bundle (<see cref="RandomBundleSettings"/>). The same settings give byte-identical bundles.</summary>
-public static class RandomBundle
+internal static class RandomBundle
 {
     public static ModelManifest Write(string directory, RandomBundleSettings settings)
     {

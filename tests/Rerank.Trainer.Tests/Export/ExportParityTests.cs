@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rerank.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Rerank.Model.Bundle;
@@ -320,7 +321,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = CommandLineHost.Invoke(root, args, output, error);
         return (exitCode, output.ToString(), error.ToString());
     }
 
