@@ -286,14 +286,38 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
-    public void ModelScore_EmptyPassagesFile_PrintsNoLogits()
+    public void ModelScore_EmptyPassagesFile_FailsNamingIt()
     {
         var bundle = InitBundle("bundle", seed: 1);
         var empty = _temp.WriteFile("empty.txt", "");
 
-        var logits = ScoreJson(bundle, "q", empty);
+        var result = CliRunner.Run("model", "score", "--model", bundle, "--query", "q", "--passages", empty);
 
-        Assert.Empty(logits);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: --passages: {empty} is empty; it needs one passage per line.{Environment.NewLine}", result.Error);
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public void ModelScore_PassageWithInvalidUtf8_FailsNamingFileAndLine()
+    {
+        var bundle = InitBundle("bundle", seed: 1);
+        var passages = _temp.WriteBytes("latin1.txt", [.. "first passage\r\ncaf"u8, 0xE9, .. "\r\nthird\n"u8]);
+
+        var result = CliRunner.Run("model", "score", "--model", bundle, "--query", "q", "--passages", passages);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: --passages: {passages}:2: not valid UTF-8.{Environment.NewLine}", result.Error);
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public void ModelScore_OneEmptyLine_IsOneEmptyPassage()
+    {
+        var bundle = InitBundle("bundle", seed: 1);
+        var oneEmpty = _temp.WriteFile("one-empty.txt", "\n");
+
+        Assert.Single(ScoreJson(bundle, "q", oneEmpty));
     }
 
     [Fact]
