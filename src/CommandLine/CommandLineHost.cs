@@ -11,7 +11,7 @@ namespace Rerank.CommandLine;
 /// 1. Parse errors (an unknown option, <c>--top-k abc</c>, a value out of range) are user errors: each is written as
 ///    <c>error: ...</c> on its own line, exit code <see cref="UserErrorExitCode"/>, and nothing runs. A command that
 ///    needs a subcommand and got none prints its help as well.
-/// 2. An exception from a command that <see cref="UserErrors.TryDescribe"/> accepts is one <c>error: ...</c> line and
+/// 2. An exception from a command that <see cref="UserErrors.TryDescribe"/> accepts (or the executable's own predicate) is one <c>error: ...</c> line and
 ///    exit code <see cref="UserErrorExitCode"/>, without a stack trace.
 /// 3. Any other exception, in parsing or in a command, is a bug: <c>error: internal error: </c> with the exception and its
 ///    stack trace, exit code <see cref="InternalErrorExitCode"/>.
@@ -25,7 +25,13 @@ internal static class CommandLineHost
     public const int InternalErrorExitCode = 70;
 
     /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the command (see the remarks).</summary>
-    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, InvocationConfiguration configuration, CancellationToken cancellationToken = default)
+    /// <param name="root">The executable's command tree.</param>
+    /// <param name="args">The command line, without the executable.</param>
+    /// <param name="configuration">Where output and errors go.</param>
+    /// <param name="isUserError">The executable's own user errors beyond <see cref="UserErrors"/>' (reported by their message).</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    public static async Task<int> InvokeAsync(
+        RootCommand root, IReadOnlyList<string> args, InvocationConfiguration configuration, Func<Exception, bool>? isUserError = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(args);
@@ -64,7 +70,7 @@ internal static class CommandLineHost
         {
             return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (UserErrors.TryDescribe(exception, out var message))
+        catch (Exception exception) when (UserErrors.TryDescribe(exception, isUserError, out var message))
         {
             // Step 2.
             UserErrors.Write(error, message);
@@ -81,8 +87,8 @@ internal static class CommandLineHost
     }
 
     /// <summary><see cref="InvokeAsync"/>, waited for: for tests that run a command in-process.</summary>
-    public static int Invoke(RootCommand root, IReadOnlyList<string> args, TextWriter output, TextWriter error) =>
-        InvokeAsync(root, args, new InvocationConfiguration { Output = output, Error = error }).GetAwaiter().GetResult();
+    public static int Invoke(RootCommand root, IReadOnlyList<string> args, TextWriter output, TextWriter error, Func<Exception, bool>? isUserError = null) =>
+        InvokeAsync(root, args, new InvocationConfiguration { Output = output, Error = error }, isUserError).GetAwaiter().GetResult();
 
     /// <summary>The subcommand names from the root down to the parsed command.</summary>
     private static List<string> CommandPath(ParseResult parse)

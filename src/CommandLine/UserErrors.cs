@@ -10,21 +10,25 @@ namespace Rerank.CommandLine;
 /// <remarks>
 /// User errors: a file or folder that is missing, unreadable or malformed (<see cref="IOException"/> and its kinds,
 /// <see cref="UnauthorizedAccessException"/>, <see cref="InvalidDataException"/>, <see cref="FormatException"/>,
-/// <see cref="BeirFormatException"/>, <see cref="ModelBundleException"/>, and the trainer's checkpoint errors, which are
-/// <see cref="InvalidDataException"/>s), and a value the library rejects by name (<see cref="ArgumentException"/> itself,
+/// <see cref="BeirFormatException"/>, <see cref="ModelBundleException"/>, and what the executable adds: the trainer's
+/// checkpoint errors), and a value the library rejects by name (<see cref="ArgumentException"/> itself,
 /// as settings validation throws it). Not user errors: <see cref="ArgumentNullException"/>,
 /// <see cref="ArgumentOutOfRangeException"/> (internals called wrongly), <see cref="InvalidOperationException"/>,
 /// <see cref="NullReferenceException"/> and the rest: those are bugs.
 /// </remarks>
 internal static class UserErrors
 {
-    /// <summary>Whether <paramref name="exception"/> is a user error; if so, <paramref name="message"/> is its one line (without <c>error: </c>).</summary>
-    public static bool TryDescribe(Exception exception, out string message)
+    /// <summary>
+    /// Whether <paramref name="exception"/> is a user error (see the remarks, or <paramref name="also"/> says so); if so,
+    /// <paramref name="message"/> is its one line (without <c>error: </c>).
+    /// </summary>
+    public static bool TryDescribe(Exception exception, Func<Exception, bool>? also, out string message)
     {
         ArgumentNullException.ThrowIfNull(exception);
         var isUserError = exception is IOException or UnauthorizedAccessException or InvalidDataException or FormatException
             or BeirFormatException or ModelBundleException
-            || exception.GetType() == typeof(ArgumentException);
+            || exception.GetType() == typeof(ArgumentException)
+            || also?.Invoke(exception) == true;
         message = isUserError ? OneLine(exception) : "";
         return isUserError;
     }

@@ -2,4 +2,4 @@ using System.CommandLine;
 using Rerank.CommandLine;
 using Rerank.Trainer.Cli;
 
-return await CommandLineHost.InvokeAsync(TrainCommand.Create(), args, new InvocationConfiguration()).ConfigureAwait(false);
+return await CommandLineHost.InvokeAsync(TrainCommand.Create(), args, new InvocationConfiguration(), TrainCommand.IsUserError).ConfigureAwait(false);

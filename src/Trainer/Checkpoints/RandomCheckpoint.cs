@@ -13,7 +13,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// 3. The weights of src/Model's <see cref="DecoderWeights.EnumerateRandom"/>, streamed tensor by tensor in its
 ///    order (so memory holds one tensor at a time) and rounded to the requested dtype.
 /// </remarks>
-public static class RandomCheckpoint
+internal static class RandomCheckpoint
 {
     /// <returns>The config written.</returns>
     /// <exception cref="ArgumentException">The shape is invalid; the message lists every problem.</exception>

@@ -28,7 +28,7 @@ namespace Rerank.Trainer.Student;
 /// 4. provenance: each input directory with a SHA-256 over its files.
 /// The LoRA adapter is checked when the backbone is loaded (<see cref="BackboneWeights"/>, <see cref="CreateTorchStudent"/>).
 /// </remarks>
-public sealed class StudentInputs : IDisposable
+internal sealed class StudentInputs : IDisposable
 {
     private const int DefaultMaxTokens = 250;
     private readonly string _staging;

@@ -64,7 +64,7 @@ public sealed class InitCheckpointCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = CommandLineHost.Invoke(TrainCommand.Create(), args, output, error);
+        var exitCode = CommandLineHost.Invoke(TrainCommand.Create(), args, output, error, TrainCommand.IsUserError);
         return (exitCode, output.ToString(), error.ToString());
     }
 }
