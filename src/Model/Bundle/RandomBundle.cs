@@ -19,6 +19,12 @@ internal static class RandomBundle
             IemHidden = settings.IemHidden,
         };
         var errors = backbone.Validate().Concat(heads.Validate()).ToList();
+        if (errors.Count == 0)
+        {
+            // The encoder graph holds the backbone's weights inline, and a protobuf message stays under 2 GiB.
+            errors.AddRange(RandomDecoderShape.SizeProblems(backbone, int.MaxValue, "an ONNX file with inline weights stays under 2 GiB"));
+        }
+
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid model shape: " + string.Join(" ", errors), nameof(settings));

@@ -26,6 +26,11 @@ internal static class RandomCheckpoint
         var vocabulary = (List<string>)[.. settings.BuildVocabulary()];
         var decoder = settings.ToDecoderConfig(vocabulary.Count, settings.MaxPositionEmbeddings, settings.TieWordEmbeddings);
         var errors = decoder.Validate();
+        if (errors.Count == 0)
+        {
+            errors = RandomDecoderShape.SizeProblems(decoder, 64L << 30, "init-checkpoint writes test checkpoints of at most 64 GiB");
+        }
+
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid model shape: " + string.Join(" ", errors), nameof(settings));

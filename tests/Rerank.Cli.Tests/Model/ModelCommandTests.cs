@@ -286,6 +286,35 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void ModelInit_TensorLargerThanAnArray_FailsNamingTheTensor()
+    {
+        var output = Path.Combine(_temp.Path, "huge");
+
+        // intermediate_size defaults to 3 x 100,000: gate_proj is [300000, 100000], 3e10 values.
+        var result = CliRunner.Run("model", "init", "--out", output, "--hidden", "100000", "--layers", "1000");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("tensor model.layers.0.mlp.gate_proj.weight [300000, 100000] would hold 30000000000 values, more than one array holds (2147483591).", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void ModelInit_WeightsOverTwoGibibytes_FailsBeforeWriting()
+    {
+        var output = Path.Combine(_temp.Path, "large");
+
+        // One layer: q and o 8192 x 8192, k and v 1024 x 8192, three MLP matrices 24576 x 8192: 754,974,720 values,
+        // 3,019,898,880 bytes in float32 before the embeddings, past protobuf's 2 GiB.
+        var result = CliRunner.Run("model", "init", "--out", output, "--hidden", "8192", "--heads", "64", "--kv-heads", "8", "--layers", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("more than 2147483647 (an ONNX file with inline weights stays under 2 GiB).", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("would hold", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void ModelScore_EmptyPassagesFile_FailsNamingIt()
     {
         var bundle = InitBundle("bundle", seed: 1);

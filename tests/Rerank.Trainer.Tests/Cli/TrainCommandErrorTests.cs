@@ -47,6 +47,18 @@ public sealed class TrainCommandErrorTests : IDisposable
     }
 
     [Fact]
+    public void InitCheckpoint_TensorLargerThanAnArray_IsOneErrorLineNamingIt()
+    {
+        var result = Run("init-checkpoint", "--out", _temp.Path, "--hidden", "100000", "--layers", "2000000000");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(Lines(result.Error));
+        Assert.StartsWith("error: Invalid model shape: tensor model.layers.0.mlp.gate_proj.weight [300000, 100000] would hold 30000000000 values", line, StringComparison.Ordinal);
+        Assert.Contains("(init-checkpoint writes test checkpoints of at most 64 GiB).", line, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Path));
+    }
+
+    [Fact]
     public void Score_EmptyPassagesFile_FailsNamingIt()
     {
         var empty = _temp.WriteFile("empty.txt", "");
