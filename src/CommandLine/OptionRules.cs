@@ -47,6 +47,31 @@ internal static class OptionRules
         option.Validators.Add(result => CheckNotAFile(result, option.Name));
     }
 
+    /// <summary>
+    /// Adds the rules of an output file, an <c>Option&lt;FileInfo?&gt;</c>, checked before the command runs rather than
+    /// after its work: not an existing folder, and in a folder that exists.
+    /// </summary>
+    public static void OutputFile(this Option option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            if (!TryGetValue(result, out FileInfo? file) || file is null)
+            {
+                return;
+            }
+
+            if (Directory.Exists(file.FullName))
+            {
+                result.AddError($"{option.Name}: {file.FullName} is a directory, not a file.");
+            }
+            else if (file.DirectoryName is { } folder && !Directory.Exists(folder))
+            {
+                result.AddError($"{option.Name}: the folder {folder} does not exist.");
+            }
+        });
+    }
+
     private static void CheckNotAFile(OptionResult result, string name)
     {
         if (TryGetValue(result, out DirectoryInfo? directory) && directory is not null && File.Exists(directory.FullName))

@@ -25,6 +25,7 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Concurrent searchers for the parallel passes.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
         var batch = new Option<int>("--batch") { Description = "Documents per _bulk request.", DefaultValueFactory = _ => 500 }.AtLeast(1);
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
+        json.OutputFile();
         var command = new Command("engine", "The embedded engine over HTTP against in-process Lucene BM25: bulk docs/s, search queries/s, p50/p99.")
         {
             data, split, rounds, threads, batch, json,

@@ -21,6 +21,8 @@ internal static class EvalBm25Command
         var run = new Option<FileInfo?>("--run") { Description = "Also write the ranking in TREC run format to this file." };
         var indexDir = new Option<DirectoryInfo?>("--index-dir") { Description = "Index folder (default: a folder per collection under $RERANK_CACHE_DIR or ~/.cache/rerank)." };
         indexDir.NotAFile();
+        json.OutputFile();
+        run.OutputFile();
         var fields = new Option<string>("--fields") { Description = "Corpus fields to index, comma-separated, in join order.", DefaultValueFactory = _ => "title,text" };
         var separator = new Option<string>("--separator") { Description = "Text placed between joined field values.", DefaultValueFactory = _ => " " };
         var analyzer = new Option<AnalyzerKind>("--analyzer") { Description = "Text analysis: standard (Elasticsearch's standard analyzer) or cjk (bigrams, for Chinese).", DefaultValueFactory = _ => AnalyzerKind.Standard };

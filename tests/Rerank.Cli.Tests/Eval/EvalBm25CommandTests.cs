@@ -163,6 +163,23 @@ public sealed class EvalBm25CommandTests : IDisposable
         Assert.Equal("x", File.ReadAllText(file));
     }
 
+    [Theory]
+    [InlineData("--json")]
+    [InlineData("--run")]
+    public void EvalBm25_OutputFileInAMissingFolderOrAFolder_FailsBeforeEvaluating(string option)
+    {
+        var missing = Path.Combine(_temp.Path, "no-such-folder", "out.txt");
+
+        var inMissing = CliRunner.Run("eval", "bm25", "--data", _temp.Path, option, missing);
+        var isFolder = CliRunner.Run("eval", "bm25", "--data", _temp.Path, option, _temp.Path);
+
+        Assert.Equal(1, inMissing.ExitCode);
+        Assert.Equal($"error: {option}: the folder {Path.GetDirectoryName(missing)} does not exist.{Environment.NewLine}", inMissing.Error);
+        Assert.Equal(1, isFolder.ExitCode);
+        Assert.Equal($"error: {option}: {_temp.Path} is a directory, not a file.{Environment.NewLine}", isFolder.Error);
+        Assert.Equal("", inMissing.Output + isFolder.Output);
+    }
+
     [Fact]
     public void EvalBm25_CorpusLineWithInvalidUtf8_FailsNamingFileAndLine()
     {
