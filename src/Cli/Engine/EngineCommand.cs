@@ -68,7 +68,13 @@ internal static class EngineCommand
             {
                 host = await EngineHost.StartAsync(options, logging, cancellationToken: stop.Token);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Ctrl+C or SIGTERM during start-up: nothing was served, so nothing to report.
+                output.WriteLine("engine: stopping");
+                return 0;
+            }
+            catch (Exception exception)
             {
                 // Whatever stops start-up (an address in use or not valid, a data directory that cannot be used) is
                 // reported as one line: the engine names the value or file in its message.
