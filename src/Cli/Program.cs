@@ -1,3 +1,5 @@
+using System.CommandLine;
 using Rerank.Cli;
+using Rerank.CommandLine;
 
-return await RerankCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandLineHost.InvokeAsync(RerankCommand.Create(), args, new InvocationConfiguration()).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Rerank.CommandLine;
 using Rerank.Trainer.Cli;
 
-return await TrainCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandLineHost.InvokeAsync(TrainCommand.Create(), args, new InvocationConfiguration(), TrainCommand.IsUserError).ConfigureAwait(false);

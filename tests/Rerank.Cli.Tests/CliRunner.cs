@@ -1,15 +1,15 @@
-using System.CommandLine;
+using Rerank.CommandLine;
 
 namespace Rerank.Cli.Tests;
 
-/// <summary>Runs the real <c>rerank</c> command tree in-process and captures what it prints.</summary>
+/// <summary>Runs the real <c>rerank</c> command tree in-process, as Program.cs does, and captures what it prints.</summary>
 internal static class CliRunner
 {
     public static CliResult Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = RerankCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = CommandLineHost.Invoke(RerankCommand.Create(), args, output, error);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Rerank.Cli.Common;
+using Rerank.CommandLine;
 using Rerank.LuceneBaseline.Beir;
 
 namespace Rerank.Cli.Bench;
@@ -21,21 +21,11 @@ internal static class BenchCommand
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "BEIR folder whose corpus and queries are used.", Required = true };
         var split = new Option<string>("--split") { Description = "Qrels split whose queries are searched.", DefaultValueFactory = _ => "test" };
-        var rounds = new Option<int>("--rounds") { Description = "Measured rounds; each searches every query four ways (baseline and engine, one and --threads searchers).", DefaultValueFactory = _ => 5 };
-        var threads = new Option<int>("--threads") { Description = "Concurrent searchers for the parallel passes.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var batch = new Option<int>("--batch") { Description = "Documents per _bulk request.", DefaultValueFactory = _ => 500 };
+        var rounds = new Option<int>("--rounds") { Description = "Measured rounds; each searches every query four ways (baseline and engine, one and --threads searchers).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "Concurrent searchers for the parallel passes.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
+        var batch = new Option<int>("--batch") { Description = "Documents per _bulk request.", DefaultValueFactory = _ => 500 }.AtLeast(1);
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
-        foreach (var option in new[] { rounds, threads, batch })
-        {
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < 1)
-                {
-                    r.AddError($"{option.Name} must be at least 1.");
-                }
-            });
-        }
-
+        json.OutputFile();
         var command = new Command("engine", "The embedded engine over HTTP against in-process Lucene BM25: bulk docs/s, search queries/s, p50/p99.")
         {
             data, split, rounds, threads, batch, json,
@@ -43,17 +33,7 @@ internal static class BenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            BeirDataset dataset;
-            try
-            {
-                dataset = BeirDataset.Open(parse.GetRequiredValue(data).FullName, parse.GetRequiredValue(split));
-            }
-            catch (Exception exception) when (UserErrors.TryDescribe(exception, out var message))
-            {
-                error.WriteLine($"error: {message}");
-                return 1;
-            }
+            var dataset = BeirDataset.Open(parse.GetRequiredValue(data).FullName, parse.GetRequiredValue(split));
 
             var work = Path.Combine(Path.GetTempPath(), "rerank-bench-engine", Guid.NewGuid().ToString("N"));
             try

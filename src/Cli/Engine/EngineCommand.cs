@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Rerank.Cli.Common;
+using Rerank.CommandLine;
 using Rerank.LuceneBaseline.Engine.Http;
 
 namespace Rerank.Cli.Engine;
@@ -13,12 +14,22 @@ internal static class EngineCommand
     {
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "Where the indices live (default: $RERANK_DATA_DIR/engine, else ~/.local/share/rerank/engine)." };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';' (port 0 picks a free port).", DefaultValueFactory = _ => "http://127.0.0.1:9200" };
-        var maxContent = new Option<long>("--max-content-length") { Description = "Largest request body in bytes (http.max_content_length).", DefaultValueFactory = _ => 100L * 1024 * 1024 };
-        maxContent.Validators.Add(r =>
+        var maxContent = new Option<long>("--max-content-length") { Description = "Largest request body in bytes (http.max_content_length).", DefaultValueFactory = _ => 100L * 1024 * 1024 }.AtLeast(1L);
+        dataDir.NotAFile();
+        urls.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long>() < 1)
+            var addresses = ListenAddresses.Split(r.GetValueOrDefault<string>() ?? "");
+            if (addresses.Length == 0)
             {
-                r.AddError("--max-content-length must be at least 1.");
+                r.AddError("--urls: no address given (http://host:port).");
+            }
+
+            foreach (var url in addresses)
+            {
+                if (ListenAddresses.Check(url) is { } problem)
+                {
+                    r.AddError($"--urls: {problem}.");
+                }
             }
         });
 
@@ -32,7 +43,7 @@ internal static class EngineCommand
             var options = new EngineHostOptions
             {
                 DataDirectory = parse.GetValue(dataDir)?.FullName ?? DataPaths.Engine(),
-                Urls = parse.GetRequiredValue(urls).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                Urls = ListenAddresses.Split(parse.GetRequiredValue(urls)),
                 MaxContentLength = parse.GetValue(maxContent),
             };
 
@@ -57,11 +68,18 @@ internal static class EngineCommand
             {
                 host = await EngineHost.StartAsync(options, logging, cancellationToken: stop.Token);
             }
-            catch (IOException exception)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // An address in use or an unreadable data directory: the user can fix both.
-                parse.InvocationConfiguration.Error.WriteLine($"error: {exception.Message}");
-                return 1;
+                // Ctrl+C or SIGTERM during start-up: nothing was served, so nothing to report.
+                output.WriteLine("engine: stopping");
+                return 0;
+            }
+            catch (Exception exception)
+            {
+                // Whatever stops start-up (an address in use or not valid, a data directory that cannot be used) is
+                // reported as one line: the engine names the value or file in its message.
+                UserErrors.Write(parse.InvocationConfiguration.Error, $"the engine did not start: {UserErrors.OneLine(exception)}");
+                return CommandLineHost.UserErrorExitCode;
             }
 
             await using (host)

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using Rerank.Cli.Common;
+using Rerank.CommandLine;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.Model.Bundle;
-using Rerank.Model.CommandLine;
 
 namespace Rerank.Cli.Model;
 
@@ -13,6 +12,7 @@ internal static class ModelInitCommand
     {
         var defaults = new RandomBundleSettings();
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Bundle directory to write (created; bundle files in it are replaced).", Required = true };
+        outDir.NotAFile();
         var shape = new RandomDecoderOptions(defaults, path => BeirReader.ReadCorpus(path).Select(BeirBulkBody.Contents));
         var pmaHeads = RandomDecoderOptions.NonNegativeInt("--pma-heads", "PMA heads (default: --heads).");
         var iemHidden = RandomDecoderOptions.PositiveInt("--iem-hidden", "IEM hidden width (the size of u_p).", defaults.IemHidden);
@@ -26,24 +26,17 @@ internal static class ModelInitCommand
         command.SetAction((parse, _) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Task.FromResult(UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+            var settings = shape.Read(parse, defaults with
             {
-                var settings = shape.Read(parse, defaults with
-                {
-                    PmaHeads = parse.GetValue(pmaHeads),
-                    IemHidden = parse.GetValue(iemHidden),
-                });
-                var directory = parse.GetRequiredValue(outDir).FullName;
-                if (File.Exists(directory))
-                {
-                    throw new ArgumentException($"--out: {directory} is a file, not a directory.");
-                }
+                PmaHeads = parse.GetValue(pmaHeads),
+                IemHidden = parse.GetValue(iemHidden),
+            });
+            var directory = parse.GetRequiredValue(outDir).FullName;
 
-                var manifest = RandomBundle.Write(directory, settings);
-                output.WriteLine($"model {manifest.ModelId} written to {directory}");
-                output.WriteLine($"  {manifest.Backbone.Architecture.ToString().ToLowerInvariant()}: {manifest.Backbone.NumLayers} layers, hidden {manifest.Backbone.HiddenSize}, vocabulary {manifest.Backbone.VocabSize}; IEM hidden {manifest.Heads.IemHidden}");
-                return 0;
-            }));
+            var manifest = RandomBundle.Write(directory, settings);
+            output.WriteLine($"model {manifest.ModelId} written to {directory}");
+            output.WriteLine($"  {manifest.Backbone.Architecture.ToString().ToLowerInvariant()}: {manifest.Backbone.NumLayers} layers, hidden {manifest.Backbone.HiddenSize}, vocabulary {manifest.Backbone.VocabSize}; IEM hidden {manifest.Heads.IemHidden}");
+            return Task.FromResult(0);
         });
         return command;
     }

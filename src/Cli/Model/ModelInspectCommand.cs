@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Rerank.Cli.Common;
 using Rerank.Model.Bundle;
 
 namespace Rerank.Cli.Model;
@@ -16,18 +15,15 @@ internal static class ModelInspectCommand
         command.SetAction((parse, _) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Task.FromResult(UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+            var bundle = ModelBundle.Load(parse.GetRequiredValue(directory).FullName);
+            if (parse.GetValue(json))
             {
-                var bundle = ModelBundle.Load(parse.GetRequiredValue(directory).FullName);
-                if (parse.GetValue(json))
-                {
-                    output.Write(System.Text.Encoding.UTF8.GetString(ManifestJson.Serialize(bundle.Manifest)));
-                    return 0;
-                }
+                output.Write(System.Text.Encoding.UTF8.GetString(ManifestJson.Serialize(bundle.Manifest)));
+                return Task.FromResult(0);
+            }
 
-                Write(output, bundle);
-                return 0;
-            }));
+            Write(output, bundle);
+            return Task.FromResult(0);
         });
         return command;
     }

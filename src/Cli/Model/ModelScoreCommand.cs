@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Rerank.Cli.Common;
-using Rerank.Model.CommandLine;
+using Rerank.CommandLine;
 using Rerank.Model.Runtime;
 
 namespace Rerank.Cli.Model;
@@ -25,32 +25,29 @@ internal static class ModelScoreCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Task.FromResult(UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+            var texts = ScoreCommandIO.ReadPassages(parse.GetRequiredValue(passages).FullName);
+            StudentBranchNames.TryParse(parse.GetValue(branch), out var chosen);
+            using var logging = CliLogging.Create();
+            using var student = StudentModel.Load(
+                parse.GetRequiredValue(model).FullName, new StudentModelOptions { PreferGpu = true }, logging.CreateLogger("Rerank.Model"));
+            var queryEmbedding = student.EncodeQueries([parse.GetRequiredValue(query)], cancellationToken);
+            var encoded = student.EncodePassages(texts, cancellationToken);
+            var logits = new float[texts.Count];
+            student.Score(queryEmbedding, encoded.Projections, chosen, logits);
+
+            if (parse.GetValue(json))
             {
-                var texts = ScoreCommandIO.ReadPassages(parse.GetRequiredValue(passages).FullName);
-                StudentBranchNames.TryParse(parse.GetValue(branch), out var chosen);
-                using var logging = CliLogging.Create();
-                using var student = StudentModel.Load(
-                    parse.GetRequiredValue(model).FullName, new StudentModelOptions { PreferGpu = true }, logging.CreateLogger("Rerank.Model"));
-                var queryEmbedding = student.EncodeQueries([parse.GetRequiredValue(query)], cancellationToken);
-                var encoded = student.EncodePassages(texts, cancellationToken);
-                var logits = new float[texts.Count];
-                student.Score(queryEmbedding, encoded.Projections, chosen, logits);
-
-                if (parse.GetValue(json))
+                output.WriteLine(ScoreCommandIO.ToJson(student.ModelId, logits));
+            }
+            else
+            {
+                foreach (var logit in logits)
                 {
-                    output.WriteLine(ScoreCommandIO.ToJson(student.ModelId, logits));
+                    output.WriteLine(logit.ToString("R", CultureInfo.InvariantCulture));
                 }
-                else
-                {
-                    foreach (var logit in logits)
-                    {
-                        output.WriteLine(logit.ToString("R", CultureInfo.InvariantCulture));
-                    }
-                }
+            }
 
-                return 0;
-            }));
+            return Task.FromResult(0);
         });
         return command;
     }

@@ -7,7 +7,8 @@ namespace Rerank.LuceneBaseline.Beir;
 /// <summary>Reads the files of a BEIR collection, checking every line; errors are <see cref="BeirFormatException"/>.</summary>
 /// <remarks>
 /// JSON Lines: one object per line; blank lines are skipped (the format allows a trailing newline); a UTF-8 BOM
-/// and CRLF line ends are accepted; fields other than the ones read are ignored.
+/// and CRLF line ends are accepted; fields other than the ones read are ignored. Every file must be valid UTF-8: a line
+/// that is not is an error naming the file and line (<see cref="Utf8Lines"/>).
 /// </remarks>
 public static class BeirReader
 {
@@ -50,11 +51,9 @@ public static class BeirReader
         var judgments = new Dictionary<string, Dictionary<string, Qrels.Judgment>>(StringComparer.Ordinal);
         var lineNumber = 0;
         var sawHeader = false;
-        foreach (var rawLine in File.ReadLines(path))
+        foreach (var (number, line) in Utf8Lines.Read(path))
         {
-            lineNumber++;
-            var line = lineNumber == 1 ? rawLine.TrimStart('\uFEFF') : rawLine;
-            line = line.TrimEnd('\r');
+            lineNumber = number;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -116,11 +115,8 @@ public static class BeirReader
 
     private static IEnumerable<(int LineNumber, JsonElement Root)> ReadJsonLines(string path)
     {
-        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (lineNumber, line) in Utf8Lines.Read(path))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

@@ -7,7 +7,7 @@ namespace Rerank.Model.Architecture;
 /// The parameters of a LLaMA / Qwen2 decoder under their Hugging Face checkpoint keys, and deterministic random
 /// weights for tests and for a backbone trained from scratch.
 /// </summary>
-public static class DecoderWeights
+internal static class DecoderWeights
 {
     /// <summary>HF's <c>initializer_range</c> default: the standard deviation of linear and embedding weights.</summary>
     public const double InitializerRange = 0.02;

@@ -8,7 +8,7 @@ namespace Rerank.Model.Architecture;
 /// <c>rerank model init</c> (a bundle) and <c>rerank-train init-checkpoint</c> (a Hugging Face directory) share.
 /// Defaults give a 2-layer LLaMA of width 64 with grouped-query attention (4 heads, 2 kv heads).
 /// </summary>
-public record RandomDecoderShape
+internal record RandomDecoderShape
 {
     public DecoderArchitecture Architecture { get; init; } = DecoderArchitecture.Llama;
 
@@ -52,7 +52,7 @@ public record RandomDecoderShape
         Architecture = Architecture,
         VocabSize = vocabSize,
         HiddenSize = Hidden,
-        IntermediateSize = Intermediate > 0 ? Intermediate : 3 * Hidden,
+        IntermediateSize = Intermediate > 0 ? Intermediate : (int)Math.Min(3L * Hidden, int.MaxValue),
         NumLayers = Layers,
         NumHeads = Heads,
         NumKeyValueHeads = KeyValueHeads,
@@ -61,6 +61,35 @@ public record RandomDecoderShape
         MaxPositionEmbeddings = maxPositionEmbeddings,
         TieWordEmbeddings = tieWordEmbeddings,
     };
+
+    /// <summary>
+    /// Whether the random weights of <paramref name="config"/> (valid otherwise) can be made: every tensor is one float
+    /// array (at most <see cref="Array.MaxLength"/> values), and all of them together take at most
+    /// <paramref name="maxTotalBytes"/> as float32. Counted from a one- and a two-layer config, so a huge layer count
+    /// costs nothing to check.
+    /// </summary>
+    public static IReadOnlyList<string> SizeProblems(DecoderConfig config, long maxTotalBytes, string limitReason)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var one = DecoderWeights.ParameterShapes(config with { NumLayers = 1 });
+        var two = DecoderWeights.ParameterShapes(config with { NumLayers = 2 });
+        static double Values(long[] shape) => shape.Aggregate(1d, (a, b) => a * b);
+        var perLayer = two.Sum(s => Values(s.Shape)) - one.Sum(s => Values(s.Shape));
+        var totalBytes = 4 * (one.Sum(s => Values(s.Shape)) + ((config.NumLayers - 1) * perLayer));
+        var largest = one.MaxBy(s => Values(s.Shape));
+        var problems = new List<string>();
+        if (Values(largest.Shape) > Array.MaxLength)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"tensor {largest.Name} [{string.Join(", ", largest.Shape)}] would hold {Values(largest.Shape):0} values, more than one array holds ({Array.MaxLength})."));
+        }
+
+        if (totalBytes > maxTotalBytes)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"the weights would take {totalBytes:0} bytes, more than {maxTotalBytes} ({limitReason})."));
+        }
+
+        return problems;
+    }
 
     private static string PrintableAscii() =>
         string.Join(' ', Enumerable.Range(33, 94).Select(c => ((char)c).ToString(CultureInfo.InvariantCulture)));

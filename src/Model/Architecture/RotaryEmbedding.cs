@@ -5,7 +5,7 @@ namespace Rerank.Model.Architecture;
 /// layout. The ONNX graph (<c>DecoderGraph</c>) and the trainer's TorchSharp decoder both take their cos and sin from
 /// here, so the two rotate every position by exactly the same float32 values.
 /// </summary>
-public static class RotaryEmbedding
+internal static class RotaryEmbedding
 {
     /// <summary>
     /// cos and sin, row-major <c>[positions, head_dim]</c>, for positions <c>0 .. positions - 1</c>: row p holds the

@@ -4,7 +4,7 @@ namespace Rerank.Model.Architecture;
 /// Parameter names of the student's heads, shared by the trainer's modules, saved students and the ONNX graphs.
 /// Linear weights are <c>[out, in]</c> as in PyTorch.
 /// </summary>
-public static class StudentHeadNames
+internal static class StudentHeadNames
 {
     /// <summary>PMA's learnable seed S, shape <c>[d]</c>.</summary>
     public const string PmaSeed = "pma.seed";

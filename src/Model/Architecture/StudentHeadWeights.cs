@@ -4,7 +4,7 @@ using static Rerank.Model.Architecture.StudentHeadNames;
 namespace Rerank.Model.Architecture;
 
 /// <summary>The parameters of PMA and the IEM (<see cref="StudentHeadNames"/>), their shapes and a seeded initialisation.</summary>
-public static class StudentHeadWeights
+internal static class StudentHeadWeights
 {
     /// <summary>Every head parameter with its shape, in module order.</summary>
     public static IReadOnlyList<(string Name, long[] Shape)> ParameterShapes(StudentHeadsConfig config)

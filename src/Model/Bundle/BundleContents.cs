@@ -5,7 +5,7 @@ using Rerank.Model.Tokenization;
 namespace Rerank.Model.Bundle;
 
 /// <summary>What <see cref="ModelBundleWriter"/> writes: the three graphs, the tokenizer files and the manifest's settings.</summary>
-public sealed record BundleContents
+internal sealed record BundleContents
 {
     public required DecoderConfig Backbone { get; init; }
 

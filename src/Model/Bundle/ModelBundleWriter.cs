@@ -3,7 +3,7 @@ using Rerank.Model.Onnx;
 namespace Rerank.Model.Bundle;
 
 /// <summary>Writes a model bundle directory. The same contents always give byte-identical files and the same model id.</summary>
-public static class ModelBundleWriter
+internal static class ModelBundleWriter
 {
     /// <summary>
     /// Writes <paramref name="contents"/> to <paramref name="directory"/> (created if needed; bundle files already there

@@ -5,7 +5,7 @@ using Rerank.Model.Tokenization;
 namespace Rerank.Model.Bundle;
 
 /// <summary>Writes a tiny random student bundle (<see cref="RandomBundleSettings"/>). The same settings give byte-identical bundles.</summary>
-public static class RandomBundle
+internal static class RandomBundle
 {
     public static ModelManifest Write(string directory, RandomBundleSettings settings)
     {
@@ -19,6 +19,12 @@ public static class RandomBundle
             IemHidden = settings.IemHidden,
         };
         var errors = backbone.Validate().Concat(heads.Validate()).ToList();
+        if (errors.Count == 0)
+        {
+            // The encoder graph holds the backbone's weights inline, and a protobuf message stays under 2 GiB.
+            errors.AddRange(RandomDecoderShape.SizeProblems(backbone, int.MaxValue, "an ONNX file with inline weights stays under 2 GiB"));
+        }
+
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid model shape: " + string.Join(" ", errors), nameof(settings));

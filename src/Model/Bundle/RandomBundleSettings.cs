@@ -6,7 +6,7 @@ namespace Rerank.Model.Bundle;
 /// A tiny, randomly initialised student of the real architecture (<c>rerank model init</c>): for tests, demos and
 /// benchmarks where no trained model exists. The backbone's shape and vocabulary are <see cref="RandomDecoderShape"/>'s.
 /// </summary>
-public sealed record RandomBundleSettings : RandomDecoderShape
+internal sealed record RandomBundleSettings : RandomDecoderShape
 {
     /// <summary>PMA heads; 0 (default) means <see cref="RandomDecoderShape.Heads"/>.</summary>
     public int PmaHeads { get; init; }

@@ -17,7 +17,7 @@ namespace Rerank.Model.Graphs;
 /// 5. Final RmsNorm (<c>model.norm.weight</c>).
 /// Linear weights are stored transposed (<c>{name}.T</c>, [in, out]) so each projection is one MatMul.
 /// </remarks>
-public static class DecoderGraph
+internal static class DecoderGraph
 {
     /// <summary>The name of the value <see cref="AddBackbone"/> returns: final hidden states [batch, seq, hidden].</summary>
     public const string LastHiddenState = "last_hidden_state";

@@ -14,7 +14,7 @@ namespace Rerank.Model.Graphs;
 /// Factorised (exact): W1 [q ; p] = W1q q + W1p p, so u_p = W1p p + b1 is computed once per passage and step 1
 /// becomes x = ReLU(u_p + W1q q): one H-wide add per candidate instead of a 2d x H product.
 /// </remarks>
-public static class IemGraph
+internal static class IemGraph
 {
     /// <summary>
     /// The unfactorised IEM over row-aligned pairs: <paramref name="query"/> and <paramref name="passage"/> float

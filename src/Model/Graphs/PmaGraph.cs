@@ -14,7 +14,7 @@ namespace Rerank.Model.Graphs;
 /// 3. O = concat_h(A V_h), with no output projection; H = LN0(S + O): the residual adds the raw seed.
 /// 4. out = LN1(H + ReLU(fc_o(H))).
 /// </remarks>
-public static class PmaGraph
+internal static class PmaGraph
 {
     /// <summary>Added to the scores of padded keys: far below any real score, finite so no row becomes NaN.</summary>
     private const float MaskedScore = -1e9f;

@@ -1,7 +1,7 @@
 namespace Rerank.Model.Graphs;
 
 /// <summary>The input and output names of the bundle's three graphs: the contract between the writer and the runtime.</summary>
-public static class StudentGraphNames
+internal static class StudentGraphNames
 {
     /// <summary>Encoder input: token ids, int64 <c>[batch, seq]</c>, right-padded.</summary>
     public const string InputIds = "input_ids";

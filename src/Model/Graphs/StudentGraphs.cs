@@ -7,7 +7,7 @@ using static Rerank.Model.Graphs.StudentGraphNames;
 namespace Rerank.Model.Graphs;
 
 /// <summary>The three graphs of a model bundle, with the I/O names of <see cref="StudentGraphNames"/>.</summary>
-public static class StudentGraphs
+internal static class StudentGraphs
 {
     private const string Producer = "rerank";
 

@@ -4,7 +4,7 @@ using Rerank.Model.Onnx.Proto;
 namespace Rerank.Model.Onnx;
 
 /// <summary>A node attribute (<c>axis</c>, <c>perm</c>, <c>epsilon</c>, ...).</summary>
-public sealed class OnnxAttribute
+internal sealed class OnnxAttribute
 {
     private OnnxAttribute(AttributeProto proto) => Proto = proto;
 

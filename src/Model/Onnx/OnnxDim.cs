@@ -1,7 +1,7 @@
 namespace Rerank.Model.Onnx;
 
 /// <summary>One dimension of a graph input or output: a fixed size or a named symbolic one (<c>batch</c>, <c>seq</c>).</summary>
-public readonly record struct OnnxDim
+internal readonly record struct OnnxDim
 {
     private OnnxDim(long? size, string? symbol)
     {

@@ -1,7 +1,7 @@
 namespace Rerank.Model.Onnx;
 
 /// <summary>Tensor element types, with the ONNX <c>TensorProto.DataType</c> numbers.</summary>
-public enum OnnxElementType
+internal enum OnnxElementType
 {
     Float = 1,
     Int32 = 6,

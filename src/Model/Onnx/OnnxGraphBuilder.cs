@@ -14,7 +14,7 @@ namespace Rerank.Model.Onnx;
 /// inputs, initializers, earlier node outputs), so a graph built here is in topological order as ONNX requires.
 /// Node outputs get generated names (<c>{opType}_{n}</c>) unless the caller names them.
 /// </remarks>
-public sealed class OnnxGraphBuilder
+internal sealed class OnnxGraphBuilder
 {
     /// <summary>The opset pinned by default: ONNX 1.12's, which ONNX Runtime 1.14 and later run in full.</summary>
     public const int DefaultOpset = 17;

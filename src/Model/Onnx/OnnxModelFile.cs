@@ -5,7 +5,7 @@ using Rerank.Model.Onnx.Proto;
 namespace Rerank.Model.Onnx;
 
 /// <summary>Writes ONNX models to disk, with weights inline or in an external data file beside the model.</summary>
-public static class OnnxModelFile
+internal static class OnnxModelFile
 {
     /// <summary>
     /// Protobuf messages cannot exceed 2 GiB; above this many initializer bytes the weights go to external data.

@@ -15,7 +15,7 @@ namespace Rerank.Model.Tokenization;
 /// Words are those that <see cref="TextTokenizer"/> looks up: BERT's basic tokenization, with the same lower-casing.
 /// It is not a trained WordPiece vocabulary (no sub-word merges); it only has to be stable and reasonable.
 /// </remarks>
-public static class WordPieceVocabularyBuilder
+internal static class WordPieceVocabularyBuilder
 {
     /// <summary>The special tokens at the head of every built vocabulary, in id order.</summary>
     public static IReadOnlyList<string> SpecialTokens { get; } = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];

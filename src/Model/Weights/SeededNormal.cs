@@ -9,7 +9,7 @@ namespace Rerank.Model.Weights;
 /// sum of twelve uniforms minus 6 (mean 0, variance 1, bounded at ±6) rather than Box–Muller, because Box–Muller needs
 /// Math.Log and Math.Cos, whose last bit differs between C runtimes; sums of exact uniforms use only IEEE additions.
 /// </remarks>
-public sealed class SeededNormal
+internal sealed class SeededNormal
 {
     private ulong _state;
 

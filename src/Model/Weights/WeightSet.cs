@@ -4,7 +4,7 @@ namespace Rerank.Model.Weights;
 /// Weights by name. Lookups check the shape the caller expects, so a checkpoint that does not fit the architecture
 /// fails with the tensor's name, never with an index error deep inside a graph.
 /// </summary>
-public sealed class WeightSet
+internal sealed class WeightSet
 {
     private readonly Dictionary<string, WeightTensor> _tensors = new(StringComparer.Ordinal);
 

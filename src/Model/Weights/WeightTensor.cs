@@ -4,7 +4,7 @@ namespace Rerank.Model.Weights;
 /// One named fp32 weight tensor in row-major order. Linear weights follow PyTorch's layout, <c>[out, in]</c>, and
 /// names follow the Hugging Face / PyTorch module paths (<c>model.layers.0.self_attn.q_proj.weight</c>).
 /// </summary>
-public sealed record WeightTensor
+internal sealed record WeightTensor
 {
     public WeightTensor(string name, long[] shape, float[] values)
     {

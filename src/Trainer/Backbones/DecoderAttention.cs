@@ -9,7 +9,7 @@ namespace Rerank.Trainer.Backbones;
 /// Qwen2), RoPE on q and k, grouped-query attention by repeating each key/value head for its group of query heads
 /// (HF's <c>repeat_kv</c>), softmax in float32 under the visibility mask, <c>o_proj</c>.
 /// </summary>
-public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>, IProjectionHost
+internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>, IProjectionHost
 {
     private static readonly string[] Names = ["q_proj", "k_proj", "v_proj", "o_proj"];
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Rerank.Trainer.Backbones;
 
 /// <summary><c>model.layers.N</c>: <c>x += self_attn(input_layernorm(x))</c>, then <c>x += mlp(post_attention_layernorm(x))</c>.</summary>
-public sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
+internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "input_layernorm")]
     private readonly RmsNorm _inputLayernorm;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Rerank.Trainer.Backbones;
 
 /// <summary><c>mlp</c>: SwiGLU, <c>down_proj(silu(gate_proj(x)) * up_proj(x))</c>.</summary>
-public sealed class DecoderMlp : nn.Module<Tensor, Tensor>, IProjectionHost
+internal sealed class DecoderMlp : nn.Module<Tensor, Tensor>, IProjectionHost
 {
     private static readonly string[] Names = ["gate_proj", "up_proj", "down_proj"];
 

@@ -21,7 +21,7 @@ namespace Rerank.Trainer.Backbones;
 /// the LM head. Parameters start at zero (norm weights at one) and come from a checkpoint or a <see cref="WeightSet"/>.
 /// Not thread-safe; the owner disposes.
 /// </remarks>
-public sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "model")]
     private readonly DecoderStack _model;

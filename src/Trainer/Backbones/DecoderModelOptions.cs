@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Rerank.Trainer.Backbones;
 
 /// <summary>Where a <see cref="DecoderModel"/> lives and in which precision.</summary>
-public sealed record DecoderModelOptions
+internal sealed record DecoderModelOptions
 {
     /// <summary>
     /// The parameters' element type: float32 (default), bfloat16 or float16. Checkpoint tensors are converted to it on

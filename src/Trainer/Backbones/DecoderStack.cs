@@ -17,7 +17,7 @@ namespace Rerank.Trainer.Backbones;
 ///    <c>attention_mask[j] != 0</c>.
 /// 4. The layers, then the final RMSNorm (<c>norm</c>).
 /// </remarks>
-public sealed class DecoderStack : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class DecoderStack : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly DecoderConfig _config;
 

@@ -6,7 +6,7 @@ namespace Rerank.Trainer.Backbones;
 /// A module whose linear projections can be replaced in place (by LoRA's wrapper), keeping their names and their place
 /// in the module's order.
 /// </summary>
-public interface IProjectionHost
+internal interface IProjectionHost
 {
     /// <summary>The projections' names within this module (<c>q_proj</c>, ...), in forward order.</summary>
     IReadOnlyList<string> ProjectionNames { get; }

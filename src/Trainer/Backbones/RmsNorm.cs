@@ -8,7 +8,7 @@ namespace Rerank.Trainer.Backbones;
 /// HF's <c>LlamaRMSNorm</c> / <c>Qwen2RMSNorm</c>: <c>weight * (x / sqrt(mean(x^2) + eps))</c>, the statistics taken in
 /// float32 and the normalised value cast back to the input's type before the weight multiplies it.
 /// </summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "weight")]
     private readonly Parameter _weight;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Rerank.Trainer.Backbones;
 
 /// <summary><c>embed_tokens</c>: rows of <c>weight [vocab, hidden]</c> by token id.</summary>
-public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
+internal sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "weight")]
     private readonly Parameter _weight;

@@ -2,9 +2,10 @@ namespace Rerank.Trainer.Checkpoints;
 
 /// <summary>
 /// A Hugging Face model directory that cannot be loaded. Every problem is found before this is thrown, each as
-/// <c>file: what is wrong</c> naming the tensor where there is one.
+/// <c>file: what is wrong</c> naming the tensor where there is one. <c>rerank-train</c> reports it as a user error
+/// (<see cref="Cli.TrainCommand.IsUserError"/>).
 /// </summary>
-public sealed class CheckpointException : Exception
+internal sealed class CheckpointException : Exception
 {
     public CheckpointException(string directory, IReadOnlyList<string> problems)
         : base($"Checkpoint {directory} cannot be loaded:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems))

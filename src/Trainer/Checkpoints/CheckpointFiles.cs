@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Rerank.Trainer.Checkpoints;
 
 /// <summary>File names of a Hugging Face model directory.</summary>
-public static class CheckpointFiles
+internal static class CheckpointFiles
 {
     public const string Config = "config.json";
 

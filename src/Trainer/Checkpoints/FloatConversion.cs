@@ -13,7 +13,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// overflow to infinity, subnormals kept), which is what PyTorch's <c>.half()</c> does on CPU.
 /// Bytes are little-endian, as safetensors stores them.
 /// </remarks>
-public static class FloatConversion
+internal static class FloatConversion
 {
     public static float BFloat16ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 

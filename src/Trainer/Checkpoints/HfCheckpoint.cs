@@ -19,7 +19,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// is the tensors loaded so far plus one tensor's mapped bytes (and, when converting dtype, one tensor's copy).
 /// The owner disposes; reads may run concurrently.
 /// </remarks>
-public sealed class HfCheckpoint : IDisposable
+internal sealed class HfCheckpoint : IDisposable
 {
     /// <summary>Tensors are copied in pieces of at most this many bytes (a Span holds under 2 GiB; a 70B embedding does not).</summary>
     internal const long DefaultChunkBytes = 256L << 20;

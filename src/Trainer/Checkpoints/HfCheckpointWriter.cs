@@ -13,7 +13,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// are removed first, so a model saved unsharded over a sharded one leaves no stale shard behind. Every safetensors
 /// file carries <c>{"format": "pt"}</c> metadata, which transformers checks for.
 /// </remarks>
-public static class HfCheckpointWriter
+internal static class HfCheckpointWriter
 {
     /// <returns>The weight files written, in order.</returns>
     public static IReadOnlyList<string> Write(string directory, HfModelConfig config, IReadOnlyList<SafetensorsWriteEntry> tensors, long? shardBytes = null)

@@ -19,7 +19,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// <c>mlp_bias</c>, Qwen2's <c>use_sliding_window</c>. Writing uses transformers' layout: keys sorted, two-space
 /// indent.
 /// </remarks>
-public sealed record HfModelConfig
+internal sealed record HfModelConfig
 {
     public required DecoderConfig Decoder { get; init; }
 

@@ -13,7 +13,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// 3. The weights of src/Model's <see cref="DecoderWeights.EnumerateRandom"/>, streamed tensor by tensor in its
 ///    order (so memory holds one tensor at a time) and rounded to the requested dtype.
 /// </remarks>
-public static class RandomCheckpoint
+internal static class RandomCheckpoint
 {
     /// <returns>The config written.</returns>
     /// <exception cref="ArgumentException">The shape is invalid; the message lists every problem.</exception>
@@ -26,6 +26,11 @@ public static class RandomCheckpoint
         var vocabulary = (List<string>)[.. settings.BuildVocabulary()];
         var decoder = settings.ToDecoderConfig(vocabulary.Count, settings.MaxPositionEmbeddings, settings.TieWordEmbeddings);
         var errors = decoder.Validate();
+        if (errors.Count == 0)
+        {
+            errors = RandomDecoderShape.SizeProblems(decoder, 64L << 30, "init-checkpoint writes test checkpoints of at most 64 GiB");
+        }
+
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid model shape: " + string.Join(" ", errors), nameof(settings));

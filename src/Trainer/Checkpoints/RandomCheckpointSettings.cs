@@ -7,7 +7,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// and demos where no pretrained weights are at hand. The shape and vocabulary are src/Model's
 /// <see cref="RandomDecoderShape"/> (shared with <c>rerank model init</c>); stored in float32 by default.
 /// </summary>
-public sealed record RandomCheckpointSettings : RandomDecoderShape
+internal sealed record RandomCheckpointSettings : RandomDecoderShape
 {
     /// <summary><c>max_position_embeddings</c>.</summary>
     public int MaxPositionEmbeddings { get; init; } = 2048;

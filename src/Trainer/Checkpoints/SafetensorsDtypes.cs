@@ -3,7 +3,7 @@ using TorchSharp;
 namespace Rerank.Trainer.Checkpoints;
 
 /// <summary>Names, sizes and TorchSharp types of <see cref="SafetensorsDtype"/>, and the names <c>config.json</c> uses.</summary>
-public static class SafetensorsDtypes
+internal static class SafetensorsDtypes
 {
     /// <summary>Bytes per element.</summary>
     public static int Size(this SafetensorsDtype dtype) => dtype == SafetensorsDtype.F32 ? 4 : 2;

@@ -13,7 +13,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// open during a load would double the peak. Thread safety: reads may run concurrently (each has its own view);
 /// dispose only after the last read. The owner disposes.
 /// </remarks>
-public sealed class SafetensorsFile : IDisposable
+internal sealed class SafetensorsFile : IDisposable
 {
     private readonly MemoryMappedFile _map;
     private readonly Dictionary<string, SafetensorsTensorInfo> _byName;

@@ -16,7 +16,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// 4. <c>end - begin</c> equals the element count times the element size;
 /// 5. no two tensors share a byte, and no key appears twice.
 /// </remarks>
-public sealed class SafetensorsHeader
+internal sealed class SafetensorsHeader
 {
     /// <summary>safetensors' own limit on the header length (100 MB): a larger length means the file is not one.</summary>
     public const long MaxLength = 100_000_000;

@@ -6,7 +6,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// <param name="Shape">Row-major dimensions; empty for a scalar.</param>
 /// <param name="Begin">Start of its bytes, relative to the data section (which follows the header).</param>
 /// <param name="End">End (exclusive) of its bytes, relative to the data section.</param>
-public sealed record SafetensorsTensorInfo(string Name, SafetensorsDtype Dtype, long[] Shape, long Begin, long End)
+internal sealed record SafetensorsTensorInfo(string Name, SafetensorsDtype Dtype, long[] Shape, long Begin, long End)
 {
     public long ElementCount => Shape.Aggregate(1L, (a, d) => a * d);
 

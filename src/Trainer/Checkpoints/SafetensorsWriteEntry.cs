@@ -5,7 +5,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// <param name="Dtype">The element type the bytes are in.</param>
 /// <param name="Shape">Row-major dimensions.</param>
 /// <param name="WriteData">Writes the tensor's <c>elements x size</c> little-endian bytes to the stream, no more and no fewer.</param>
-public sealed record SafetensorsWriteEntry(string Name, SafetensorsDtype Dtype, long[] Shape, Action<Stream> WriteData)
+internal sealed record SafetensorsWriteEntry(string Name, SafetensorsDtype Dtype, long[] Shape, Action<Stream> WriteData)
 {
     public long ByteLength => Shape.Aggregate(1L, (a, d) => a * d) * Dtype.Size();
 

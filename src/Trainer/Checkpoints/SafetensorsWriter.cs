@@ -8,7 +8,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// the JSON padded with spaces so the data starts at a multiple of 8 bytes (as the reference writer does). Files are
 /// written to a temporary name and moved into place, so a failed write never leaves a half file under the real name.
 /// </summary>
-public static class SafetensorsWriter
+internal static class SafetensorsWriter
 {
     /// <exception cref="ArgumentException">Two entries share a name, a name is empty or <c>__metadata__</c>.</exception>
     /// <exception cref="InvalidOperationException">A callback wrote another number of bytes than its shape needs; the message names the tensor.</exception>

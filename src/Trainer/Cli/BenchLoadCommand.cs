@@ -20,46 +20,43 @@ internal static class BenchLoadCommand
         command.SetAction((parse, _) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Task.FromResult(UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+            TorchNative.Initialize();
+            using (var warm = ones(1))
             {
-                TorchNative.Initialize();
-                using (var warm = ones(1))
+                // Touch libtorch so its own start-up memory is in the baseline, not the load.
+            }
+
+            var before = ReadStatus("VmHWM");
+            var clock = Stopwatch.StartNew();
+            using var checkpoint = HfCheckpoint.Open(parse.GetRequiredValue(directory).FullName);
+            var loaded = new List<Tensor>();
+            try
+            {
+                foreach (var (name, _) in checkpoint.Parameters)
                 {
-                    // Touch libtorch so its own start-up memory is in the baseline, not the load.
+                    loaded.Add(checkpoint.ReadTensor(name));
                 }
 
-                var before = ReadStatus("VmHWM");
-                var clock = Stopwatch.StartNew();
-                using var checkpoint = HfCheckpoint.Open(parse.GetRequiredValue(directory).FullName);
-                var loaded = new List<Tensor>();
-                try
+                var seconds = clock.Elapsed.TotalSeconds;
+                var peak = ReadStatus("VmHWM");
+                var size = checkpoint.TotalBytes;
+                var tensorBytes = loaded.Sum(t => t.NumberOfElements * t.ElementSize);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"checkpoint bytes    {size}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loaded tensor bytes {tensorBytes} in {loaded.Count} tensors, {seconds:F2} s"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VmHWM before load   {before}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VmHWM after load    {peak}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak / size         {(double)peak / size:F3}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(peak - before) / size {(double)(peak - before) / size:F3}"));
+            }
+            finally
+            {
+                foreach (var tensor in loaded)
                 {
-                    foreach (var (name, _) in checkpoint.Parameters)
-                    {
-                        loaded.Add(checkpoint.ReadTensor(name));
-                    }
-
-                    var seconds = clock.Elapsed.TotalSeconds;
-                    var peak = ReadStatus("VmHWM");
-                    var size = checkpoint.TotalBytes;
-                    var tensorBytes = loaded.Sum(t => t.NumberOfElements * t.ElementSize);
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"checkpoint bytes    {size}"));
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loaded tensor bytes {tensorBytes} in {loaded.Count} tensors, {seconds:F2} s"));
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VmHWM before load   {before}"));
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VmHWM after load    {peak}"));
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak / size         {(double)peak / size:F3}"));
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(peak - before) / size {(double)(peak - before) / size:F3}"));
+                    tensor.Dispose();
                 }
-                finally
-                {
-                    foreach (var tensor in loaded)
-                    {
-                        tensor.Dispose();
-                    }
-                }
+            }
 
-                return 0;
-            }));
+            return Task.FromResult(0);
         });
         return command;
     }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Rerank.LuceneBaseline.Beir;
-using Rerank.Model.CommandLine;
+using Rerank.CommandLine;
 using Rerank.Trainer.Checkpoints;
 
 namespace Rerank.Trainer.Cli;
@@ -12,6 +12,7 @@ internal static class InitCheckpointCommand
     {
         var defaults = new RandomCheckpointSettings();
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Model directory to write (created; weight, config and tokenizer files in it are replaced).", Required = true };
+        outDir.NotAFile();
         var shape = new RandomDecoderOptions(defaults, path => BeirReader.ReadCorpus(path).Select(BeirBulkBody.Contents));
         var maxPositions = RandomDecoderOptions.PositiveInt("--max-positions", "max_position_embeddings.", defaults.MaxPositionEmbeddings);
         var tie = new Option<bool>("--tie-embeddings") { Description = "tie_word_embeddings: no lm_head.weight." };
@@ -28,29 +29,22 @@ internal static class InitCheckpointCommand
         command.SetAction((parse, _) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Task.FromResult(UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+            SafetensorsDtypes.TryParseTorchDtypeName(parse.GetValue(dtype), out var storedDtype);
+            var settings = shape.Read(parse, defaults with
             {
-                SafetensorsDtypes.TryParseTorchDtypeName(parse.GetValue(dtype), out var storedDtype);
-                var settings = shape.Read(parse, defaults with
-                {
-                    MaxPositionEmbeddings = parse.GetValue(maxPositions),
-                    TieWordEmbeddings = parse.GetValue(tie),
-                    Dtype = storedDtype,
-                    ShardBytes = parse.GetValue(shardSize) is { } size ? ByteSize.Parse("--shard-size", size) : null,
-                });
-                var directory = parse.GetRequiredValue(outDir).FullName;
-                if (File.Exists(directory))
-                {
-                    throw new ArgumentException($"--out: {directory} is a file, not a directory.");
-                }
+                MaxPositionEmbeddings = parse.GetValue(maxPositions),
+                TieWordEmbeddings = parse.GetValue(tie),
+                Dtype = storedDtype,
+                ShardBytes = parse.GetValue(shardSize) is { } size ? ByteSize.Parse("--shard-size", size) : null,
+            });
+            var directory = parse.GetRequiredValue(outDir).FullName;
 
-                var config = RandomCheckpoint.Write(directory, settings);
-                var bytes = Directory.EnumerateFiles(directory, "*.safetensors").Sum(f => new FileInfo(f).Length);
-                var d = config.Decoder;
-                output.WriteLine($"{config.ArchitectureName} written to {directory}");
-                output.WriteLine($"  {d.NumLayers} layers, hidden {d.HiddenSize}, heads {d.NumHeads}/{d.NumKeyValueHeads}, intermediate {d.IntermediateSize}, vocabulary {d.VocabSize}; {config.TorchDtype?.TorchDtypeName()}, {bytes} bytes of weights");
-                return 0;
-            }));
+            var config = RandomCheckpoint.Write(directory, settings);
+            var bytes = Directory.EnumerateFiles(directory, "*.safetensors").Sum(f => new FileInfo(f).Length);
+            var d = config.Decoder;
+            output.WriteLine($"{config.ArchitectureName} written to {directory}");
+            output.WriteLine($"  {d.NumLayers} layers, hidden {d.HiddenSize}, heads {d.NumHeads}/{d.NumKeyValueHeads}, intermediate {d.IntermediateSize}, vocabulary {d.VocabSize}; {config.TorchDtype?.TorchDtypeName()}, {bytes} bytes of weights");
+            return Task.FromResult(0);
         });
         return command;
     }

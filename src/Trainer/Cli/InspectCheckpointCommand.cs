@@ -14,35 +14,32 @@ internal static class InspectCheckpointCommand
         command.SetAction((parse, _) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Task.FromResult(UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+            using var checkpoint = HfCheckpoint.Open(parse.GetRequiredValue(directory).FullName);
+            var d = checkpoint.Config.Decoder;
+            output.WriteLine($"{checkpoint.Config.ArchitectureName} in {checkpoint.Directory}");
+            output.WriteLine($"  {d.NumLayers} layers, hidden {d.HiddenSize}, heads {d.NumHeads}/{d.NumKeyValueHeads}, intermediate {d.IntermediateSize}, vocab {d.VocabSize}, rope theta {d.RopeTheta}, tied {d.TieWordEmbeddings}");
+            output.WriteLine($"  {checkpoint.Parameters.Count} tensors in {checkpoint.Files.Count} file(s), {checkpoint.TotalBytes} bytes, torch_dtype {checkpoint.Config.TorchDtype?.TorchDtypeName() ?? "(not given)"}");
+            if (checkpoint.UnusedTensors.Count > 0)
             {
-                using var checkpoint = HfCheckpoint.Open(parse.GetRequiredValue(directory).FullName);
-                var d = checkpoint.Config.Decoder;
-                output.WriteLine($"{checkpoint.Config.ArchitectureName} in {checkpoint.Directory}");
-                output.WriteLine($"  {d.NumLayers} layers, hidden {d.HiddenSize}, heads {d.NumHeads}/{d.NumKeyValueHeads}, intermediate {d.IntermediateSize}, vocab {d.VocabSize}, rope theta {d.RopeTheta}, tied {d.TieWordEmbeddings}");
-                output.WriteLine($"  {checkpoint.Parameters.Count} tensors in {checkpoint.Files.Count} file(s), {checkpoint.TotalBytes} bytes, torch_dtype {checkpoint.Config.TorchDtype?.TorchDtypeName() ?? "(not given)"}");
-                if (checkpoint.UnusedTensors.Count > 0)
-                {
-                    output.WriteLine($"  unused tensors: {string.Join(", ", checkpoint.UnusedTensors)}");
-                }
+                output.WriteLine($"  unused tensors: {string.Join(", ", checkpoint.UnusedTensors)}");
+            }
 
-                var staging = Path.Combine(Path.GetTempPath(), "rerank-tokenizer-" + Guid.NewGuid().ToString("N"));
-                try
+            var staging = Path.Combine(Path.GetTempPath(), "rerank-tokenizer-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var tokenizer = HfTokenizerLoader.Load(checkpoint.Directory, checkpoint.Config, staging);
+                var t = tokenizer.Descriptor;
+                output.WriteLine($"  tokenizer {t.Kind} ({string.Join(", ", t.Files)}), {tokenizer.Tokenizer.VocabularySize} ids, bos {tokenizer.Tokenizer.BosId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(t.AddBos ? " (added)" : "")}, eos {tokenizer.Tokenizer.EosId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(t.AddEos ? " (added)" : "")}, pad {tokenizer.PadId}");
+            }
+            finally
+            {
+                if (Directory.Exists(staging))
                 {
-                    var tokenizer = HfTokenizerLoader.Load(checkpoint.Directory, checkpoint.Config, staging);
-                    var t = tokenizer.Descriptor;
-                    output.WriteLine($"  tokenizer {t.Kind} ({string.Join(", ", t.Files)}), {tokenizer.Tokenizer.VocabularySize} ids, bos {tokenizer.Tokenizer.BosId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(t.AddBos ? " (added)" : "")}, eos {tokenizer.Tokenizer.EosId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(t.AddEos ? " (added)" : "")}, pad {tokenizer.PadId}");
+                    Directory.Delete(staging, recursive: true);
                 }
-                finally
-                {
-                    if (Directory.Exists(staging))
-                    {
-                        Directory.Delete(staging, recursive: true);
-                    }
-                }
+            }
 
-                return 0;
-            }));
+            return Task.FromResult(0);
         });
         return command;
     }

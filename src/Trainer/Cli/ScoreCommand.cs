@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Rerank.Model.CommandLine;
+using Rerank.CommandLine;
 using Rerank.Model.Runtime;
 using Rerank.Trainer.Student;
 
@@ -29,27 +29,24 @@ internal static class ScoreCommand
         command.SetAction((parse, _) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            return Task.FromResult(UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+            var texts = ScoreCommandIO.ReadPassages(parse.GetRequiredValue(passages).FullName);
+            StudentBranchNames.TryParse(parse.GetValue(branch), out var chosen);
+            using var inputs = StudentInputs.Open(source.Read(parse));
+            using var student = inputs.CreateTorchStudent();
+            var logits = student.Score(parse.GetRequiredValue(query), texts, chosen);
+            if (parse.GetValue(json))
             {
-                var texts = ScoreCommandIO.ReadPassages(parse.GetRequiredValue(passages).FullName);
-                StudentBranchNames.TryParse(parse.GetValue(branch), out var chosen);
-                using var inputs = StudentInputs.Open(source.Read(parse));
-                using var student = inputs.CreateTorchStudent();
-                var logits = student.Score(parse.GetRequiredValue(query), texts, chosen);
-                if (parse.GetValue(json))
+                output.WriteLine(ScoreCommandIO.ToJson(inputs.Describe(), logits));
+            }
+            else
+            {
+                foreach (var logit in logits)
                 {
-                    output.WriteLine(ScoreCommandIO.ToJson(inputs.Describe(), logits));
+                    output.WriteLine(logit.ToString("R", CultureInfo.InvariantCulture));
                 }
-                else
-                {
-                    foreach (var logit in logits)
-                    {
-                        output.WriteLine(logit.ToString("R", CultureInfo.InvariantCulture));
-                    }
-                }
+            }
 
-                return 0;
-            }));
+            return Task.FromResult(0);
         });
         return command;
     }

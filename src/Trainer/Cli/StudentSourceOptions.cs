@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rerank.CommandLine;
 using Rerank.Trainer.Student;
 
 namespace Rerank.Trainer.Cli;
@@ -17,21 +18,18 @@ internal sealed class StudentSourceOptions
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the random heads without --student (rerank model init's seed: the same seed gives the same heads).", DefaultValueFactory = _ => 1 };
 
-    public Option<int?> PmaHeads { get; } = new("--pma-heads") { Description = "PMA heads of random heads (default: the backbone's attention heads)." };
+    public Option<int?> PmaHeads { get; } = new Option<int?>("--pma-heads") { Description = "PMA heads of random heads (default: the backbone's attention heads)." }.AtLeast(1);
 
-    public Option<int?> IemHidden { get; } = new("--iem-hidden") { Description = "IEM width of random heads, the size of u_p (default 512)." };
+    public Option<int?> IemHidden { get; } = new Option<int?>("--iem-hidden") { Description = "IEM width of random heads, the size of u_p (default 512)." }.AtLeast(1);
 
     public IEnumerable<Option> All => [Checkpoint, Lora, Student, Seed, PmaHeads, IemHidden];
 
-    /// <exception cref="ArgumentException">A size option is not positive; the message names it.</exception>
+    /// <exception cref="ArgumentException">Random heads' sizes given with <c>--student</c>; the message names the options.</exception>
     public StudentSource Read(ParseResult parse)
     {
-        foreach (var option in new[] { PmaHeads, IemHidden })
+        if (parse.GetValue(Student) is not null && (parse.GetValue(PmaHeads) is not null || parse.GetValue(IemHidden) is not null))
         {
-            if (parse.GetValue(option) is < 1 and var value)
-            {
-                throw new ArgumentException($"{option.Name}: must be positive (is {value}).");
-            }
+            throw new ArgumentException($"{PmaHeads.Name} and {IemHidden.Name} size random heads; with {Student.Name} the sizes come from {StudentDirectory.Config}.");
         }
 
         return new StudentSource

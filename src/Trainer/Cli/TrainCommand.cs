@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rerank.Trainer.Checkpoints;
 
 namespace Rerank.Trainer.Cli;
 
@@ -15,4 +16,7 @@ internal static class TrainCommand
         root.Subcommands.Add(ScoreCommand.Create());
         return root;
     }
+
+    /// <summary>The trainer's own user errors, beyond those every command line shares (<c>UserErrors</c>): a checkpoint that cannot be loaded.</summary>
+    public static bool IsUserError(Exception exception) => exception is CheckpointException;
 }

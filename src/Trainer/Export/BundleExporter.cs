@@ -14,7 +14,7 @@ namespace Rerank.Trainer.Export;
 ///    forced), copies the tokenizer files in the descriptor src/Model's tokenizer loads, hashes everything and writes the
 ///    manifest with the provenance. The same inputs give byte-identical files.
 /// </remarks>
-public static class BundleExporter
+internal static class BundleExporter
 {
     public const string CreatedBy = "rerank-train export";
 

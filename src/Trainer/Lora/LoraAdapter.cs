@@ -21,7 +21,7 @@ namespace Rerank.Trainer.Lora;
 ///    so base names and values are unchanged and the model computes exactly what it did (<c>lora_B</c> starts at zero).
 /// The adapters belong to the model's module tree: disposing the model disposes them. Not thread-safe.
 /// </remarks>
-public sealed class LoraAdapter
+internal sealed class LoraAdapter
 {
     private readonly DecoderModel _model;
     private readonly List<(string Name, LoraLinear Module)> _modules;

@@ -1,7 +1,7 @@
 namespace Rerank.Trainer.Lora;
 
 /// <summary>File names and key layout of a PEFT adapter directory.</summary>
-public static class LoraFiles
+internal static class LoraFiles
 {
     public const string Config = "adapter_config.json";
 

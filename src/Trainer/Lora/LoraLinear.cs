@@ -17,7 +17,7 @@ namespace Rerank.Trainer.Lora;
 /// 3. <see cref="Merge"/> adds <c>scaling * B A</c> to the base weight (in its dtype) and the forward pass then skips the
 ///    update; <see cref="Unmerge"/> subtracts it again (exact up to the base dtype's rounding).
 /// </remarks>
-public sealed class LoraLinear : nn.Module<Tensor, Tensor>
+internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "weight")]
     private readonly Parameter _weight;

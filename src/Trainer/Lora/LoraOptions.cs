@@ -6,7 +6,7 @@ namespace Rerank.Trainer.Lora;
 /// LoRA's settings (Hu et al., 2021) as PEFT's <c>LoraConfig</c> names them. Defaults are D2LLM's student: rank 8,
 /// alpha 8, dropout 0.05, every linear layer of every block (D2LLM.md section 2).
 /// </summary>
-public sealed record LoraOptions
+internal sealed record LoraOptions
 {
     /// <summary>q/k/v/o of the attention and gate/up/down of the MLP: every linear layer of every decoder block.</summary>
     public static readonly IReadOnlyList<string> DefaultTargetModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];

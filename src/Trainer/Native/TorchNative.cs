@@ -12,7 +12,7 @@ namespace Rerank.Trainer.Native;
 /// touches TorchSharp does. It is cheap after the first call and thread-safe. Where the build shipped no shim (a
 /// system with GCC 13's libstdc++ or newer, Windows, macOS) it does nothing.
 /// </remarks>
-public static class TorchNative
+internal static class TorchNative
 {
     /// <summary>The shim's file name, as build/TorchSharp/TorchSharpNativeFix.targets writes it.</summary>
     public const string ShimFileName = "librerank-glibcxx-shim.so";

@@ -17,7 +17,7 @@ namespace Rerank.Trainer.Student;
 /// 3. logit = head(y), H -> 1, one head shared by both branches; y is the student feature y^S.
 /// Parameters are float32 and named as <see cref="StudentHeadNames"/> without the <c>iem.</c> prefix. Not thread-safe.
 /// </remarks>
-public sealed class Iem : nn.Module
+internal sealed class Iem : nn.Module
 {
     [ComponentName(Name = "fc1")]
     private readonly Linear _fc1;

@@ -18,7 +18,7 @@ namespace Rerank.Trainer.Student;
 /// 4. out = LN1(H + ReLU(fc_o(H))), not normalised.
 /// Parameters are float32 and named as <see cref="StudentHeadNames"/> without the <c>pma.</c> prefix. Not thread-safe.
 /// </remarks>
-public sealed class Pma : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class Pma : nn.Module<Tensor, Tensor, Tensor>
 {
     /// <summary>Added to the scores of padded keys, as the ONNX graph does: finite, so no row becomes NaN.</summary>
     private const float MaskedScore = -1e9f;

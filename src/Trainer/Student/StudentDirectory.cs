@@ -20,7 +20,7 @@ namespace Rerank.Trainer.Student;
 /// "max_tokens": 250}, "pma_heads": 4, "query": {"max_chars": 1000, "max_tokens": 250}}</c>; <c>query</c> and
 /// <c>passage</c> may be left out, <c>iem_hidden</c> defaults to 512 and <c>layer_norm_eps</c> to 1e-5.
 /// </remarks>
-public static class StudentDirectory
+internal static class StudentDirectory
 {
     public const string Weights = "student_heads.safetensors";
     public const string Config = "student_config.json";

@@ -10,4 +10,4 @@ namespace Rerank.Trainer.Student;
 /// <param name="Weights">Every head parameter, float32, under its <see cref="StudentHeadNames"/> key.</param>
 /// <param name="Query">The query limits the student was trained with, or null when the config gives none.</param>
 /// <param name="Passage">The passage limits, or null.</param>
-public sealed record StudentFiles(string Directory, StudentHeadsConfig Config, WeightSet Weights, TextLimits? Query, TextLimits? Passage);
+internal sealed record StudentFiles(string Directory, StudentHeadsConfig Config, WeightSet Weights, TextLimits? Query, TextLimits? Passage);

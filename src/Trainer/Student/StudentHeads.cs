@@ -15,7 +15,7 @@ namespace Rerank.Trainer.Student;
 /// <c>named_parameters()</c> equals <see cref="StudentHeadWeights.ParameterShapes"/> and a trained student saves,
 /// loads (<see cref="StudentDirectory"/>) and exports without renaming. Not thread-safe; the owner disposes.
 /// </summary>
-public sealed class StudentHeads : nn.Module
+internal sealed class StudentHeads : nn.Module
 {
     [ComponentName(Name = "pma")]
     private readonly Pma _pma;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Rerank.Model.Architecture;
@@ -27,7 +28,7 @@ namespace Rerank.Trainer.Student;
 /// 4. provenance: each input directory with a SHA-256 over its files.
 /// The LoRA adapter is checked when the backbone is loaded (<see cref="BackboneWeights"/>, <see cref="CreateTorchStudent"/>).
 /// </remarks>
-public sealed class StudentInputs : IDisposable
+internal sealed class StudentInputs : IDisposable
 {
     private const int DefaultMaxTokens = 250;
     private readonly string _staging;
@@ -63,13 +64,13 @@ public sealed class StudentInputs : IDisposable
     /// <summary>Opens and checks <paramref name="source"/> (see the remarks).</summary>
     /// <exception cref="CheckpointException">The checkpoint or its tokenizer cannot be loaded; every problem is listed.</exception>
     /// <exception cref="InvalidDataException">The student directory is invalid or does not fit the backbone; the message names the file and field or tensor.</exception>
-    /// <exception cref="ArgumentException">The random heads' options are invalid or given with a student directory.</exception>
+    /// <exception cref="ArgumentException">The random heads' sizes are invalid, or given with a student directory; the message names the values.</exception>
     public static StudentInputs Open(StudentSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source.Student is not null && (source.PmaHeads is not null || source.IemHidden is not null))
         {
-            throw new ArgumentException($"--pma-heads and --iem-hidden size random heads; with --student the sizes come from {StudentDirectory.Config}.", nameof(source));
+            throw new ArgumentException($"PMA heads {source.PmaHeads?.ToString(CultureInfo.InvariantCulture) ?? "(default)"} and IEM width {source.IemHidden?.ToString(CultureInfo.InvariantCulture) ?? "(default)"} size random heads, but the student directory {source.Student} was given: its {StudentDirectory.Config} sets the sizes.", nameof(source));
         }
 
         // Step 1.

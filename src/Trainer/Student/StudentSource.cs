@@ -4,7 +4,7 @@ namespace Rerank.Trainer.Student;
 /// Where a student comes from, as <c>rerank-train export</c> and <c>score</c> take it: a backbone checkpoint, optionally
 /// a LoRA adapter to merge, and the heads (a trained student directory, or a seeded random initialisation).
 /// </summary>
-public sealed record StudentSource
+internal sealed record StudentSource
 {
     /// <summary>The Hugging Face model directory of the backbone (config.json, safetensors, tokenizer files).</summary>
     public required string Checkpoint { get; init; }

@@ -19,7 +19,7 @@ namespace Rerank.Trainer.Student;
 ///    the pad id and mask 0;
 /// 3. the backbone's last hidden state goes through PMA in float32 (padded keys masked), giving y^agg <c>[n, d]</c>.
 /// </remarks>
-public sealed class TorchStudent : IDisposable
+internal sealed class TorchStudent : IDisposable
 {
     public TorchStudent(DecoderModel backbone, StudentHeads heads, TextTokenizer tokenizer, TextLimits query, TextLimits passage)
     {

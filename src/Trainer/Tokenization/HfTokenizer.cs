@@ -7,4 +7,4 @@ namespace Rerank.Trainer.Tokenization;
 /// <param name="Directory">Where <see cref="TokenizerDescriptor.Files"/> are: the model directory, or the staging directory for converted files.</param>
 /// <param name="Tokenizer">src/Model's tokenizer, the one serving runs.</param>
 /// <param name="PadId">The id to pad batches with: <c>config.json</c>'s <c>pad_token_id</c>, else the tokenizer's <see cref="TextTokenizer.PadId"/>.</param>
-public sealed record HfTokenizer(TokenizerDescriptor Descriptor, string Directory, TextTokenizer Tokenizer, int PadId);
+internal sealed record HfTokenizer(TokenizerDescriptor Descriptor, string Directory, TextTokenizer Tokenizer, int PadId);

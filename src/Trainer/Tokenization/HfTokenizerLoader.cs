@@ -28,7 +28,7 @@ namespace Rerank.Trainer.Tokenization;
 ///    nothing.
 /// 4. The loaded ids are checked against <c>config.json</c>: bos/eos/pad ids, and every id within <c>vocab_size</c>.
 /// </remarks>
-public static class HfTokenizerLoader
+internal static class HfTokenizerLoader
 {
     /// <summary>Loads the tokenizer of <paramref name="modelDirectory"/> (see the remarks).</summary>
     /// <param name="modelDirectory">The Hugging Face model directory.</param>

@@ -1,7 +1,7 @@
 namespace Rerank.Trainer.Tokenization;
 
 /// <summary>The tokenizer files of a Hugging Face model directory.</summary>
-public static class TokenizerFileNames
+internal static class TokenizerFileNames
 {
     /// <summary>The fast tokenizer's single file (model, normalizer, pre-tokenizer, added tokens).</summary>
     public const string TokenizerJson = "tokenizer.json";

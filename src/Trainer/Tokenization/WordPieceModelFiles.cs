@@ -9,7 +9,7 @@ namespace Rerank.Trainer.Tokenization;
 /// <see cref="WordPieceVocabularyBuilder.Write"/>), <c>tokenizer_config.json</c> and <c>special_tokens_map.json</c>,
 /// which transformers' <c>AutoTokenizer</c> and <see cref="HfTokenizerLoader"/> both load.
 /// </summary>
-public static class WordPieceModelFiles
+internal static class WordPieceModelFiles
 {
     public const string PadToken = "[PAD]";
     public const string UnkToken = "[UNK]";

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Rerank.TestUtilities;
@@ -89,6 +90,35 @@ public sealed class EngineCommandTests
         using var check = new HttpClient { BaseAddress = restarted.Url };
         using var got = await check.GetAsync("/books/_doc/1", cancellation);
         Assert.Equal(HttpStatusCode.OK, got.StatusCode);
+    }
+
+    [Fact]
+    public void DataDirIsAFile_IsOneErrorLineNamingIt()
+    {
+        using var temp = new TempDirectory();
+        var file = temp.WriteFile("not-a-directory", "x");
+
+        var result = CliRunner.Run("engine", "--data-dir", file, "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: --data-dir: {file} is a file, not a directory.{Environment.NewLine}", result.Error);
+    }
+
+    [Fact]
+    public void AddressInUse_StartUpFailureIsOneErrorLineWithoutStackTrace()
+    {
+        using var temp = new TempDirectory();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = CliRunner.Run("engine", "--data-dir", temp.Path, "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: the engine did not start: ", line, StringComparison.Ordinal);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

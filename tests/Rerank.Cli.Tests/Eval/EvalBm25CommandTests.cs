@@ -151,6 +151,55 @@ public sealed class EvalBm25CommandTests : IDisposable
         Assert.Contains(option.TrimStart('-'), result.Error + result.Output, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public void EvalBm25_IndexDirIsAFile_FailsNamingItBeforeReading()
+    {
+        var file = _temp.WriteFile("index-file", "x");
+
+        var result = CliRunner.Run("eval", "bm25", "--data", _temp.Path, "--index-dir", file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: --index-dir: {file} is a file, not a directory.{Environment.NewLine}", result.Error);
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("--json")]
+    [InlineData("--run")]
+    public void EvalBm25_OutputFileInAMissingFolderOrAFolder_FailsBeforeEvaluating(string option)
+    {
+        var missing = Path.Combine(_temp.Path, "no-such-folder", "out.txt");
+
+        var inMissing = CliRunner.Run("eval", "bm25", "--data", _temp.Path, option, missing);
+        var isFolder = CliRunner.Run("eval", "bm25", "--data", _temp.Path, option, _temp.Path);
+
+        Assert.Equal(1, inMissing.ExitCode);
+        Assert.Equal($"error: {option}: the folder {Path.GetDirectoryName(missing)} does not exist.{Environment.NewLine}", inMissing.Error);
+        Assert.Equal(1, isFolder.ExitCode);
+        Assert.Equal($"error: {option}: {_temp.Path} is a directory, not a file.{Environment.NewLine}", isFolder.Error);
+        Assert.Equal("", inMissing.Output + isFolder.Output);
+    }
+
+    [Fact]
+    public void EvalBm25_CorpusLineWithInvalidUtf8_FailsNamingFileAndLine()
+    {
+        var data = new BeirFolderBuilder()
+            .Document("d1", "", "apple")
+            .Query("q1", "apple")
+            .Judgment("q1", "d1", 1)
+            .WriteTo(Path.Combine(_temp.Path, "utf8"));
+        var corpus = Path.Combine(data, "corpus.jsonl");
+        using (var stream = File.Open(corpus, FileMode.Append))
+        {
+            stream.Write([.. "{\"_id\": \"d2\", \"text\": \"caf"u8, 0xE9, .. "\"}\n"u8]); // Latin-1 é, not UTF-8
+        }
+
+        var result = CliRunner.Run("eval", "bm25", "--data", data, "--index-dir", Path.Combine(_temp.Path, "index"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {corpus}:2: the line is not valid UTF-8{Environment.NewLine}", result.Error);
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("eval", "--help")]

@@ -286,14 +286,67 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
-    public void ModelScore_EmptyPassagesFile_PrintsNoLogits()
+    public void ModelInit_TensorLargerThanAnArray_FailsNamingTheTensor()
+    {
+        var output = Path.Combine(_temp.Path, "huge");
+
+        // intermediate_size defaults to 3 x 100,000: gate_proj is [300000, 100000], 3e10 values.
+        var result = CliRunner.Run("model", "init", "--out", output, "--hidden", "100000", "--layers", "1000");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("tensor model.layers.0.mlp.gate_proj.weight [300000, 100000] would hold 30000000000 values, more than one array holds (2147483591).", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void ModelInit_WeightsOverTwoGibibytes_FailsBeforeWriting()
+    {
+        var output = Path.Combine(_temp.Path, "large");
+
+        // One layer: q and o 8192 x 8192, k and v 1024 x 8192, three MLP matrices 24576 x 8192: 754,974,720 values,
+        // 3,019,898,880 bytes in float32 before the embeddings, past protobuf's 2 GiB.
+        var result = CliRunner.Run("model", "init", "--out", output, "--hidden", "8192", "--heads", "64", "--kv-heads", "8", "--layers", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("more than 2147483647 (an ONNX file with inline weights stays under 2 GiB).", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("would hold", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void ModelScore_EmptyPassagesFile_FailsNamingIt()
     {
         var bundle = InitBundle("bundle", seed: 1);
         var empty = _temp.WriteFile("empty.txt", "");
 
-        var logits = ScoreJson(bundle, "q", empty);
+        var result = CliRunner.Run("model", "score", "--model", bundle, "--query", "q", "--passages", empty);
 
-        Assert.Empty(logits);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: --passages: {empty} is empty; it needs one passage per line.{Environment.NewLine}", result.Error);
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public void ModelScore_PassageWithInvalidUtf8_FailsNamingFileAndLine()
+    {
+        var bundle = InitBundle("bundle", seed: 1);
+        var passages = _temp.WriteBytes("latin1.txt", [.. "first passage\r\ncaf"u8, 0xE9, .. "\r\nthird\n"u8]);
+
+        var result = CliRunner.Run("model", "score", "--model", bundle, "--query", "q", "--passages", passages);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: --passages: {passages}:2: not valid UTF-8.{Environment.NewLine}", result.Error);
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public void ModelScore_OneEmptyLine_IsOneEmptyPassage()
+    {
+        var bundle = InitBundle("bundle", seed: 1);
+        var oneEmpty = _temp.WriteFile("one-empty.txt", "\n");
+
+        Assert.Single(ScoreJson(bundle, "q", oneEmpty));
     }
 
     [Fact]

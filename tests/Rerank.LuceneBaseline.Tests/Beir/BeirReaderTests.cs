@@ -96,6 +96,57 @@ public sealed class BeirReaderTests : IDisposable
         Assert.Contains("is an invalid start of a value", error.Problem);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xC3, 0x28 })] // a lead byte without its continuation
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })] // a UTF-16 surrogate (U+D800) written as UTF-8
+    [InlineData(new byte[] { 0xFF })] // never valid in UTF-8
+    public void ReadCorpus_InvalidUtf8_NamesFileAndLine(byte[] bad)
+    {
+        byte[] content = [.. "{\"_id\": \"a\", \"text\": \"x\"}\n\n{\"_id\": \"b\", \"text\": \""u8, .. bad, .. "\"}\n"u8];
+        var path = _temp.WriteBytes("corpus.jsonl", content);
+
+        var error = Assert.Throws<BeirFormatException>(() => BeirReader.ReadCorpus(path).ToList());
+
+        Assert.Equal($"{path}:3: the line is not valid UTF-8", error.Message);
+    }
+
+    [Fact]
+    public void ReadCorpus_InvalidUtf8FarIntoTheFile_NamesItsLine()
+    {
+        // 5,000 lines of about 40 bytes: the bad line lies well past the reader's first 64 KiB buffer.
+        var valid = string.Concat(Enumerable.Range(1, 5000).Select(i => $"{{\"_id\": \"d{i}\", \"text\": \"caf\u00e9 {i}\"}}\n"));
+        byte[] content = [.. System.Text.Encoding.UTF8.GetBytes(valid), .. "{\"_id\": \"bad\", \"text\": \""u8, 0xC3, .. "\"}\n"u8];
+        var path = _temp.WriteBytes("corpus.jsonl", content);
+
+        var error = Assert.Throws<BeirFormatException>(() => BeirReader.ReadCorpus(path).ToList());
+
+        Assert.Equal(5001, error.LineNumber);
+    }
+
+    [Fact]
+    public void ReadCorpus_LineLongerThanTheBuffer_KeepsEveryCharacter()
+    {
+        // 100,000 two-byte characters: the line spans several buffer fills and splits characters between them.
+        var text = new string('\u00e9', 100_000);
+        var path = _temp.WriteFile("corpus.jsonl", "{\"_id\": \"a\", \"text\": \"" + text + "\"}\n{\"_id\": \"b\", \"text\": \"y\"}");
+
+        var documents = BeirReader.ReadCorpus(path).ToList();
+
+        Assert.Equal(text, documents[0].Text);
+        Assert.Equal("y", documents[1].Text);
+    }
+
+    [Fact]
+    public void ReadQrels_InvalidUtf8_NamesFileAndLine()
+    {
+        byte[] content = [.. "query-id\tcorpus-id\tscore\nq1\td1\t1\nq"u8, 0xFF, .. "\td2\t1\n"u8];
+        var path = _temp.WriteBytes("test.tsv", content);
+
+        var error = Assert.Throws<BeirFormatException>(() => BeirReader.ReadQrels(path));
+
+        Assert.Equal($"{path}:3: the line is not valid UTF-8", error.Message);
+    }
+
     [Fact]
     public void ReadQueries_CrlfBomAndExtraFields_ParsesInFileOrder()
     {

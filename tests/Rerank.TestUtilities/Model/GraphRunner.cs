@@ -4,7 +4,7 @@ using Rerank.Model.Onnx;
 namespace Rerank.TestUtilities.Model;
 
 /// <summary>Saves a built graph and runs it in ONNX Runtime: the way tests get a graph's real outputs.</summary>
-public sealed class GraphRunner : IDisposable
+internal sealed class GraphRunner : IDisposable
 {
     private readonly InferenceSession _session;
 

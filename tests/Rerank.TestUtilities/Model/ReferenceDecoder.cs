@@ -8,7 +8,7 @@ namespace Rerank.TestUtilities.Model;
 /// <c>modeling_llama.py</c> / <c>modeling_qwen2.py</c> (no cache, position i = i), for one sequence at a time. It
 /// shares no code with the ONNX graph: the tests compare the graph against it.
 /// </summary>
-public static class ReferenceDecoder
+internal static class ReferenceDecoder
 {
     /// <summary>
     /// Final hidden states [seq][hidden] for <paramref name="tokenIds"/>. With <paramref name="attentionMask"/>

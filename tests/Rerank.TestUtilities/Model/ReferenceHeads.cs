@@ -6,7 +6,7 @@ namespace Rerank.TestUtilities.Model;
 /// PMA and the IEM written straight from D2LLM.md section 2 in double precision with plain loops, as the independent
 /// value the ONNX graphs are checked against. Shares nothing with the graph code but the weight names.
 /// </summary>
-public sealed class ReferenceHeads(WeightSet weights, int dim, int pmaHeads, int iemHidden, double layerNormEps = 1e-5)
+internal sealed class ReferenceHeads(WeightSet weights, int dim, int pmaHeads, int iemHidden, double layerNormEps = 1e-5)
 {
     /// <summary>PMA over the first <paramref name="length"/> rows of <paramref name="hidden"/> (<c>[seq][d]</c>); the rest is padding.</summary>
     public double[] Pool(double[][] hidden, int length)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rerank.CommandLine;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Cli;
@@ -63,7 +64,7 @@ public sealed class InitCheckpointCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = TrainCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = CommandLineHost.Invoke(TrainCommand.Create(), args, output, error, TrainCommand.IsUserError);
         return (exitCode, output.ToString(), error.ToString());
     }
 }

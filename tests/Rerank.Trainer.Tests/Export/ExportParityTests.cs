@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rerank.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Rerank.Model.Bundle;
@@ -215,7 +216,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [InlineData("--pma-heads", "3", "error: Invalid student heads: pma heads 3 must be positive and divide dim 32.")]
-    [InlineData("--iem-hidden", "0", "error: --iem-hidden: must be positive (is 0).")]
+    [InlineData("--iem-hidden", "0", "error: --iem-hidden must be at least 1 (is 0).")]
     public void Export_BadRandomHeadSize_IsOneErrorLine(string option, string value, string expected)
     {
         var checkpoint = InitCheckpoint("llama", "f32");
@@ -320,7 +321,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = CommandLineHost.Invoke(root, args, output, error, TrainCommand.IsUserError);
         return (exitCode, output.ToString(), error.ToString());
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Rerank.Model.Architecture;
 
-namespace Rerank.Model.CommandLine;
+namespace Rerank.CommandLine;
 
 /// <summary>
 /// The command-line options of a <see cref="RandomDecoderShape"/>, defined once for <c>rerank model init</c> and
@@ -9,7 +9,7 @@ namespace Rerank.Model.CommandLine;
 /// <c>--arch --layers --hidden --heads --kv-heads --intermediate --vocab-from --vocab-size --seed</c>, with range checks
 /// that name the option.
 /// </summary>
-public sealed class RandomDecoderOptions
+internal sealed class RandomDecoderOptions
 {
     private readonly Func<string, IEnumerable<string>> _corpusTexts;
 
@@ -82,30 +82,10 @@ public sealed class RandomDecoderOptions
     }
 
     /// <summary>An int option with a default that must be at least 1 (the error names the option).</summary>
-    public static Option<int> PositiveInt(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError($"{name} must be at least 1.");
-            }
-        });
-        return option;
-    }
+    public static Option<int> PositiveInt(string name, string description, int defaultValue) =>
+        new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue }.AtLeast(1);
 
     /// <summary>An optional size: 0 (the default) means "derived from the other options"; a negative value is an error.</summary>
-    public static Option<int> NonNegativeInt(string name, string description)
-    {
-        var option = new Option<int>(name) { Description = description };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError($"{name} must not be negative.");
-            }
-        });
-        return option;
-    }
+    public static Option<int> NonNegativeInt(string name, string description) =>
+        new Option<int>(name) { Description = description }.AtLeast(0);
 }
