@@ -25,9 +25,10 @@ internal readonly record struct PointInTimeId(long Context, UInt128 Secret)
     public static bool TryParse(string text, out PointInTimeId id)
     {
         id = default;
-        Span<byte> bytes = stackalloc byte[Length + 3];
-        if (text.Length is 0 or > 64 || !System.Buffers.Text.Base64Url.TryDecodeFromChars(text, bytes, out var written)
-            || written != Length || bytes[0] != Version)
+        // TryDecodeFromChars throws on characters outside the alphabet; IsValid checks them and the length first.
+        Span<byte> bytes = stackalloc byte[Length];
+        if (text.Length > 64 || !System.Buffers.Text.Base64Url.IsValid(text, out var length) || length != Length
+            || !System.Buffers.Text.Base64Url.TryDecodeFromChars(text, bytes, out _) || bytes[0] != Version)
         {
             return false;
         }
