@@ -354,10 +354,11 @@ public sealed class TextTokenizer
         {
             return create();
         }
-        catch (Exception ex) when (ex is not (OutOfMemoryException or InvalidDataException))
+        catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is InvalidDataException && ex.Message.StartsWith(path, StringComparison.Ordinal)))
         {
             // Microsoft.ML.Tokenizers reports bad files as JsonException, InvalidProtocolBufferException,
-            // ArgumentException, FormatException ...; callers get one exception type that names the file.
+            // ArgumentException, FormatException and, since 3.0, InvalidDataException without the path; callers get
+            // one exception type that names the file.
             throw new InvalidDataException($"{path}: cannot load the tokenizer: {ex.Message}", ex);
         }
     }
