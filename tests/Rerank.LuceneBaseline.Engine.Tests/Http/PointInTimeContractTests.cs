@@ -189,6 +189,10 @@ public sealed class PointInTimeContractTests
     [Theory]
     [InlineData("POST", "/books/_search", """{"pit":{"id":"ID"}}""",
         "Validation Failed: 1: [indices] cannot be used with point in time. Do not specify any index with point in time.;")]
+    [InlineData("POST", "/_search?routing=a&preference=_local&ignore_unavailable=true", """{"pit":{"id":"ID"}}""",
+        "Validation Failed: 1: [indicesOptions] cannot be used with point in time;2: [routing] cannot be used with point in time;3: [preference] cannot be used with point in time;")]
+    [InlineData("POST", "/_search?ccs_minimize_roundtrips=true", """{"pit":{"id":"ID"}}""",
+        "Validation Failed: 1: [ccs_minimize_roundtrips] cannot be used with point in time;")]
     [InlineData("POST", "/books/_search", """{"sort":["_shard_doc"]}""",
         "Validation Failed: 1: [_shard_doc] sort field cannot be used without [point in time];")]
     [InlineData("POST", "/books/_search", """{"slice":{"id":0,"max":2}}""",

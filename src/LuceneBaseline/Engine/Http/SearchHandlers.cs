@@ -34,7 +34,7 @@ internal sealed class SearchHandlers
         var parsed = count ? SearchRequestParser.ParseCount(body, parameters) : SearchRequestParser.Parse(body, parameters);
         if (parsed.PointInTime is { } pit)
         {
-            return SearchPointInTime(parsed, pit, route, ccsMinimizeRoundtrips, request.Aborted);
+            return SearchPointInTime(parsed, pit, request, ccsMinimizeRoundtrips);
         }
 
         var indices = _indices.Resolve(request, route ?? "_all");
@@ -60,13 +60,29 @@ internal sealed class SearchHandlers
         }
     }
 
-    private RestResponse SearchPointInTime(SearchRequest parsed, PointInTimeSpec pit, string? route, bool ccsMinimizeRoundtrips, CancellationToken cancellationToken)
+    private RestResponse SearchPointInTime(SearchRequest parsed, PointInTimeSpec pit, RestRequest request, bool ccsMinimizeRoundtrips)
     {
-        // Elasticsearch's RestSearchAction.preparePointInTime.
+        // Elasticsearch's RestSearchAction.preparePointInTime, in its order. The point in time fixed its indices.
         var errors = new List<string>();
-        if (route is not null)
+        if (request.Route("index") is not null)
         {
             errors.Add("[indices] cannot be used with point in time. Do not specify any index with point in time.");
+        }
+
+        if (request.BoolParam("ignore_unavailable", false) || !request.BoolParam("allow_no_indices", true)
+            || (request.Param("expand_wildcards") ?? "open") != "open")
+        {
+            errors.Add("[indicesOptions] cannot be used with point in time");
+        }
+
+        if (request.Param("routing") is not null)
+        {
+            errors.Add("[routing] cannot be used with point in time");
+        }
+
+        if (request.Param("preference") is not null)
+        {
+            errors.Add("[preference] cannot be used with point in time");
         }
 
         if (ccsMinimizeRoundtrips)
@@ -80,7 +96,7 @@ internal sealed class SearchHandlers
         }
 
         using var lease = _pointsInTime.Acquire(pit.Id, pit.KeepAlive);
-        var response = SearchExecutor.Search(lease.Targets, parsed, cancellationToken);
+        var response = SearchExecutor.Search(lease.Targets, parsed, request.Aborted);
         response.Insert(0, "pit_id", lease.Id);
         return RestResponse.Ok(response);
     }
