@@ -23,6 +23,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Info_ParsesWithTheClient()
     {
+        session.RequireCorpus();
         var info = await Client.InfoAsync(Ct);
 
         Assert.True(info.IsValidResponse, info.DebugInformation);
@@ -34,6 +35,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task BulkAll_IndexedTheWholeCorpus_CountEqualsItsLines()
     {
+        session.RequireCorpus();
         var count = await Client.CountAsync<Paper>(c => c.Indices(Index), Ct);
 
         Assert.True(count.IsValidResponse, count.DebugInformation);
@@ -45,6 +47,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Mapping_KeepsTheMeta()
     {
+        session.RequireCorpus();
         var mapping = await Client.Indices.GetMappingAsync(new Elastic.Clients.Elasticsearch.IndexManagement.GetMappingRequest(Index), Ct);
 
         Assert.True(mapping.IsValidResponse, mapping.DebugInformation);
@@ -56,6 +59,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Get_ReturnsTheCorpusDocument()
     {
+        session.RequireCorpus();
         var expected = session.Corpus[0];
 
         var got = await Client.GetAsync<Paper>(Index, expected.DocId!, Ct);
@@ -69,6 +73,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task UpdateAndDelete_WithSeqNoAndPrimaryTerm_AStalePairIsA409()
     {
+        session.RequireCorpus();
         const string writes = "writes";
         var paper = session.Corpus[1] with { DocId = "w1" };
         var indexed = await Client.IndexAsync(paper, i => i.Index(writes).Refresh(Refresh.True), Ct);
@@ -102,6 +107,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Match_CountsTheTitlesHoldingTheWord()
     {
+        session.RequireCorpus();
         var response = await Client.SearchAsync<Paper>(s => s
             .Indices(Index).Size(3).TrackTotalHits(new TrackHits(true))
             .Query(q => q.Match(m => m.Field(f => f.Title).Query("mice"))), Ct);
@@ -114,6 +120,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task MultiMatch_CountsTitlesOrTexts()
     {
+        session.RequireCorpus();
         var response = await Client.SearchAsync<Paper>(s => s
             .Indices(Index).Size(0).TrackTotalHits(new TrackHits(true))
             .Query(q => q.MultiMatch(m => m.Fields(Fields.FromStrings(["title", "text"])).Query("mice"))), Ct);
@@ -124,6 +131,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Bool_MustFilterMustNot_CountsTheIntersection()
     {
+        session.RequireCorpus();
         var response = await Client.SearchAsync<Paper>(s => s
             .Indices(Index).Size(0).TrackTotalHits(new TrackHits(true))
             .Query(q => q.Bool(b => b
@@ -137,6 +145,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task TermAndRange_CountKeywordAndNumbers()
     {
+        session.RequireCorpus();
         var term = await Client.CountAsync<Paper>(c => c.Indices(Index).Query(q => q.Term(t => t.Field(p => p.Group).Value("g3"))), Ct);
         var range = await Client.CountAsync<Paper>(c => c.Indices(Index).Query(q => q.Range(r => r.Number(x => x.Field(p => p.Words).Gte(100).Lt(150)))), Ct);
 
@@ -147,6 +156,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Ids_SourceFilteringAndFields()
     {
+        session.RequireCorpus();
         var wanted = session.Corpus.Take(3).Select(p => p.DocId!).ToArray();
 
         var response = await Client.SearchAsync<Paper>(s => s
@@ -169,6 +179,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Sort_ByWordsThenId_FollowsTheCorpus()
     {
+        session.RequireCorpus();
         var response = await Client.SearchAsync<Paper>(s => s
             .Indices(Index).Size(5)
             .Sort(so => so.Field(f => f.Words, d => d.Order(SortOrder.Desc)), so => so.Field(f => f.DocId, d => d.Order(SortOrder.Asc))), Ct);
@@ -180,6 +191,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Aggregations_TermsAndStats_MatchTheCorpus()
     {
+        session.RequireCorpus();
         var response = await Client.SearchAsync<Paper>(s => s
             .Indices(Index).Size(0)
             .Aggregations(a => a
@@ -198,6 +210,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Explain_GivesEachHitItsScore()
     {
+        session.RequireCorpus();
         var response = await Client.SearchAsync<Paper>(s => s
             .Indices(Index).Size(2).Explain(true)
             .Query(q => q.Match(m => m.Field(f => f.Title).Query("mice"))), Ct);
@@ -208,6 +221,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Knn_FindsTheNearestVectors()
     {
+        session.RequireCorpus();
         var target = session.Corpus[42];
 
         var response = await Client.SearchAsync<Paper>(s => s
@@ -226,6 +240,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task Hybrid_MatchPlusKnn_UnitesBothSets()
     {
+        session.RequireCorpus();
         var target = session.Corpus[7];
         var knnIds = session.Corpus.OrderByDescending(p => Cosine(p.Vector, target.Vector)).Take(5).Select(p => p.DocId).ToHashSet();
         var matchIds = session.Corpus.Where(p => HasWord(p.Title, "mice")).Select(p => p.DocId).ToHashSet();
@@ -241,6 +256,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task PointInTime_SearchAfter_SeesEveryDocumentOnce_AndIgnoresLaterWrites()
     {
+        session.RequireCorpus();
         var pit = await Client.OpenPointInTimeAsync(Index, p => p.KeepAlive("2m"), Ct);
         Assert.True(pit.IsValidResponse, pit.DebugInformation);
         // A write after opening: the point in time must not see it.
@@ -286,12 +302,40 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
         Assert.Equal(session.Corpus.Select(p => p.DocId).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task PointInTime_Slices_PartitionTheCorpus()
+    {
+        session.RequireCorpus();
+        var pit = await Client.OpenPointInTimeAsync(Index, p => p.KeepAlive("1m"), Ct);
+        var seen = new List<string>();
+        try
+        {
+            for (var slice = 0; slice < 4; slice++)
+            {
+                var id = slice;
+                var page = await Client.SearchAsync<Paper>(s => s
+                    .Size(5000).Pit(p => p.Id(pit.Id)).Source(new SourceConfig(false))
+                    .Slice(sl => sl.Id(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Max(4)), Ct);
+                Assert.True(page.IsValidResponse, page.DebugInformation);
+                Assert.InRange(page.Hits.Count, 1, session.CorpusLines - 1);
+                seen.AddRange(page.Hits.Select(h => h.Id!));
+            }
+        }
+        finally
+        {
+            await Client.ClosePointInTimeAsync(c => c.Id(pit.Id), Ct);
+        }
+
+        Assert.Equal(session.Corpus.Select(p => p.DocId).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+    }
+
     // HIGHLIGHT STEP: another change adds `highlight` to the engine; the session's highlight check belongs here
     // (a match on "mice" in titles, pre_tags/post_tags, fragment_size, number_of_fragments).
 
     [Fact]
     public async Task MissingIndex_IsATyped404()
     {
+        session.RequireCorpus();
         var error = await Assert.ThrowsAsync<TransportException>(() => session.ThrowingClient.SearchAsync<Paper>(s => s.Indices("no-such-index"), Ct));
 
         Assert.Equal(404, error.ApiCallDetails!.HttpStatusCode);
@@ -301,6 +345,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task BadRequest_IsATyped400()
     {
+        session.RequireCorpus();
         var error = await Assert.ThrowsAsync<TransportException>(() => session.ThrowingClient.SearchAsync<Paper>(s => s.Indices(Index).Size(-1), Ct));
 
         Assert.Equal(400, error.ApiCallDetails!.HttpStatusCode);
@@ -311,6 +356,7 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     [Fact]
     public async Task ExpiredOrClosedPit_IsATyped404()
     {
+        session.RequireCorpus();
         var pit = await Client.OpenPointInTimeAsync(Index, p => p.KeepAlive("1m"), Ct);
         await Client.ClosePointInTimeAsync(c => c.Id(pit.Id), Ct);
 
