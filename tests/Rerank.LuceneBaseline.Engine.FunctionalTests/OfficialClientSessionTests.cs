@@ -57,6 +57,42 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     }
 
     [Fact]
+    public async Task IndexManagement_PingHealthExistsRefreshMgetAndDelete()
+    {
+        session.RequireCorpus();
+        const string scratch = "scratch";
+        var ping = await Client.PingAsync(Ct);
+        var created = await Client.Indices.CreateAsync(scratch, Ct);
+        var exists = await Client.Indices.ExistsAsync(scratch, Ct);
+        var put = await Client.Indices.PutMappingAsync<Paper>(scratch, m => m.Properties(p => p.Keyword(d => d.Group)), Ct);
+        await Client.IndexAsync(session.Corpus[2] with { DocId = "s1" }, i => i.Index(scratch), Ct);
+        await Client.IndexAsync(session.Corpus[3] with { DocId = "s2" }, i => i.Index(scratch), Ct);
+        var refresh = await Client.Indices.RefreshAsync(scratch, Ct);
+        var health = await Client.Cluster.HealthAsync(scratch, Ct);
+        var docExists = await Client.ExistsAsync(scratch, "s1", Ct);
+        var mget = await Client.MultiGetAsync<Paper>(m => m.Index(scratch).Ids(new Ids(["s1", "s2", "nope"])), Ct);
+        var deleted = await Client.Indices.DeleteAsync(scratch, Ct);
+        var gone = await Client.Indices.ExistsAsync(scratch, Ct);
+
+        Assert.True(ping.IsValidResponse, ping.DebugInformation);
+        Assert.True(created.Acknowledged, created.DebugInformation);
+        Assert.True(exists.Exists);
+        Assert.True(put.Acknowledged, put.DebugInformation);
+        Assert.True(refresh.IsValidResponse, refresh.DebugInformation);
+        Assert.True(health.IsValidResponse, health.DebugInformation);
+        // Created with Elasticsearch's default of one replica, which a single node cannot place: yellow.
+        Assert.Equal(Elastic.Clients.Elasticsearch.HealthStatus.Yellow, health.Status);
+        Assert.True(docExists.Exists);
+        Assert.True(mget.IsValidResponse, mget.DebugInformation);
+        Assert.Equal(
+            [true, true, false],
+            mget.Docs!.Select(d => d!.Match(found => found!.Found, failure => false)));
+        Assert.Equal(session.Corpus[2].Title, mget.Docs!.First()!.Match(found => found!.Source!.Title, _ => null));
+        Assert.True(deleted.Acknowledged, deleted.DebugInformation);
+        Assert.False(gone.Exists);
+    }
+
+    [Fact]
     public async Task Get_ReturnsTheCorpusDocument()
     {
         session.RequireCorpus();
