@@ -34,8 +34,6 @@ public sealed class SearchRequestParserTests
     [InlineData("""{"indices_boost": [{"books": 2}]}""", "indices_boost")]
     [InlineData("""{"script_fields": {}}""", "script_fields")]
     [InlineData("""{"runtime_mappings": {}}""", "runtime_mappings")]
-    [InlineData("""{"pit": {"id": "x"}}""", "pit")]
-    [InlineData("""{"slice": {"id": 0, "max": 2}}""", "slice")]
     [InlineData("""{"retriever": {}}""", "retriever")]
     [InlineData("""{"rank": {}}""", "rank")]
     [InlineData("""{"ext": {}}""", "ext")]

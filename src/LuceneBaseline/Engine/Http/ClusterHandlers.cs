@@ -15,9 +15,17 @@ internal sealed class ClusterHandlers
     /// </summary>
     public const string CompatibleVersion = "8.17.0";
 
+    /// <summary>
+    /// <c>version.build_date</c>: a fixed date, the release of Elasticsearch <see cref="CompatibleVersion"/> whose REST
+    /// shapes the engine follows. The build is deterministic, so it carries no build time of its own; clients parse
+    /// the field as an ISO-8601 timestamp (the .NET client as a <c>DateTimeOffset</c>).
+    /// </summary>
+    public const string BuildDate = "2024-12-12T00:00:00.000Z";
+
     private readonly IndexCatalog _catalog;
     private readonly EngineHostOptions _options;
     private readonly string _clusterUuid;
+    private readonly string _nodeName;
 
     public ClusterHandlers(IndexCatalog catalog, EngineHostOptions options)
     {
@@ -25,6 +33,14 @@ internal sealed class ClusterHandlers
         _options = options;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(options.DataDirectory)));
         _clusterUuid = Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        _nodeName = options.NodeName ?? DefaultNodeName(options.DataDirectory);
+    }
+
+    /// <summary>The node name of a data directory when none is configured: <c>rerank-</c> and 8 hex digits of a hash of its full path.</summary>
+    public static string DefaultNodeName(string dataDirectory)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("node:" + Path.GetFullPath(dataDirectory)));
+        return "rerank-" + Convert.ToHexStringLower(hash, 0, 4);
     }
 
     public Task<RestResponse> InfoAsync(RestRequest request)
@@ -32,7 +48,7 @@ internal sealed class ClusterHandlers
         request.RejectUnconsumedParameters();
         return Task.FromResult(RestResponse.Ok(new JsonObject
         {
-            ["name"] = _options.NodeName,
+            ["name"] = _nodeName,
             ["cluster_name"] = _options.ClusterName,
             ["cluster_uuid"] = _clusterUuid,
             ["version"] = new JsonObject
@@ -41,7 +57,7 @@ internal sealed class ClusterHandlers
                 ["build_flavor"] = "rerank-embedded",
                 ["build_type"] = "dotnet",
                 ["build_hash"] = "unknown",
-                ["build_date"] = "unknown",
+                ["build_date"] = BuildDate,
                 ["build_snapshot"] = false,
                 ["lucene_version"] = "4.8.0",
                 ["minimum_wire_compatibility_version"] = "7.17.0",

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -21,9 +22,12 @@ public sealed class EngineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EngineHost(WebApplication app, IndexCatalog catalog, IReadOnlyList<Uri> urls)
+    private readonly PointInTimeRegistry _pointsInTime;
+
+    private EngineHost(WebApplication app, IndexCatalog catalog, PointInTimeRegistry pointsInTime, IReadOnlyList<Uri> urls)
     {
         _app = app;
+        _pointsInTime = pointsInTime;
         Catalog = catalog;
         Urls = urls;
     }
@@ -52,6 +56,7 @@ public sealed class EngineHost : IAsyncDisposable
         var time = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(options.DataDirectory);
         var catalog = new IndexCatalog(options.DataDirectory, options.Engine, time);
+        var pointsInTime = new PointInTimeRegistry(time);
         try
         {
             // The empty builder reads no appsettings.json or environment configuration from wherever the host
@@ -74,16 +79,17 @@ public sealed class EngineHost : IAsyncDisposable
 
             var app = builder.Build();
             var logger = (loggerFactory ?? app.Services.GetRequiredService<ILoggerFactory>()).CreateLogger<EngineHost>();
-            var handler = new EngineRequestHandler(catalog, options, time, logger);
+            var handler = new EngineRequestHandler(catalog, options, time, logger, pointsInTime);
             app.UseRequestDecompression();
             app.Run(handler.InvokeAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            return new EngineHost(app, catalog, [.. addresses.Select(a => new Uri(a))]);
+            return new EngineHost(app, catalog, pointsInTime, [.. addresses.Select(a => new Uri(a))]);
         }
         catch
         {
+            pointsInTime.Dispose();
             catalog.Dispose();
             throw;
         }
@@ -96,6 +102,7 @@ public sealed class EngineHost : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _pointsInTime.Dispose();
         Catalog.Dispose();
     }
 }

@@ -17,8 +17,11 @@ public sealed record EngineHostOptions
     /// <summary>Engine-wide index settings (auto-creation, default refresh interval).</summary>
     public EngineOptions Engine { get; init; } = new();
 
-    /// <summary>The node name reported by <c>GET /</c>. Default: the machine name.</summary>
-    public string NodeName { get; init; } = Environment.MachineName;
+    /// <summary>
+    /// The node name reported by <c>GET /</c>. Default (null): <c>rerank-</c> and eight hex digits derived from the
+    /// data directory's full path, stable across restarts and free of the host's name.
+    /// </summary>
+    public string? NodeName { get; init; }
 
     /// <summary>The cluster name reported by <c>GET /</c> and <c>_cluster/health</c>.</summary>
     public string ClusterName { get; init; } = "rerank-embedded";

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Rerank.LuceneBaseline.Engine.Errors;
+using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -34,11 +35,11 @@ internal sealed partial class EngineRequestHandler
     private readonly IndexCatalog _catalog;
     private readonly ILogger _logger;
 
-    public EngineRequestHandler(IndexCatalog catalog, EngineHostOptions options, TimeProvider timeProvider, ILogger logger)
+    public EngineRequestHandler(IndexCatalog catalog, EngineHostOptions options, TimeProvider timeProvider, ILogger logger, PointInTimeRegistry pointsInTime)
     {
         _catalog = catalog;
         _logger = logger;
-        _router = EngineRoutes.Create(catalog, options, timeProvider);
+        _router = EngineRoutes.Create(catalog, options, timeProvider, pointsInTime);
     }
 
     public async Task InvokeAsync(HttpContext context)

@@ -1,3 +1,4 @@
+using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -5,14 +6,15 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 /// <summary>The engine's REST API: every path and method it answers (docs/embedded-engine.md lists them).</summary>
 internal static class EngineRoutes
 {
-    public static RestRouter Create(IndexCatalog catalog, EngineHostOptions options, TimeProvider timeProvider)
+    public static RestRouter Create(IndexCatalog catalog, EngineHostOptions options, TimeProvider timeProvider, PointInTimeRegistry pointsInTime)
     {
         var cluster = new ClusterHandlers(catalog, options);
         var indices = new IndexHandlers(catalog);
         var cat = new CatIndicesHandler(indices);
         var documents = new DocumentHandlers(catalog);
         var bulk = new BulkHandler(catalog, timeProvider);
-        var search = new SearchHandlers(indices);
+        var search = new SearchHandlers(indices, pointsInTime);
+        var pit = new PointInTimeHandlers(indices, pointsInTime);
 
         return new RestRouter()
             .Map("GET, HEAD", "/", cluster.InfoAsync)
@@ -52,6 +54,8 @@ internal static class EngineRoutes
             .Map("GET, POST", "/_search", search.SearchAsync)
             .Map("GET, POST", "/{index}/_search", search.SearchAsync)
             .Map("GET, POST", "/_count", search.CountAsync)
-            .Map("GET, POST", "/{index}/_count", search.CountAsync);
+            .Map("GET, POST", "/{index}/_count", search.CountAsync)
+            .Map("POST", "/{index}/_pit", pit.OpenAsync)
+            .Map("DELETE", "/_pit", pit.CloseAsync);
     }
 }

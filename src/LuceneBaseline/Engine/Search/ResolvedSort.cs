@@ -19,8 +19,12 @@ internal sealed class ResolvedSort
     private readonly FieldType? _type;
     private readonly string _mode;
 
-    private ResolvedSort(SortClause clause, SortValueKind kind, FieldMapping? field, FieldType? type, SortValue missing)
+    /// <summary>Added to every document number: the shard bits of <c>_shard_doc</c>, 0 otherwise.</summary>
+    private readonly long _docOffset;
+
+    private ResolvedSort(SortClause clause, SortValueKind kind, FieldMapping? field, FieldType? type, SortValue missing, long docOffset = 0)
     {
+        _docOffset = docOffset;
         Clause = clause;
         Kind = kind;
         Field = field;
@@ -120,7 +124,7 @@ internal sealed class ResolvedSort
             return Kind switch
             {
                 SortValueKind.Score => new SortValue { Double = (float)JsonArgs.CoerceDouble(node) },
-                SortValueKind.Doc => new SortValue { Long = checked((int)ParseLong(node)) },
+                SortValueKind.Doc => new SortValue { Long = Clause.Kind == SortKind.ShardDoc ? ParseLong(node) : checked((int)ParseLong(node)) },
                 SortValueKind.Bytes => FromBytes(Encoding.UTF8.GetBytes(JsonArgs.Text(node))),
                 SortValueKind.Long => new SortValue { Long = ParseLongValue(node) },
                 _ => new SortValue { Double = JsonArgs.CoerceDouble(node) },
@@ -144,7 +148,7 @@ internal sealed class ResolvedSort
 
         if (Kind == SortValueKind.Doc)
         {
-            return new DocReader(context.DocBase);
+            return new DocReader(_docOffset + context.DocBase);
         }
 
         if (Field is null)
@@ -170,6 +174,9 @@ internal sealed class ResolvedSort
                 return new ResolvedSort(clause, SortValueKind.Score, null, null, default);
             case SortKind.Doc:
                 return new ResolvedSort(clause, SortValueKind.Doc, null, null, default);
+            case SortKind.ShardDoc:
+                // Elasticsearch's ShardDocSortField: the shard's position in the request in the high 32 bits.
+                return new ResolvedSort(clause, SortValueKind.Doc, null, null, default, (long)target.ShardRequestIndex << 32);
         }
 
         if (clause.Field == "_id")
@@ -315,7 +322,7 @@ internal sealed class ResolvedSort
         public override void Read(int doc, float score, ref SortValue value) => value.Double = score;
     }
 
-    private sealed class DocReader(int docBase) : LeafSortReader
+    private sealed class DocReader(long docBase) : LeafSortReader
     {
         public override void Read(int doc, float score, ref SortValue value) => value.Long = docBase + doc;
     }

@@ -14,7 +14,7 @@ namespace Rerank.LuceneBaseline.Engine.Search;
 /// response shape.
 /// </summary>
 /// <remarks>
-/// <para>Steps of <see cref="Search"/>:</para>
+/// <para>Steps of <see cref="Search(IReadOnlyList{SearchTarget}, SearchRequest, CancellationToken)"/>:</para>
 /// <list type="number">
 /// <item>The body and URL parameters are parsed and validated (<see cref="SearchRequestParser"/>); what fails here
 /// fails the request with Elasticsearch's coordinator-side error.</item>
@@ -43,10 +43,13 @@ internal static class SearchExecutor
     /// <param name="parameters">The URL parameters meant for the search.</param>
     /// <param name="cancellationToken">Cancels the search (checked while scanning and collecting).</param>
     /// <exception cref="EngineException">Every error Elasticsearch would answer with, in its type, reason and status.</exception>
-    public static JsonObject Search(IReadOnlyList<SearchTarget> targets, JsonObject? body, SearchParameters parameters, CancellationToken cancellationToken)
+    public static JsonObject Search(IReadOnlyList<SearchTarget> targets, JsonObject? body, SearchParameters parameters, CancellationToken cancellationToken) =>
+        Search(targets, SearchRequestParser.Parse(body, parameters), cancellationToken);
+
+    /// <summary>The <c>_search</c> response of a request already parsed (<see cref="SearchRequestParser.Parse"/>).</summary>
+    public static JsonObject Search(IReadOnlyList<SearchTarget> targets, SearchRequest request, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var request = SearchRequestParser.Parse(body, parameters);
         var outcome = Execute(targets, request, cancellationToken);
         var response = new JsonObject
         {
@@ -72,9 +75,12 @@ internal static class SearchExecutor
 
     /// <summary>The <c>_count</c> response: <c>count</c> and <c>_shards</c> (and <c>terminated_early</c> with <c>terminate_after</c>).</summary>
     /// <exception cref="EngineException">Elasticsearch's errors, e.g. <c>request does not support [size]</c>.</exception>
-    public static JsonObject Count(IReadOnlyList<SearchTarget> targets, JsonObject? body, SearchParameters parameters, CancellationToken cancellationToken)
+    public static JsonObject Count(IReadOnlyList<SearchTarget> targets, JsonObject? body, SearchParameters parameters, CancellationToken cancellationToken) =>
+        Count(targets, SearchRequestParser.ParseCount(body, parameters), cancellationToken);
+
+    /// <summary>The <c>_count</c> response of a request already parsed (<see cref="SearchRequestParser.ParseCount"/>).</summary>
+    public static JsonObject Count(IReadOnlyList<SearchTarget> targets, SearchRequest request, CancellationToken cancellationToken)
     {
-        var request = SearchRequestParser.ParseCount(body, parameters);
         var outcome = Execute(targets, request, cancellationToken);
         var response = new JsonObject { ["count"] = outcome.Results.Sum(r => r.TotalHits) };
         if (request.TerminateAfter > 0)
@@ -88,6 +94,8 @@ internal static class SearchExecutor
 
     private static Outcome Execute(IReadOnlyList<SearchTarget> targets, SearchRequest request, CancellationToken cancellationToken)
     {
+        // Each index is one shard of the request: its position numbers _shard_doc and assigns slices.
+        targets = [.. targets.Select((t, i) => t with { ShardRequestIndex = i, ShardRequestCount = targets.Count })];
         var phase = request.Knn.Count > 0 || request.Dfs ? "dfs" : "query";
         var searchers = new IndexSearcher[targets.Count];
         var own = targets.Select(t => t.Searcher).ToList();

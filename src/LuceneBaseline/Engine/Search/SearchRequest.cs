@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
@@ -74,7 +75,7 @@ internal sealed record SearchRequest
     /// <summary><c>stored_fields: _none_</c>: hits carry neither <c>_id</c> nor <c>_source</c>.</summary>
     public bool StoredFieldsNone { get; init; }
 
-    /// <summary>Whether <c>stored_fields</c> names fields (the engine stores none but <c>_id</c> and <c>_source</c>).</summary>
+    /// <summary>Whether <c>stored_fields</c> names fields and not <c>_source</c> (the engine stores none but <c>_id</c> and <c>_source</c>), so <c>_source</c> is left out.</summary>
     public bool StoredFieldsGiven { get; init; }
 
     public bool RestTotalHitsAsInt { get; init; }
@@ -85,4 +86,10 @@ internal sealed record SearchRequest
 
     /// <summary><c>search_type=dfs_query_then_fetch</c>: term statistics are summed over all indices before scoring.</summary>
     public bool Dfs { get; init; }
+
+    /// <summary>The <c>pit</c> section: search this point in time instead of the indices of the path.</summary>
+    public PointInTimeSpec? PointInTime { get; init; }
+
+    /// <summary>The <c>slice</c> section (with a point in time only).</summary>
+    public SliceSpec? Slice { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
@@ -30,7 +31,7 @@ internal static class SearchRequestParser
 
     /// <summary>Sections Elasticsearch has that the engine does not implement; each is refused, naming it.</summary>
     private static readonly FrozenSet<string> Unimplemented = Set(
-        "rank", "script_fields", "highlight", "suggest", "rescore", "ext", "slice", "collapse", "pit", "runtime_mappings", "retriever",
+        "rank", "script_fields", "highlight", "suggest", "rescore", "ext", "collapse", "runtime_mappings", "retriever",
         "indices_boost", "sub_searches");
 
     /// <exception cref="EngineException">What Elasticsearch answers for a malformed or unsupported request.</exception>
@@ -40,7 +41,7 @@ internal static class SearchRequestParser
         var request = body is null ? new SearchRequest() : ParseBody(body);
         request = ApplyUrl(request, url);
         Validate(request);
-        return request;
+        return PointInTimeRules.AddTiebreaker(request);
     }
 
     /// <summary>The <c>_count</c> request: only <c>query</c> in the body, plus <c>q</c>, <c>min_score</c>, <c>terminate_after</c>.</summary>
@@ -127,6 +128,8 @@ internal static class SearchRequestParser
         bool version = false, seqNo = false, trackScores = false, explain = false, storedNone = false, storedGiven = false;
         TimeSpan? timeout = null;
         var terminateAfter = 0;
+        PointInTimeSpec? pit = null;
+        SliceSpec? slice = null;
 
         foreach (var (key, value) in body)
         {
@@ -230,6 +233,12 @@ internal static class SearchRequestParser
                 case "docvalue_fields":
                     docValueFields = ParseFieldList((JsonArray)value!, allowUnmapped: false);
                     break;
+                case "pit":
+                    pit = PointInTimeRules.ParsePit((JsonObject)value!);
+                    break;
+                case "slice":
+                    slice = PointInTimeRules.ParseSlice((JsonObject)value!);
+                    break;
                 case "aggregations" or "aggs":
                     aggregations = AggregationParser.Parse((JsonObject)value!);
                     break;
@@ -272,6 +281,8 @@ internal static class SearchRequestParser
             TerminateAfter = terminateAfter,
             StoredFieldsNone = storedNone,
             StoredFieldsGiven = storedGiven,
+            PointInTime = pit,
+            Slice = slice,
         };
     }
 
@@ -382,7 +393,7 @@ internal static class SearchRequestParser
         if (url.List("stored_fields") is { } storedList)
         {
             storedNone = storedList.Length == 1 && storedList[0] == "_none_";
-            storedGiven = !storedNone;
+            storedGiven = !storedNone && !storedList.Contains("_source");
         }
 
         var docValueFields = request.DocValueFields;
@@ -466,6 +477,7 @@ internal static class SearchRequestParser
             }
         }
 
+        PointInTimeRules.Validate(request, errors);
         if (errors.Count > 0)
         {
             throw SearchErrors.Validation(errors);
@@ -555,8 +567,9 @@ internal static class SearchRequestParser
             throw EngineException.Parsing($"Expected [VALUE_STRING] or [START_ARRAY] in [stored_fields] but found [{JsonArgs.TokenName(value)}]");
         }
 
+        // Elasticsearch loads _source when stored_fields names it (StoredFieldsContext, FetchPhase).
         var none = names.Count == 1 && names[0] == "_none_";
-        return (none, !none);
+        return (none, !none && !names.Contains("_source"));
     }
 
     private static JsonArray ParseSearchAfter(JsonArray array)

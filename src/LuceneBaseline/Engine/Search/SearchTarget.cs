@@ -20,4 +20,10 @@ internal sealed record SearchTarget(string IndexName, IndexSearcher Searcher, In
     /// <see cref="Errors.EngineException.StableUuid"/> of the name. Store sets it to the index's uuid.
     /// </summary>
     public string? IndexUuid { get; init; }
+
+    /// <summary>The index's position among the request's targets (the shard bits of <c>_shard_doc</c>); set by the executor.</summary>
+    public int ShardRequestIndex { get; init; }
+
+    /// <summary>How many targets the request has (slices are spread over them); set by the executor.</summary>
+    public int ShardRequestCount { get; init; } = 1;
 }

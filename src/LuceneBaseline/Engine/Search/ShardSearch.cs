@@ -53,6 +53,10 @@ internal static class ShardSearch
     {
         var scoped = ReferenceEquals(searcher, target.Searcher) ? target : target with { Searcher = searcher };
         var query = MainQuery(request, scoped, knnQueries);
+        if (request.Slice is { } slice)
+        {
+            query = PointInTime.SliceFilter.Apply(query, slice, scoped);
+        }
         var postFilter = request.PostFilter is null ? null : ParseQuery(request.PostFilter, scoped, request.Now);
         var scoreOnly = ResolvedSort.IsScoreOnly(request.Sort);
         var sorts = scoreOnly ? null : Shard(() => ResolvedSort.Resolve(request.Sort!, scoped));

@@ -13,6 +13,12 @@ internal enum SortKind
 
     /// <summary>A mapped field's doc values (default order ascending).</summary>
     Field,
+
+    /// <summary>
+    /// <c>_shard_doc</c>: the document's position in a point in time, <c>(shard index &lt;&lt; 32) | doc</c>
+    /// (default order ascending); only with a point in time.
+    /// </summary>
+    ShardDoc,
 }
 
 /// <summary>One clause of <c>sort</c>, as parsed from the request (resolved against each index's mapping at search time).</summary>

@@ -72,6 +72,7 @@ internal static class SortParser
     {
         "_score" => SortClause.ScoreDescending,
         "_doc" => new SortClause(SortKind.Doc, "_doc", Descending: false),
+        "_shard_doc" => new SortClause(SortKind.ShardDoc, "_shard_doc", Descending: false),
         _ => new SortClause(SortKind.Field, name, Descending: false),
     };
 
