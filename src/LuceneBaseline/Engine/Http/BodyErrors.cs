@@ -19,16 +19,16 @@ internal static class BodyErrors
             return new EngineException(bad.StatusCode, "illegal_argument_exception", $"the request could not be read: {bad.Message}");
         }
 
-        var encoding = context.Request.Headers.ContentEncoding.ToString();
-        if (encoding.Length > 0 && exception is InvalidDataException or InvalidOperationException && FromDecompression(exception))
+        // The decompression middleware has removed the Content-Encoding header by now; the failure is known by where
+        // it was thrown: System.IO.Compression's decoders, reading the request body.
+        if (exception is InvalidDataException or InvalidOperationException && FromDecompression(exception))
         {
-            return new EngineException(400, "illegal_argument_exception", $"the request body could not be decompressed as [{encoding}]: {exception.Message}");
+            return new EngineException(400, "illegal_argument_exception", $"the request body could not be decompressed: {exception.Message}");
         }
 
         return null;
     }
 
     private static bool FromDecompression(Exception exception) =>
-        exception.TargetSite?.DeclaringType?.Namespace?.StartsWith("System.IO.Compression", StringComparison.Ordinal) == true
-        || exception.StackTrace?.Contains("System.IO.Compression", StringComparison.Ordinal) == true;
+        exception.StackTrace?.Contains("System.IO.Compression.", StringComparison.Ordinal) == true;
 }

@@ -125,7 +125,7 @@ internal static class BulkRequestReader
         if (node is not JsonObject action)
         {
             throw EngineException.IllegalArgument(
-                $"Malformed action/metadata line [{lineNumber}], expected START_OBJECT but found [{TokenName(node)}]");
+                $"Malformed action/metadata line [{lineNumber}], expected START_OBJECT or END_OBJECT but found [{TokenName(node)}]");
         }
 
         if (action.Count == 0)

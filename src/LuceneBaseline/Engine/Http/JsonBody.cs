@@ -8,8 +8,11 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 /// <summary>Parses request JSON the way Elasticsearch reports problems with it.</summary>
 internal static class JsonBody
 {
-    /// <summary>The deepest nesting a request body may have (System.Text.Json's default is 64).</summary>
-    public const int MaxDepth = 256;
+    /// <summary>
+    /// The deepest nesting a request body may have: System.Text.Json's default, which is also what the readers of a
+    /// stored <c>_source</c> allow, so every document accepted can be read back. Deeper is <c>x_content_parse_exception</c>.
+    /// </summary>
+    public const int MaxDepth = 64;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
