@@ -56,8 +56,9 @@ public sealed class HostileInputTests
     {
         await using var engine = await StartWithKeywordDocAsync();
 
-        // 3,000 states: over the inline threshold, so compiled on the large-stack thread, and under every limit.
-        var value = string.Concat(Enumerable.Repeat("abc", 1_000));
+        // 9,999 characters, 10,000 states: the most accepted, compiled on the large-stack thread and run on a search
+        // thread (a stack overflow here would end the test process).
+        var value = string.Concat(Enumerable.Repeat("abc", 3_333));
         await engine.PutAsync("/books/_doc/long?refresh=true", new JsonObject { ["code"] = value }.ToJsonString());
         var pattern = "ab?" + value[3..];
 
@@ -179,6 +180,21 @@ public sealed class HostileInputTests
         // Elasticsearch: the root is depth 1, so the object at o.o...o (19 dots, depth 21) is the first past 20.
         var path = string.Join('.', Enumerable.Repeat("o", 20));
         Assert.EndsWith($"failed to parse: Limit of mapping depth [20] has been exceeded due to object field [{path}]", (string?)response.Json["error"]!["reason"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Document_DepthLimitSetPerIndex_IsEnforced()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books", """{"settings":{"index.mapping.depth.limit":3}}""");
+
+        // a is depth 2 and a.b depth 3 (the root is 1): allowed; a.b.c is depth 4.
+        var within = await engine.PutAsync("/books/_doc/1", """{"a":{"b":{"x":1}}}""");
+        var past = await engine.PutAsync("/books/_doc/2", """{"a":{"b":{"c":{"x":1}}}}""");
+
+        Assert.Equal(201, within.StatusCode);
+        Assert.Equal(400, past.StatusCode);
+        Assert.EndsWith("failed to parse: Limit of mapping depth [3] has been exceeded due to object field [a.b.c]", (string?)past.Json["error"]!["reason"], StringComparison.Ordinal);
     }
 
     [Fact]
