@@ -53,6 +53,42 @@ public sealed class AutomatonLimitsTests
     }
 
     [Theory]
+    [InlineData(18)] // linear forwards, exponential reversed: Lucene.Net took 49 s to find its common suffix
+    [InlineData(40)]
+    public void Check_PatternWhoseReverseExplodes_IsRefusedQuickly(int questionMarks)
+    {
+        var automaton = WildcardQuery.ToAutomaton(new Term("f", new string('?', questionMarks) + "a*"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = Assert.Throws<EngineException>(() => AutomatonLimits.Check(automaton));
+
+        Assert.Equal("too_complex_to_determinize_exception", error.Type);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void Check_LongChainEndingInStar_IsRefusedQuickly()
+    {
+        // "a?" 2,000 times then "*": 4,001 states forwards, but the reverse ("*" then the chain, matched at the end)
+        // took Lucene.Net over 60 s.
+        var automaton = WildcardQuery.ToAutomaton(new Term("f", string.Concat(Enumerable.Repeat("a?", 2_000)) + "*"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = Assert.Throws<EngineException>(() => AutomatonLimits.Check(automaton));
+
+        Assert.Equal("too_complex_to_determinize_exception", error.Type);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void Check_ShortPatternWithStar_IsAccepted()
+    {
+        // "ab*": its minimal automaton has 3 states (start, after a, after b); Lucene's concatenation leaves an
+        // unminimised fourth, and the reverse ("ends with ba") needs no more. Far below every limit either way.
+        Assert.InRange(AutomatonLimits.Check(WildcardQuery.ToAutomaton(new Term("f", "ab*"))), 3, 4);
+    }
+
+    [Theory]
     [InlineData(null, 30_000)]
     [InlineData(5_000, 5_000)]
     [InlineData(600_000, 30_000)]

@@ -14,14 +14,16 @@ namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 /// <see cref="AutomatonQuery"/> is built) recurses once per state of the determinized automaton. A stack overflow
 /// cannot be caught in .NET: it ends the process. So the check runs first, on the automaton itself:</para>
 /// <list type="number">
-/// <item>A bounded subset construction over the automaton's states measures what determinizing it costs: the work
-/// (the sum of the sizes of the state sets it visits) and the number of states it makes.</item>
+/// <item>A bounded subset construction over the automaton's states, and over its reverse (Lucene.Net determinizes
+/// the reverse of an infinite automaton to find its common suffix), measures what determinizing costs: the work (the
+/// sum of the sizes of the state sets visited) and the number of states made.</item>
 /// <item>More than <see cref="MaxDeterminizedStates"/> states (Lucene's and Elasticsearch's default
 /// <c>max_determinized_states</c>) or more than <see cref="MaxEffort"/> work (Lucene 9's effort limit, ten times the
 /// work limit of 10000) fails the query with <c>too_complex_to_determinize_exception</c> (400) before Lucene sees it.</item>
 /// <item>An accepted automaton with more than <see cref="InlineStates"/> states is compiled on a thread with a
 /// <see cref="CompileStackBytes"/> stack. Measured with Lucene.Net 4.8.0-beta00017 on .NET 10 (linux-x64): a
-/// 1.5 MiB stack (the thread pool's) overflows at about 5,760 states, about 270 bytes a level; 10,000 states need
+/// 1.5 MiB stack (the thread pool's) overflows between 5,601 and 5,801 states (whatever the characters' UTF-8 width),
+/// about 270 bytes a level; 10,000 states need
 /// about 2.7 MiB, so 16 MiB leaves a margin of about six.</item>
 /// </list>
 /// </remarks>
@@ -50,7 +52,15 @@ internal static class AutomatonLimits
     public static Query Wildcard(Term term) =>
         Compile(WildcardQuery.ToAutomaton(term), () => new WildcardQuery(term));
 
-    /// <summary>Checks <paramref name="automaton"/> and returns the number of states its determinized form has.</summary>
+    /// <summary>
+    /// Checks <paramref name="automaton"/> and returns the most states Lucene.Net will recurse over while compiling it:
+    /// the largest of its own states, its determinized states and the determinized states of its reverse.
+    /// </summary>
+    /// <remarks>
+    /// The reverse matters as much as the automaton: for an infinite automaton Lucene.Net determinizes the reverse to
+    /// find the common suffix (<c>SpecialOperations.GetCommonSuffixBytesRef</c>), and a short pattern such as
+    /// <c>??????????????????a*</c> (18 <c>?</c>) is linear forwards and exponential reversed: it took 49 s.
+    /// </remarks>
     /// <exception cref="EngineException"><c>too_complex_to_determinize_exception</c> (400) past either limit.</exception>
     public static int Check(Automaton automaton)
     {
@@ -62,18 +72,41 @@ internal static class AutomatonLimits
         }
 
         var numbered = automaton.GetNumberedStates();
-        var transitions = new (int Min, int Max, int Dest)[numbered.Length][];
+        var forward = new (int Min, int Max, int Dest)[numbered.Length][];
+        var backward = new List<(int Min, int Max, int Dest)>[numbered.Length];
         var transitionCount = 0;
         foreach (var state in numbered)
         {
-            transitions[state.Number] = [.. state.GetTransitions().Select(t => (t.Min, t.Max, t.Dest.Number))];
-            transitionCount += transitions[state.Number].Length;
+            backward[state.Number] ??= [];
         }
 
-        var seen = new HashSet<int[]>(SetComparer.Instance);
+        foreach (var state in numbered)
+        {
+            forward[state.Number] = [.. state.GetTransitions().Select(t => (t.Min, t.Max, t.Dest.Number))];
+            transitionCount += forward[state.Number].Length;
+            foreach (var (min, max, dest) in forward[state.Number])
+            {
+                backward[dest].Add((min, max, state.Number));
+            }
+        }
+
+        if (numbered.Length > MaxDeterminizedStates)
+        {
+            throw TooManyStates(numbered.Length, transitionCount);
+        }
+
+        var accepting = numbered.Where(s => s.Accept).Select(s => s.Number).Order().ToArray();
+        var reversed = backward.Select(list => list.ToArray()).ToArray();
+        var forwardStates = Determinize(forward, [automaton.GetInitialState().Number], numbered.Length, transitionCount);
+        var reverseStates = accepting.Length == 0 ? 1 : Determinize(reversed, accepting, numbered.Length, transitionCount);
+        return Math.Max(numbered.Length, Math.Max(forwardStates, reverseStates));
+    }
+
+    /// <summary>A subset construction from <paramref name="start"/> that counts states and work, failing past the limits.</summary>
+    private static int Determinize((int Min, int Max, int Dest)[][] transitions, int[] start, int stateCount, int transitionCount)
+    {
+        var seen = new HashSet<int[]>(SetComparer.Instance) { start };
         var work = new Queue<int[]>();
-        int[] start = [automaton.GetInitialState().Number];
-        seen.Add(start);
         work.Enqueue(start);
         var effort = 0L;
         var points = new SortedSet<int>();
@@ -84,7 +117,7 @@ internal static class AutomatonLimits
             effort += set.Length;
             if (effort >= MaxEffort)
             {
-                throw TooMuchEffort(numbered.Length, transitionCount);
+                throw TooMuchEffort(stateCount, transitionCount);
             }
 
             points.Clear();
@@ -124,7 +157,7 @@ internal static class AutomatonLimits
                 {
                     if (seen.Count > MaxDeterminizedStates)
                     {
-                        throw TooManyStates(numbered.Length, transitionCount);
+                        throw TooManyStates(stateCount, transitionCount);
                     }
 
                     work.Enqueue(next);
