@@ -207,11 +207,15 @@ public sealed class HostileInputTests
         await using var engine = await EngineServer.StartAsync();
         await engine.PutAsync("/books", """{"mappings":{"dynamic":false}}""");
 
-        var put = await engine.PutAsync("/books/_doc/1", Nested(63));
+        // 64 objects: the deepest body accepted, and the deepest the stored-source readers take back.
+        var put = await engine.PutAsync("/books/_doc/1?refresh=true", Nested(64));
         var get = await engine.GetAsync("/books/_doc/1");
+        var search = await engine.GetAsync("/books/_search");
 
         Assert.Equal(201, put.StatusCode);
         Assert.True(200 == get.StatusCode, get.Text);
+        Assert.True(200 == search.StatusCode, search.Text);
+        Assert.Contains("\"total\":{\"value\":1,", search.Text, StringComparison.Ordinal);
     }
 
     [Fact]
