@@ -23,10 +23,11 @@ namespace Rerank.LuceneBaseline.Engine.Documents;
 internal static class DocumentConverter
 {
     /// <exception cref="Errors.EngineException"><c>document_parsing_exception</c> or <c>strict_dynamic_mapping_exception</c>.</exception>
-    public static ConvertedDocument Convert(IndexMapping mapping, string index, string id, JsonObject source, DocumentVersion version)
+    /// <remarks><paramref name="limits"/>: the index's mapping limits; null for Elasticsearch's defaults.</remarks>
+    public static ConvertedDocument Convert(IndexMapping mapping, string index, string id, JsonObject source, DocumentVersion version, MappingLimits? limits = null)
     {
         var written = SourceWriter.Write(source);
-        var context = new DocumentParseContext(mapping, id, written);
+        var context = new DocumentParseContext(mapping, id, written, limits);
         context.ParseRoot(source);
 
         var document = new Document

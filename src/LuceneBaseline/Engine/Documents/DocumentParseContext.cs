@@ -35,6 +35,8 @@ internal sealed class DocumentParseContext
     private readonly string _id;
     private readonly SourceWriter _source;
     private readonly Dictionary<string, FieldMapping> _added = new(StringComparer.Ordinal);
+    private readonly MappingLimits _limits;
+    private long _newFields;
     private readonly List<string> _addedOrder = [];
     private readonly List<IIndexableField> _fields = [];
     private readonly SortedSet<string> _fieldNames = new(StringComparer.Ordinal);
@@ -42,8 +44,9 @@ internal sealed class DocumentParseContext
     private readonly Dictionary<string, double> _minDoubles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _vectors = new(StringComparer.Ordinal);
 
-    public DocumentParseContext(IndexMapping mapping, string id, SourceWriter source)
+    public DocumentParseContext(IndexMapping mapping, string id, SourceWriter source, MappingLimits? limits = null)
     {
+        _limits = limits ?? MappingLimits.Default;
         _mapping = mapping;
         _id = id;
         _source = source;
@@ -172,7 +175,7 @@ internal sealed class DocumentParseContext
                 return;
             }
 
-            child = Add(FieldMappingParser.NewObject(childPath));
+            child = Add(FieldMappingParser.NewObject(childPath), Column(value, parent));
         }
         else if (child.Type != Mapping.FieldType.Object)
         {
@@ -212,7 +215,7 @@ internal sealed class DocumentParseContext
                         return;
                     }
 
-                    field = Add(FieldMappingParser.NewObject(path));
+                    field = Add(FieldMappingParser.NewObject(path), Column(obj, parent));
                 }
 
                 if (field.Type != Mapping.FieldType.Object)
@@ -237,7 +240,7 @@ internal sealed class DocumentParseContext
 
                     if (IsDynamicVector(array))
                     {
-                        field = Add(new FieldMapping { Path = path, Type = Mapping.FieldType.DenseVector, Similarity = VectorSimilarity.Cosine });
+                        field = Add(new FieldMapping { Path = path, Type = Mapping.FieldType.DenseVector, Similarity = VectorSimilarity.Cosine }, Column(array, parent));
                     }
                 }
 
@@ -267,7 +270,7 @@ internal sealed class DocumentParseContext
                         return;
                     }
 
-                    field = Add(DynamicField(path, value));
+                    field = Add(DynamicField(path, value), column);
                 }
 
                 if (field.Type == Mapping.FieldType.Object)
@@ -513,7 +516,7 @@ internal sealed class DocumentParseContext
                     end, $"The number of dimensions for field [{path}] should be in the range [1, {FieldMappingParser.MaxDims}] but was [{values.Length}]");
             }
 
-            field = Add(field with { Dims = values.Length });
+            field = Add(field with { Dims = values.Length }, end);
         }
         else if (values.Length != field.Dims)
         {
@@ -671,10 +674,25 @@ internal sealed class DocumentParseContext
         return properties?.GetValueOrDefault(name);
     }
 
-    private FieldMapping Add(FieldMapping field)
+    /// <summary>
+    /// Adds a dynamic field, checking the mapping limits first (as Elasticsearch checks them while it parses, so a
+    /// document with thousands of new fields fails at the first one past the limit, before any more work).
+    /// </summary>
+    private FieldMapping Add(FieldMapping field, int column)
     {
         if (!_added.ContainsKey(field.Path))
         {
+            if (field.Type == Mapping.FieldType.Object && _limits.DepthExceeded(field.Path) is { } tooDeep)
+            {
+                throw DocumentErrors.Failed(column, tooDeep, "mapper_parsing_exception");
+            }
+
+            _newFields += 1 + (field.Fields?.Count ?? 0);
+            if (_limits.TotalFieldsExceeded(_mapping.FieldsByPath.Count, _newFields) is { } tooMany)
+            {
+                throw DocumentErrors.Failed(column, tooMany);
+            }
+
             _addedOrder.Add(field.Path);
         }
 

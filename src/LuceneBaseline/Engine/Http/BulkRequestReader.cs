@@ -121,20 +121,18 @@ internal static class BulkRequestReader
 
     private static JsonObject ParseActionLine(ReadOnlySpan<byte> bytes, int lineNumber)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(bytes);
-        }
-        catch (JsonException exception)
-        {
-            throw JsonBody.ParseError(exception);
-        }
-
-        if (node is not JsonObject action || action.Count == 0)
+        var node = JsonBody.Parse(bytes);
+        if (node is not JsonObject action)
         {
             throw EngineException.IllegalArgument(
                 $"Malformed action/metadata line [{lineNumber}], expected START_OBJECT or END_OBJECT but found [{TokenName(node)}]");
+        }
+
+        if (action.Count == 0)
+        {
+            // Elasticsearch reads the action's name next: an empty object ends where the name should be.
+            throw EngineException.IllegalArgument(
+                $"Malformed action/metadata line [{lineNumber}], expected FIELD_NAME but found [END_OBJECT]");
         }
 
         if (action.Count > 1)
@@ -225,20 +223,29 @@ internal static class BulkRequestReader
             }
         }
 
-        // Every item is validated before any runs, as Elasticsearch validates the whole bulk request.
+        // Every item is validated before any runs, as Elasticsearch validates the whole bulk request
+        // (action_request_validation_exception fails the request). What Elasticsearch checks later, per item (an
+        // empty _id: "if _id is specified it must not be empty"), fails that item alone.
         if (index is not null && (id is not null || action is BulkAction.Index or BulkAction.Create))
         {
-            switch (action)
+            try
             {
-                case BulkAction.Index or BulkAction.Create:
-                    EngineIndex.ValidateIndex(id, options);
-                    break;
-                case BulkAction.Update:
-                    EngineIndex.ValidateUpdate(id!, update!, options);
-                    break;
-                default:
-                    EngineIndex.ValidateDelete(id!, options);
-                    break;
+                switch (action)
+                {
+                    case BulkAction.Index or BulkAction.Create:
+                        EngineIndex.ValidateIndex(id, options);
+                        break;
+                    case BulkAction.Update:
+                        EngineIndex.ValidateUpdate(id!, update!, options);
+                        break;
+                    default:
+                        EngineIndex.ValidateDelete(id!, options);
+                        break;
+                }
+            }
+            catch (EngineException exception) when (exception.Type != "action_request_validation_exception")
+            {
+                sourceError ??= exception;
             }
         }
 

@@ -15,8 +15,10 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 /// </summary>
 /// <remarks>
 /// <list type="number">
-/// <item>The path is split on <c>/</c> from the raw request target and each segment percent-decoded, so an id
-/// holding an encoded <c>/</c> stays one segment.</item>
+/// <item>The path is split on <c>/</c> from the raw request target and each segment percent-decoded as Elasticsearch
+/// decodes it (<see cref="PathDecoder"/>), so an id holding an encoded <c>/</c> stays one segment.</item>
+/// <item><c>OPTIONS</c> on any path answers 200 with an <c>Allow</c> header naming the path's methods
+/// (<see cref="RestOptions"/>).</item>
 /// <item>A body must come with a JSON or NDJSON media type (Elasticsearch answers 406 otherwise).</item>
 /// <item>Errors: <see cref="EngineException"/> becomes Elasticsearch's error body; a body over the size limit is
 /// 413 with no body, as Elasticsearch answers; a cancelled request writes nothing; anything else is a 500 in the
@@ -28,8 +30,9 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 /// </remarks>
 internal sealed partial class EngineRequestHandler
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
-    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, IndentSize = 2 };
+    // A stored _source may nest as deep as a request body may (JsonBody.MaxDepth), plus the answer's own wrapping.
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, MaxDepth = 2 * JsonBody.MaxDepth };
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, IndentSize = 2, MaxDepth = 2 * JsonBody.MaxDepth };
 
     private readonly RestRouter _router;
     private readonly IndexCatalog _catalog;
@@ -50,7 +53,7 @@ internal sealed partial class EngineRequestHandler
         RestResponse response;
         try
         {
-            pretty = IsTrue(context.Request.Query["pretty"]);
+            pretty = CommonParameters.ReadPretty(context.Request.Query);
             filter = FilterPath.Parse(context.Request.Query["filter_path"]);
             response = await DispatchAsync(context, path).ConfigureAwait(false);
         }
@@ -61,6 +64,11 @@ internal sealed partial class EngineRequestHandler
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             response = RestResponse.Empty(StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (Exception exception) when (BodyErrors.Describe(context, exception) is { } bodyError)
+        {
+            // A body that cannot be read (a bad chunk size, a corrupt gzip or br stream) is the client's error.
+            response = RestResponse.Of(bodyError.Status, ErrorBody.Create(bodyError, UuidOf));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -94,10 +102,20 @@ internal sealed partial class EngineRequestHandler
 
         if (found is null)
         {
+            if (method == "OPTIONS")
+            {
+                return RestOptions.Answer(context, route: null);
+            }
+
             return RestResponse.Of(400, ErrorBody.Plain($"no handler found for uri [{path}] and method [{method}]", 400));
         }
 
         var (route, values) = found.Value;
+        if (method == "OPTIONS")
+        {
+            return RestOptions.Answer(context, route);
+        }
+
         if (!route.Handlers.TryGetValue(method, out var handler))
         {
             var allowed = string.Join(", ", route.Handlers.Keys);
@@ -176,9 +194,6 @@ internal sealed partial class EngineRequestHandler
 
     private string? UuidOf(string index) => _catalog.TryGetIndex(index, out var found) ? found.Uuid : null;
 
-    private static bool IsTrue(Microsoft.Extensions.Primitives.StringValues value) =>
-        value.Count > 0 && (value[^1] is "" or "true");
-
     private static string RawPath(HttpContext context)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
@@ -209,7 +224,7 @@ internal sealed partial class EngineRequestHandler
                 return null;
             }
 
-            segments.Add(Uri.UnescapeDataString(part));
+            segments.Add(PathDecoder.DecodeComponent(part));
         }
 
         return segments;

@@ -8,12 +8,18 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 /// <summary>Parses request JSON the way Elasticsearch reports problems with it.</summary>
 internal static class JsonBody
 {
+    /// <summary>
+    /// The deepest nesting a request body may have: System.Text.Json's default, which is also what the readers of a
+    /// stored <c>_source</c> allow, so every document accepted can be read back. Deeper is <c>x_content_parse_exception</c>.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         // Elasticsearch rejects duplicate keys ("Duplicate field 'x'"); System.Text.Json would keep the last.
         AllowDuplicateProperties = false,
         CommentHandling = JsonCommentHandling.Skip,
-        MaxDepth = 256,
+        MaxDepth = MaxDepth,
     };
 
     /// <summary>
@@ -27,18 +33,27 @@ internal static class JsonBody
             return null;
         }
 
-        JsonNode? node;
+        var node = Parse(utf8);
+
+        return node as JsonObject
+            ?? throw new EngineException(400, "parse_exception", $"request body must be a JSON object, found [{Describe(node)}]");
+    }
+
+    /// <summary>
+    /// Any JSON value from UTF-8 bytes, checked to decode (<see cref="JsonText.CheckDecodable"/>) and to nest no deeper
+    /// than <see cref="MaxDepth"/>; malformed JSON is <c>x_content_parse_exception</c>.
+    /// </summary>
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8)
+    {
+        JsonText.CheckDecodable(utf8);
         try
         {
-            node = JsonNode.Parse(utf8, documentOptions: DocumentOptions);
+            return JsonNode.Parse(utf8, documentOptions: DocumentOptions);
         }
         catch (JsonException exception)
         {
             throw ParseError(exception);
         }
-
-        return node as JsonObject
-            ?? throw new EngineException(400, "parse_exception", $"request body must be a JSON object, found [{Describe(node)}]");
     }
 
     /// <summary>The Elasticsearch error for malformed JSON.</summary>

@@ -82,7 +82,7 @@ internal static class ShardSearch
         var docs = aggregations is null ? null : new DocSet(leaves.Count);
         var needScores = scoreOnly || request.TrackScores || (sorts?.Any(s => s.Kind == SortValueKind.Score) ?? false);
         var collector = new QueryPhaseCollector(
-            needScores, request.MinScore, postFilter is null ? null : FilterBits(searcher, postFilter), docs, top, request.TerminateAfter, request.Timeout,
+            needScores, request.MinScore, postFilter is null ? null : FilterBits(searcher, postFilter), docs, top, request.TerminateAfter, SearchTimeBound.Bound(request.Timeout),
             cancellationToken);
         var timedOut = false;
         try

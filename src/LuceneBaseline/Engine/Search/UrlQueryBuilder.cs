@@ -22,6 +22,19 @@ internal static class UrlQueryBuilder
 
     public static Query Build(UrlQuery q, SearchTarget target)
     {
+        try
+        {
+            return BuildClauses(q, target);
+        }
+        catch (BooleanQuery.TooManyClausesException e)
+        {
+            // As the body form reports it (QueryDslParser.ToQuery): Lucene 4.8 caps a boolean query at 1024 clauses.
+            throw Queries.QueryErrors.Shard(target.IndexName, new Errors.EngineException(400, "too_many_clauses", e.Message));
+        }
+    }
+
+    private static Query BuildClauses(UrlQuery q, SearchTarget target)
+    {
         var clauses = Split(q.Text);
         var query = new BooleanQuery(disableCoord: true);
         var positive = false;

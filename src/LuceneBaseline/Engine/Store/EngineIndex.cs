@@ -198,6 +198,7 @@ internal sealed class EngineIndex : IDisposable
             var metadata = _metadata;
             var merged = MappingParser.Merge(metadata.Mapping, body, Name);
             metadata.Settings.Similarity.CheckMapping(merged);
+            metadata.Settings.MappingLimits.CheckMapping(merged);
             Persist(metadata with { Mapping = merged });
             return merged;
         }
@@ -662,7 +663,7 @@ internal sealed class EngineIndex : IDisposable
         while (true)
         {
             var metadata = _metadata;
-            var converted = DocumentConverter.Convert(metadata.Mapping, Name, id, source, version);
+            var converted = DocumentConverter.Convert(metadata.Mapping, Name, id, source, version, metadata.Settings.MappingLimits);
             if (!converted.MappingChanged)
             {
                 return converted;

@@ -118,6 +118,7 @@ internal sealed class IndexCatalog : IDisposable
 
             var mapping = mappings is null ? IndexMapping.Empty : MappingParser.Parse(mappings, name);
             settings.Similarity.CheckMapping(mapping);
+            settings.MappingLimits.CheckMapping(mapping);
             return CreateLocked(name, settings, mapping);
         }
     }

@@ -23,6 +23,9 @@ internal sealed record IndexSettings
     /// <summary><c>index.max_result_window</c>: the largest <c>from + size</c> a search may ask for. Default 10,000.</summary>
     public int MaxResultWindow { get; init; } = 10_000;
 
+    /// <summary><c>index.mapping.total_fields.limit</c> (1000) and <c>index.mapping.depth.limit</c> (20).</summary>
+    internal Mapping.MappingLimits MappingLimits { get; init; } = Mapping.MappingLimits.Default;
+
     /// <summary>
     /// <c>index.refresh_interval</c>; null means the engine default; <see cref="Timeout.InfiniteTimeSpan"/> is <c>-1</c>
     /// (off). Zero also turns the scheduled refresh off, as in Elasticsearch.

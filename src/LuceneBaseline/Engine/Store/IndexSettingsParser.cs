@@ -59,6 +59,8 @@ internal static class IndexSettingsParser
                 NumberOfReplicas => settings with { NumberOfReplicas = ParseInt(key, value, 0, int.MaxValue) },
                 MaxResultWindow => settings with { MaxResultWindow = ParseInt(key, value, 1, int.MaxValue) },
                 RefreshInterval => settings with { RefreshInterval = ParseTime(key, value) },
+                Mapping.MappingLimits.TotalFieldsSetting => settings with { MappingLimits = settings.MappingLimits with { TotalFields = ParseInt(key, value, 0, int.MaxValue) } },
+                Mapping.MappingLimits.DepthSetting => settings with { MappingLimits = settings.MappingLimits with { Depth = ParseInt(key, value, 1, int.MaxValue) } },
                 _ => throw StoreErrors.UnknownSetting(key),
             };
         }

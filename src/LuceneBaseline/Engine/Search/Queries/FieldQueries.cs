@@ -32,7 +32,7 @@ internal static class FieldQueries
         if (field == QueryBuildContext.IdField)
         {
             return caseInsensitive
-                ? CaseInsensitive(field, JsonArgs.ValueText(value), prefix: false)
+                ? CaseInsensitive(context, field, JsonArgs.ValueText(value), prefix: false)
                 : LuceneQueries.ConstantScore(new TermSetFilter(field, [new BytesRef(JsonArgs.ValueText(value))]));
         }
 
@@ -46,7 +46,7 @@ internal static class FieldQueries
             if (caseInsensitive)
             {
                 return mapping.Type is FieldType.Text or FieldType.Keyword
-                    ? CaseInsensitive(field, JsonArgs.ValueText(value), prefix: false)
+                    ? CaseInsensitive(context, field, JsonArgs.ValueText(value), prefix: false)
                     : throw QueryErrors.IllegalArgument(
                         $"[{field}] field which is of type [{FieldTypes.Name(mapping.Type)}], does not support case insensitive term queries");
             }
@@ -147,7 +147,7 @@ internal static class FieldQueries
             return none;
         }
 
-        return caseInsensitive ? CaseInsensitive(field, value, prefix: true) : new PrefixQuery(new Term(field, value));
+        return caseInsensitive ? CaseInsensitive(context, field, value, prefix: true) : new PrefixQuery(new Term(field, value));
     }
 
     /// <summary>
@@ -167,9 +167,18 @@ internal static class FieldQueries
             pattern = pattern.ToLowerInvariant();
         }
 
-        return caseInsensitive
-            ? new AutomatonQuery(new Term(field, pattern), WildcardAutomaton(pattern, caseInsensitive: true))
-            : new WildcardQuery(new Term(field, pattern));
+        // Bounded before Lucene.Net compiles the automaton (AutomatonLimits): a long or complex pattern would otherwise
+        // overflow the stack or determinize for minutes.
+        try
+        {
+            return caseInsensitive
+                ? AutomatonLimits.Query(new Term(field, pattern), WildcardAutomaton(pattern, caseInsensitive: true))
+                : AutomatonLimits.Wildcard(new Term(field, pattern));
+        }
+        catch (EngineException e)
+        {
+            throw context.ShardFailure(e);
+        }
     }
 
     /// <summary>The value a floating field holds in the index for a parsed query value (Documents rounds float and half_float alike).</summary>
@@ -407,7 +416,7 @@ internal static class FieldQueries
     private static bool IndexNameMatches(QueryBuildContext context, string value, bool caseInsensitive) =>
         string.Equals(value, context.Index, caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
-    private static Query CaseInsensitive(string field, string value, bool prefix)
+    private static Query CaseInsensitive(QueryBuildContext context, string field, string value, bool prefix)
     {
         var automaton = BasicOperations.Concatenate(EnumerateRunes(value).Select(CaseInsensitiveRune).ToList());
         if (prefix)
@@ -415,7 +424,14 @@ internal static class FieldQueries
             automaton = BasicOperations.Concatenate(automaton, BasicAutomata.MakeAnyString());
         }
 
-        return new AutomatonQuery(new Term(field, value), automaton);
+        try
+        {
+            return AutomatonLimits.Query(new Term(field, value), automaton);
+        }
+        catch (EngineException e)
+        {
+            throw context.ShardFailure(e);
+        }
     }
 
     private static Automaton WildcardAutomaton(string pattern, bool caseInsensitive)
