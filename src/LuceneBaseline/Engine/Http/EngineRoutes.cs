@@ -12,7 +12,7 @@ internal static class EngineRoutes
         var cat = new CatIndicesHandler(indices);
         var documents = new DocumentHandlers(catalog);
         var bulk = new BulkHandler(catalog, timeProvider);
-        var search = new SearchHandlers(indices);
+        var search = new SearchHandlers(indices, timeProvider, catalog.Metrics);
 
         return new RestRouter()
             .Map("GET, HEAD", "/", cluster.InfoAsync)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rerank.LuceneBaseline.Engine.Diagnostics;
 using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Store;
 
@@ -8,10 +9,14 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 internal sealed class SearchHandlers
 {
     private readonly IndexHandlers _indices;
+    private readonly TimeProvider _time;
+    private readonly EngineMetrics? _metrics;
 
-    public SearchHandlers(IndexHandlers indices)
+    public SearchHandlers(IndexHandlers indices, TimeProvider time, EngineMetrics? metrics)
     {
         _indices = indices;
+        _time = time;
+        _metrics = metrics;
     }
 
     public Task<RestResponse> SearchAsync(RestRequest request) => RunAsync(request, SearchExecutor.Search);
@@ -24,7 +29,7 @@ internal sealed class SearchHandlers
     {
         var indices = _indices.Resolve(request, request.Route("index") ?? "_all");
         request.BoolParam("ccs_minimize_roundtrips", true);
-        var parameters = new SearchParameters { Values = request.TakeRemainingParameters(), Path = request.PathWithoutQuery };
+        var parameters = new SearchParameters { Values = request.TakeRemainingParameters(), Path = request.PathWithoutQuery, Time = _time, Metrics = _metrics };
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
 
         var leases = new List<SearcherLease>(indices.Count);

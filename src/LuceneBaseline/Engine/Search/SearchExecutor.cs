@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -45,8 +44,9 @@ internal static class SearchExecutor
     /// <exception cref="EngineException">Every error Elasticsearch would answer with, in its type, reason and status.</exception>
     public static JsonObject Search(IReadOnlyList<SearchTarget> targets, JsonObject? body, SearchParameters parameters, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var request = SearchRequestParser.Parse(body, parameters);
+        var time = parameters.Time;
+        var started = time.GetTimestamp();
+        var request = SearchRequestParser.Parse(body, parameters) with { Time = time, Now = time.GetUtcNow() };
         var outcome = Execute(targets, request, cancellationToken);
         var response = new JsonObject
         {
@@ -66,7 +66,9 @@ internal static class SearchExecutor
                 request.Aggregations, [.. outcome.Results.Select(r => r.Aggregations!)], request.TypedKeys);
         }
 
-        response["took"] = clock.ElapsedMilliseconds;
+        var took = time.GetElapsedTime(started);
+        response["took"] = (long)took.TotalMilliseconds;
+        parameters.Metrics?.SearchCompleted("search", outcome.Results.Any(r => r.TimedOut), took);
         return response;
     }
 
@@ -74,7 +76,9 @@ internal static class SearchExecutor
     /// <exception cref="EngineException">Elasticsearch's errors, e.g. <c>request does not support [size]</c>.</exception>
     public static JsonObject Count(IReadOnlyList<SearchTarget> targets, JsonObject? body, SearchParameters parameters, CancellationToken cancellationToken)
     {
-        var request = SearchRequestParser.ParseCount(body, parameters);
+        var time = parameters.Time;
+        var started = time.GetTimestamp();
+        var request = SearchRequestParser.ParseCount(body, parameters) with { Time = time, Now = time.GetUtcNow() };
         var outcome = Execute(targets, request, cancellationToken);
         var response = new JsonObject { ["count"] = outcome.Results.Sum(r => r.TotalHits) };
         if (request.TerminateAfter > 0)
@@ -83,6 +87,7 @@ internal static class SearchExecutor
         }
 
         response["_shards"] = Shards(targets.Count, outcome);
+        parameters.Metrics?.SearchCompleted("count", outcome.Results.Any(r => r.TimedOut), time.GetElapsedTime(started));
         return response;
     }
 
