@@ -28,18 +28,19 @@ public sealed class EngineHostOptionsValidationTests : IDisposable
 
         Assert.Equal(
             [
-                "DataDirectory is required.",
-                "Urls[0] [localhost:9200] is not an absolute http URL such as http://127.0.0.1:9200.",
-                "Urls[1] [ftp://127.0.0.1:21] is not an absolute http URL such as http://127.0.0.1:9200.",
-                "Urls[2] [https://127.0.0.1:9443]: https is not supported by the embedded engine (it has no certificate); use http, behind a TLS proxy if needed.",
-                "Urls[3] [http://127.0.0.1:0/engine] has a path; the engine answers at the root of its address.",
-                "Urls[4] [http://127.0.0.1:70000] has port [70000]; a port is 0 to 65535 (0 picks a free one).",
-                "MaxContentLength must be at least 1 byte; was [0].",
-                "NodeName must not be empty.",
-                "Engine.DefaultRefreshInterval must be zero or positive (zero or Timeout.InfiniteTimeSpan turns the schedule off); was [-00:00:05].",
+                "DataDirectory is required",
+                "Urls[0] [localhost:9200] is not an absolute http URL such as http://127.0.0.1:9200",
+                "Urls[1] [ftp://127.0.0.1:21] is not an absolute http URL such as http://127.0.0.1:9200",
+                "Urls[2] [https://127.0.0.1:9443]: https is not supported by the embedded engine (it has no certificate): use http, behind a TLS proxy if needed",
+                "Urls[3] [http://127.0.0.1:0/engine] has a path: the engine answers at the root of its address",
+                "Urls[4] [http://127.0.0.1:70000] has port [70000], but a port is 0 to 65535 (0 picks a free one)",
+                "MaxContentLength must be at least 1 byte, was [0]",
+                "NodeName must not be empty",
+                "Engine.DefaultRefreshInterval must be zero or positive (zero or Timeout.InfiniteTimeSpan turns the schedule off), was [-00:00:05]",
             ],
             error.Failures);
-        Assert.Equal(string.Join("; ", error.Failures), error.Message);
+        Assert.Equal(string.Join("; ", error.Failures), error.Message); // one line, problems separated by "; "
+        Assert.DoesNotContain(error.Failures, failure => failure.Contains("; ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class EngineHostOptionsValidationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EngineHost.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Equal(["Urls[0] [127.0.0.1:9200] is not an absolute http URL such as http://127.0.0.1:9200."], error.Failures);
+        Assert.Equal(["Urls[0] [127.0.0.1:9200] is not an absolute http URL such as http://127.0.0.1:9200"], error.Failures);
         Assert.False(Directory.Exists(data));
     }
 
@@ -61,7 +62,7 @@ public sealed class EngineHostOptionsValidationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EngineHost.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Equal(["Urls must name at least one URL to listen on.", "MaxContentLength must be at least 1 byte; was [-1]."], error.Failures);
+        Assert.Equal(["Urls must name at least one URL to listen on", "MaxContentLength must be at least 1 byte, was [-1]"], error.Failures);
     }
 
     [Theory]

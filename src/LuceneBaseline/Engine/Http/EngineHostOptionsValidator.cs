@@ -31,16 +31,16 @@ internal sealed class EngineHostOptionsValidator : IValidateOptions<EngineHostOp
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
-            failures.Add("DataDirectory is required.");
+            failures.Add("DataDirectory is required");
         }
         else if (options.DataDirectory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
-            failures.Add($"DataDirectory [{options.DataDirectory}] is not a valid path.");
+            failures.Add($"DataDirectory [{options.DataDirectory}] is not a valid path");
         }
 
         if (options.Urls is null || options.Urls.Count == 0)
         {
-            failures.Add("Urls must name at least one URL to listen on.");
+            failures.Add("Urls must name at least one URL to listen on");
         }
         else
         {
@@ -52,22 +52,22 @@ internal sealed class EngineHostOptionsValidator : IValidateOptions<EngineHostOp
 
         if (options.MaxContentLength <= 0)
         {
-            failures.Add($"MaxContentLength must be at least 1 byte; was [{options.MaxContentLength.ToString(CultureInfo.InvariantCulture)}].");
+            failures.Add($"MaxContentLength must be at least 1 byte, was [{options.MaxContentLength.ToString(CultureInfo.InvariantCulture)}]");
         }
 
         if (string.IsNullOrWhiteSpace(options.NodeName))
         {
-            failures.Add("NodeName must not be empty.");
+            failures.Add("NodeName must not be empty");
         }
 
         if (string.IsNullOrWhiteSpace(options.ClusterName))
         {
-            failures.Add("ClusterName must not be empty.");
+            failures.Add("ClusterName must not be empty");
         }
 
         if (options.Engine is null)
         {
-            failures.Add("Engine is required.");
+            failures.Add("Engine is required");
         }
         else
         {
@@ -81,7 +81,7 @@ internal sealed class EngineHostOptionsValidator : IValidateOptions<EngineHostOp
     {
         if (string.IsNullOrWhiteSpace(url))
         {
-            failures.Add($"{property} is empty.");
+            failures.Add($"{property} is empty");
             return;
         }
 
@@ -93,33 +93,33 @@ internal sealed class EngineHostOptionsValidator : IValidateOptions<EngineHostOp
         }
         catch (FormatException)
         {
-            failures.Add($"{property} [{url}] is not an absolute http URL such as http://127.0.0.1:9200.");
+            failures.Add($"{property} [{url}] is not an absolute http URL such as http://127.0.0.1:9200");
             return;
         }
 
         if (address.IsUnixPipe || address.IsNamedPipe)
         {
-            failures.Add($"{property} [{url}] is a pipe; the embedded engine listens on TCP only (an http://host:port URL).");
+            failures.Add($"{property} [{url}] is a pipe: the embedded engine listens on TCP only (an http://host:port URL)");
         }
         else if (string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add($"{property} [{url}]: https is not supported by the embedded engine (it has no certificate); use http, behind a TLS proxy if needed.");
+            failures.Add($"{property} [{url}]: https is not supported by the embedded engine (it has no certificate): use http, behind a TLS proxy if needed");
         }
         else if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add($"{property} [{url}] is not an absolute http URL such as http://127.0.0.1:9200.");
+            failures.Add($"{property} [{url}] is not an absolute http URL such as http://127.0.0.1:9200");
         }
         else if (address.Host.Length == 0)
         {
-            failures.Add($"{property} [{url}] names no host.");
+            failures.Add($"{property} [{url}] names no host");
         }
         else if (address.Port is < 0 or > 65535)
         {
-            failures.Add($"{property} [{url}] has port [{address.Port.ToString(CultureInfo.InvariantCulture)}]; a port is 0 to 65535 (0 picks a free one).");
+            failures.Add($"{property} [{url}] has port [{address.Port.ToString(CultureInfo.InvariantCulture)}], but a port is 0 to 65535 (0 picks a free one)");
         }
         else if (address.PathBase.Length > 0)
         {
-            failures.Add($"{property} [{url}] has a path; the engine answers at the root of its address.");
+            failures.Add($"{property} [{url}] has a path: the engine answers at the root of its address");
         }
     }
 
@@ -128,16 +128,16 @@ internal sealed class EngineHostOptionsValidator : IValidateOptions<EngineHostOp
         var interval = engine.DefaultRefreshInterval;
         if (interval < TimeSpan.Zero && interval != Timeout.InfiniteTimeSpan)
         {
-            failures.Add($"Engine.DefaultRefreshInterval must be zero or positive (zero or Timeout.InfiniteTimeSpan turns the schedule off); was [{interval}].");
+            failures.Add($"Engine.DefaultRefreshInterval must be zero or positive (zero or Timeout.InfiniteTimeSpan turns the schedule off), was [{interval}]");
         }
         else if (interval > MaxRefreshInterval)
         {
-            failures.Add($"Engine.DefaultRefreshInterval must be at most [{MaxRefreshInterval}]; was [{interval}].");
+            failures.Add($"Engine.DefaultRefreshInterval must be at most [{MaxRefreshInterval}], was [{interval}]");
         }
 
         if (engine.PendingSourceLimitBytes < 0)
         {
-            failures.Add($"Engine.PendingSourceLimitBytes must be zero or positive; was [{engine.PendingSourceLimitBytes.ToString(CultureInfo.InvariantCulture)}].");
+            failures.Add($"Engine.PendingSourceLimitBytes must be zero or positive, was [{engine.PendingSourceLimitBytes.ToString(CultureInfo.InvariantCulture)}]");
         }
     }
 }
