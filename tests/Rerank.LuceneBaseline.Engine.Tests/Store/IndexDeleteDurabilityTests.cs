@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Store;
+using Rerank.LuceneBaseline.Engine.Tests.Http;
 using static Rerank.LuceneBaseline.Engine.Tests.Store.StoreTestContext;
 
 namespace Rerank.LuceneBaseline.Engine.Tests.Store;
@@ -134,6 +135,26 @@ public sealed class IndexDeleteDurabilityTests : IDisposable
 
         using var restarted = OpenCatalog();
         Assert.Equal(["a", "b"], restarted.Indices.Select(index => index.Name));
+    }
+
+    [Fact]
+    public async Task DeleteIndexOverHttp_MarkerCannotBeWritten_ElasticsearchShaped500AndIndexStillServed()
+    {
+        await using var server = await EngineServer.StartAsync();
+        Assert.Equal(200, (await server.PutAsync("/books")).StatusCode);
+        var marker = Path.Combine(server.Host.Catalog.GetIndex("books").Folder, IndexCatalog.DeleteMarkerFileName);
+        Directory.CreateDirectory(marker);
+
+        var response = await server.DeleteAsync("/books");
+
+        Assert.Equal(500, response.StatusCode);
+        Assert.Equal("i_o_exception", response.Json["error"]!["type"]!.GetValue<string>());
+        Assert.Equal("i_o_exception", response.Json["error"]!["root_cause"]![0]!["type"]!.GetValue<string>());
+        Assert.StartsWith("failed to delete index [books]: cannot write [", response.Json["error"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(500, response.Json["status"]!.GetValue<int>());
+        Assert.Equal(201, (await server.PutAsync("/books/_doc/1?refresh=true", """{"title": "still here"}""")).StatusCode);
+        Assert.Equal(1, (await server.GetAsync("/books/_count")).Json["count"]!.GetValue<int>());
+        Directory.Delete(marker);
     }
 
     private IndexCatalog OpenCatalog() =>
