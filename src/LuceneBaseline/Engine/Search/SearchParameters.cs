@@ -1,3 +1,5 @@
+using Rerank.LuceneBaseline.Engine.Diagnostics;
+
 namespace Rerank.LuceneBaseline.Engine.Search;
 
 /// <summary>
@@ -21,5 +23,5 @@ internal sealed record SearchParameters
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Where the search's duration is recorded; null records nothing.</summary>
-    public Diagnostics.EngineMetrics? Metrics { get; init; }
+    public EngineMetrics? Metrics { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Rerank.LuceneBaseline.Engine.Diagnostics;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search;
@@ -89,7 +90,7 @@ internal sealed partial class IndexCatalog : IDisposable
     }
 
     /// <summary>The engine's instruments, or null when none are recorded.</summary>
-    internal Diagnostics.EngineMetrics? Metrics => _diagnostics.Metrics;
+    internal EngineMetrics? Metrics => _diagnostics.Metrics;
 
     /// <summary>The clock of this catalog's indices (search's <c>took</c> and timeouts use it too).</summary>
     internal TimeProvider Time => _time;
