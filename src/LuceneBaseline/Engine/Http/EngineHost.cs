@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rerank.LuceneBaseline.Engine.Search.PointInTime;
+using Microsoft.Extensions.Options;
+using Rerank.LuceneBaseline.Engine.Diagnostics;
 using Rerank.LuceneBaseline.Engine.Store;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
@@ -41,45 +44,66 @@ public sealed class EngineHost : IAsyncDisposable
     /// <summary>The names of the indices this host serves now; a snapshot.</summary>
     public IReadOnlyList<string> IndexNames => [.. Catalog.Indices.Select(index => index.Name)];
 
-    /// <summary>Opens the data directory and starts listening.</summary>
+    /// <summary>Checks the options, opens the data directory and starts listening.</summary>
     /// <param name="options">Data directory, URLs and limits.</param>
     /// <param name="loggerFactory">Where the host logs; null logs nothing.</param>
-    /// <param name="timeProvider">The clock for refresh intervals and <c>took</c>; null is the system clock.</param>
+    /// <param name="timeProvider">The clock for refresh intervals, <c>took</c>, search timeouts and durations; null is the system clock.</param>
+    /// <param name="meterFactory">
+    /// Where the engine's instruments live (meter <c>Rerank.LuceneBaseline.Engine</c>); null uses the host's own
+    /// (<c>AddMetrics()</c>), which a listener such as OpenTelemetry's can still observe by meter name.
+    /// </param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="OptionsValidationException">
+    /// The options are invalid; thrown before anything starts, with every problem in <see cref="OptionsValidationException.Failures"/>.
+    /// </exception>
+    /// <exception cref="IOException">The data directory cannot be created, is not writable or is in use; the address is taken.</exception>
+    /// <exception cref="InvalidDataException">An index's <c>meta.json</c> cannot be read (the message names the file).</exception>
     public static async Task<EngineHost> StartAsync(
         EngineHostOptions options,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        EngineHostOptionsValidator.ThrowIfInvalid(options);
         var time = timeProvider ?? TimeProvider.System;
-        Directory.CreateDirectory(options.DataDirectory);
-        var catalog = new IndexCatalog(options.DataDirectory, options.Engine, time);
-        var pointsInTime = new PointInTimeRegistry(time);
+
+        // The empty builder reads no appsettings.json or environment configuration from wherever the host process
+        // happens to run: an embedded engine takes its settings from the options alone.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        if (loggerFactory is not null)
+        {
+            builder.Services.AddSingleton(loggerFactory);
+        }
+
+        if (meterFactory is not null)
+        {
+            builder.Services.AddSingleton(meterFactory);
+        }
+
+        // Registers a meter factory only when none is there (TryAdd).
+        builder.Services.AddMetrics();
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxContentLength;
+        });
+        builder.Services.AddRequestDecompression();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+
+        var app = builder.Build();
+        IndexCatalog? catalog = null;
+        PointInTimeRegistry? pointsInTime = null;
         try
         {
-            // The empty builder reads no appsettings.json or environment configuration from wherever the host
-            // process happens to run: an embedded engine takes its settings from the options alone.
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
-            builder.WebHost.UseKestrelCore();
-            if (loggerFactory is not null)
-            {
-                builder.Services.AddSingleton(loggerFactory);
-            }
-
-            builder.WebHost.UseUrls([.. options.Urls]);
-            builder.WebHost.ConfigureKestrel(kestrel =>
-            {
-                kestrel.AddServerHeader = false;
-                kestrel.Limits.MaxRequestBodySize = options.MaxContentLength;
-            });
-            builder.Services.AddRequestDecompression();
-            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
-
-            var app = builder.Build();
-            var logger = (loggerFactory ?? app.Services.GetRequiredService<ILoggerFactory>()).CreateLogger<EngineHost>();
-            var handler = new EngineRequestHandler(catalog, options, time, logger, pointsInTime);
+            var logging = app.Services.GetRequiredService<ILoggerFactory>();
+            var metrics = new EngineMetrics(app.Services.GetRequiredService<IMeterFactory>());
+            catalog = new IndexCatalog(options.DataDirectory, options.Engine, time, new StoreDiagnostics(logging, metrics));
+            pointsInTime = new PointInTimeRegistry(time);
+            var handler = new EngineRequestHandler(catalog, options, time, logging.CreateLogger<EngineHost>(), pointsInTime, metrics);
             app.UseRequestDecompression();
             app.Run(handler.InvokeAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -89,8 +113,9 @@ public sealed class EngineHost : IAsyncDisposable
         }
         catch
         {
-            pointsInTime.Dispose();
-            catalog.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            pointsInTime?.Dispose();
+            catalog?.Dispose();
             throw;
         }
     }

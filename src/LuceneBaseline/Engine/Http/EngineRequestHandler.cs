@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Rerank.LuceneBaseline.Engine.Diagnostics;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Store;
@@ -37,16 +38,21 @@ internal sealed partial class EngineRequestHandler
     private readonly RestRouter _router;
     private readonly IndexCatalog _catalog;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly EngineMetrics? _metrics;
 
-    public EngineRequestHandler(IndexCatalog catalog, EngineHostOptions options, TimeProvider timeProvider, ILogger logger, PointInTimeRegistry pointsInTime)
+    public EngineRequestHandler(IndexCatalog catalog, EngineHostOptions options, TimeProvider timeProvider, ILogger logger, PointInTimeRegistry pointsInTime, EngineMetrics? metrics = null)
     {
         _catalog = catalog;
         _logger = logger;
+        _time = timeProvider;
+        _metrics = metrics;
         _router = EngineRoutes.Create(catalog, options, timeProvider, pointsInTime);
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
+        var started = _time.GetTimestamp();
         var path = RawPath(context);
         var pretty = false;
         FilterPath? filter = null;
@@ -83,6 +89,7 @@ internal sealed partial class EngineRequestHandler
         }
 
         await WriteAsync(context, response, pretty, filter).ConfigureAwait(false);
+        _metrics?.RequestCompleted(context.Request.Method, context.Items[typeof(RestRoute)] as string, response.Status, _time.GetElapsedTime(started));
     }
 
     private async Task<RestResponse> DispatchAsync(HttpContext context, string path)
@@ -111,6 +118,7 @@ internal sealed partial class EngineRequestHandler
         }
 
         var (route, values) = found.Value;
+        context.Items[typeof(RestRoute)] = route.Template; // the low-cardinality route tag of the request metrics
         if (method == "OPTIONS")
         {
             return RestOptions.Answer(context, route);

@@ -13,7 +13,7 @@ internal static class EngineRoutes
         var cat = new CatIndicesHandler(indices);
         var documents = new DocumentHandlers(catalog);
         var bulk = new BulkHandler(catalog, timeProvider);
-        var search = new SearchHandlers(indices, pointsInTime);
+        var search = new SearchHandlers(indices, pointsInTime, timeProvider, catalog.Metrics);
         var pit = new PointInTimeHandlers(indices, pointsInTime);
 
         return new RestRouter()

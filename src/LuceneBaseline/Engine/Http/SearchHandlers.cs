@@ -1,3 +1,4 @@
+using Rerank.LuceneBaseline.Engine.Diagnostics;
 using Rerank.LuceneBaseline.Engine.Search;
 using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Store;
@@ -14,11 +15,15 @@ internal sealed class SearchHandlers
 {
     private readonly IndexHandlers _indices;
     private readonly PointInTimeRegistry _pointsInTime;
+    private readonly TimeProvider _time;
+    private readonly EngineMetrics? _metrics;
 
-    public SearchHandlers(IndexHandlers indices, PointInTimeRegistry pointsInTime)
+    public SearchHandlers(IndexHandlers indices, PointInTimeRegistry pointsInTime, TimeProvider time, EngineMetrics? metrics)
     {
         _indices = indices;
         _pointsInTime = pointsInTime;
+        _time = time;
+        _metrics = metrics;
     }
 
     public Task<RestResponse> SearchAsync(RestRequest request) => RunAsync(request, count: false);
@@ -29,12 +34,12 @@ internal sealed class SearchHandlers
     {
         var route = request.Route("index");
         var ccsMinimizeRoundtrips = request.HasParam("ccs_minimize_roundtrips") && request.BoolParam("ccs_minimize_roundtrips", true);
-        var parameters = new SearchParameters { Values = request.TakeRemainingParameters(), Path = request.PathWithoutQuery };
+        var parameters = new SearchParameters { Values = request.TakeRemainingParameters(), Path = request.PathWithoutQuery, Time = _time, Metrics = _metrics };
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
         var parsed = count ? SearchRequestParser.ParseCount(body, parameters) : SearchRequestParser.Parse(body, parameters);
         if (parsed.PointInTime is { } pit)
         {
-            return SearchPointInTime(parsed, pit, request, ccsMinimizeRoundtrips);
+            return SearchPointInTime(parsed, parameters, pit, request, ccsMinimizeRoundtrips);
         }
 
         var indices = _indices.Resolve(request, route ?? "_all");
@@ -48,8 +53,8 @@ internal sealed class SearchHandlers
 
             var targets = leases.Select(lease => lease.Target).ToList();
             return RestResponse.Ok(count
-                ? SearchExecutor.Count(targets, parsed, request.Aborted)
-                : SearchExecutor.Search(targets, parsed, request.Aborted));
+                ? SearchExecutor.CountParsed(targets, parsed, parameters, request.Aborted)
+                : SearchExecutor.SearchParsed(targets, parsed, parameters, request.Aborted));
         }
         finally
         {
@@ -60,7 +65,7 @@ internal sealed class SearchHandlers
         }
     }
 
-    private RestResponse SearchPointInTime(SearchRequest parsed, PointInTimeSpec pit, RestRequest request, bool ccsMinimizeRoundtrips)
+    private RestResponse SearchPointInTime(SearchRequest parsed, SearchParameters parameters, PointInTimeSpec pit, RestRequest request, bool ccsMinimizeRoundtrips)
     {
         // Elasticsearch's RestSearchAction.preparePointInTime, in its order. The point in time fixed its indices.
         var errors = new List<string>();
@@ -96,7 +101,7 @@ internal sealed class SearchHandlers
         }
 
         using var lease = _pointsInTime.Acquire(pit.Id, pit.KeepAlive);
-        var response = SearchExecutor.Search(lease.Targets, parsed, request.Aborted);
+        var response = SearchExecutor.SearchParsed(lease.Targets, parsed, parameters, request.Aborted);
         response.Insert(0, "pit_id", lease.Id);
         return RestResponse.Ok(response);
     }

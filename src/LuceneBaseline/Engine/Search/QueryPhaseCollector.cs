@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
@@ -9,7 +8,8 @@ namespace Rerank.LuceneBaseline.Engine.Search;
 /// <summary>
 /// Collects one index's query phase in Elasticsearch's order: a document below <c>min_score</c> is dropped; the rest
 /// feed the aggregations; <c>post_filter</c> then decides what counts as a hit (total, max score, top hits);
-/// <c>terminate_after</c> stops after that many hits, <c>timeout</c> and cancellation are checked every 1,024 documents.
+/// <c>terminate_after</c> stops after that many hits, <c>timeout</c> (on the request's clock, from the collector's creation)
+/// and cancellation are checked every 1,024 documents.
 /// </summary>
 internal sealed class QueryPhaseCollector : ICollector
 {
@@ -19,8 +19,9 @@ internal sealed class QueryPhaseCollector : ICollector
     private readonly DocSet? _aggregationDocs;
     private readonly ITopHits _top;
     private readonly int _terminateAfter;
-    private readonly Stopwatch? _clock;
-    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private readonly TimeSpan? _timeout;
     private readonly CancellationToken _cancellationToken;
     private Scorer? _scorer;
     private FixedBitSet? _leafFilter;
@@ -29,7 +30,7 @@ internal sealed class QueryPhaseCollector : ICollector
 
     public QueryPhaseCollector(
         bool needScores, float? minScore, FixedBitSet?[]? postFilter, DocSet? aggregationDocs, ITopHits top, int terminateAfter,
-        TimeSpan? timeout, CancellationToken cancellationToken)
+        TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         _needScores = needScores || minScore is not null;
         _minScore = minScore;
@@ -37,8 +38,9 @@ internal sealed class QueryPhaseCollector : ICollector
         _aggregationDocs = aggregationDocs;
         _top = top;
         _terminateAfter = terminateAfter;
-        _clock = timeout is null ? null : Stopwatch.StartNew();
-        _timeout = timeout ?? TimeSpan.Zero;
+        _time = time;
+        _started = timeout is null ? 0 : time.GetTimestamp();
+        _timeout = timeout;
         _cancellationToken = cancellationToken;
     }
 
@@ -74,7 +76,7 @@ internal sealed class QueryPhaseCollector : ICollector
         if ((++_visited & 0x3FF) == 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            if (_clock is not null && _clock.Elapsed > _timeout)
+            if (_timeout is { } timeout && _time.GetElapsedTime(_started) > timeout)
             {
                 throw new SearchTimeoutException();
             }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -14,7 +13,7 @@ namespace Rerank.LuceneBaseline.Engine.Search;
 /// response shape.
 /// </summary>
 /// <remarks>
-/// <para>Steps of <see cref="Search(IReadOnlyList{SearchTarget}, SearchRequest, CancellationToken)"/>:</para>
+/// <para>Steps of <see cref="SearchParsed"/>:</para>
 /// <list type="number">
 /// <item>The body and URL parameters are parsed and validated (<see cref="SearchRequestParser"/>); what fails here
 /// fails the request with Elasticsearch's coordinator-side error.</item>
@@ -44,12 +43,14 @@ internal static class SearchExecutor
     /// <param name="cancellationToken">Cancels the search (checked while scanning and collecting).</param>
     /// <exception cref="EngineException">Every error Elasticsearch would answer with, in its type, reason and status.</exception>
     public static JsonObject Search(IReadOnlyList<SearchTarget> targets, JsonObject? body, SearchParameters parameters, CancellationToken cancellationToken) =>
-        Search(targets, SearchRequestParser.Parse(body, parameters), cancellationToken);
+        SearchParsed(targets, SearchRequestParser.Parse(body, parameters), parameters, cancellationToken);
 
     /// <summary>The <c>_search</c> response of a request already parsed (<see cref="SearchRequestParser.Parse"/>).</summary>
-    public static JsonObject Search(IReadOnlyList<SearchTarget> targets, SearchRequest request, CancellationToken cancellationToken)
+    public static JsonObject SearchParsed(IReadOnlyList<SearchTarget> targets, SearchRequest parsed, SearchParameters parameters, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var time = parameters.Time;
+        var started = time.GetTimestamp();
+        var request = parsed with { Time = time, Now = time.GetUtcNow() };
         var outcome = Execute(targets, request, cancellationToken);
         var response = new JsonObject
         {
@@ -69,18 +70,23 @@ internal static class SearchExecutor
                 request.Aggregations, [.. outcome.Results.Select(r => r.Aggregations!)], request.TypedKeys);
         }
 
-        response["took"] = clock.ElapsedMilliseconds;
+        var took = time.GetElapsedTime(started);
+        response["took"] = (long)took.TotalMilliseconds;
+        parameters.Metrics?.SearchCompleted("search", outcome.Results.Any(r => r.TimedOut), took);
         return response;
     }
 
     /// <summary>The <c>_count</c> response: <c>count</c> and <c>_shards</c> (and <c>terminated_early</c> with <c>terminate_after</c>).</summary>
     /// <exception cref="EngineException">Elasticsearch's errors, e.g. <c>request does not support [size]</c>.</exception>
     public static JsonObject Count(IReadOnlyList<SearchTarget> targets, JsonObject? body, SearchParameters parameters, CancellationToken cancellationToken) =>
-        Count(targets, SearchRequestParser.ParseCount(body, parameters), cancellationToken);
+        CountParsed(targets, SearchRequestParser.ParseCount(body, parameters), parameters, cancellationToken);
 
     /// <summary>The <c>_count</c> response of a request already parsed (<see cref="SearchRequestParser.ParseCount"/>).</summary>
-    public static JsonObject Count(IReadOnlyList<SearchTarget> targets, SearchRequest request, CancellationToken cancellationToken)
+    public static JsonObject CountParsed(IReadOnlyList<SearchTarget> targets, SearchRequest parsed, SearchParameters parameters, CancellationToken cancellationToken)
     {
+        var time = parameters.Time;
+        var started = time.GetTimestamp();
+        var request = parsed with { Time = time, Now = time.GetUtcNow() };
         var outcome = Execute(targets, request, cancellationToken);
         var response = new JsonObject { ["count"] = outcome.Results.Sum(r => r.TotalHits) };
         if (request.TerminateAfter > 0)
@@ -89,6 +95,7 @@ internal static class SearchExecutor
         }
 
         response["_shards"] = Shards(targets.Count, outcome);
+        parameters.Metrics?.SearchCompleted("count", outcome.Results.Any(r => r.TimedOut), time.GetElapsedTime(started));
         return response;
     }
 

@@ -1,3 +1,5 @@
+using Rerank.LuceneBaseline.Engine.Diagnostics;
+
 namespace Rerank.LuceneBaseline.Engine.Search;
 
 /// <summary>
@@ -16,4 +18,10 @@ internal sealed record SearchParameters
 
     /// <summary>The request path as the client sent it, without the query string (for error messages). Default <c>/_search</c>.</summary>
     public string Path { get; init; } = "/_search";
+
+    /// <summary>The clock of <c>took</c>, <c>timeout</c> and date math's <c>now</c> (the engine's injected clock). Default the system clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the search's duration is recorded; null records nothing.</summary>
+    public EngineMetrics? Metrics { get; init; }
 }

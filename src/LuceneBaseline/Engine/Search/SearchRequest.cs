@@ -23,8 +23,14 @@ internal sealed record SearchRequest
     /// <summary>The parsed <c>query</c>, or null for none (match_all, unless only knn is given).</summary>
     public QueryNode? Query { get; init; }
 
-    /// <summary>Date math's <c>now</c>: one instant for the whole request, every index and every query in it.</summary>
-    public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// Date math's <c>now</c>: one instant for the whole request, every index and every query in it. The executor sets it
+    /// from <see cref="Time"/> when the request starts.
+    /// </summary>
+    public DateTimeOffset Now { get; init; } = TimeProvider.System.GetUtcNow();
+
+    /// <summary>The clock of <c>took</c>, <c>timeout</c> and <see cref="Now"/>. Default the system clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The <c>q</c> URL parameter (Lucene query syntax subset), or null.</summary>
     public UrlQuery? UrlQuery { get; init; }

@@ -83,7 +83,7 @@ internal static class ShardSearch
         var needScores = scoreOnly || request.TrackScores || (sorts?.Any(s => s.Kind == SortValueKind.Score) ?? false);
         var collector = new QueryPhaseCollector(
             needScores, request.MinScore, postFilter is null ? null : FilterBits(searcher, postFilter), docs, top, request.TerminateAfter, SearchTimeBound.Bound(request.Timeout),
-            cancellationToken);
+            request.Time, cancellationToken);
         var timedOut = false;
         try
         {

@@ -3,8 +3,10 @@ using System.Text.Json.Nodes;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Microsoft.Extensions.Logging;
 using FSDirectory = Lucene.Net.Store.FSDirectory;
 using Rerank.LuceneBaseline.Analysis;
+using Rerank.LuceneBaseline.Engine.Diagnostics;
 using Rerank.LuceneBaseline.Engine.Documents;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
@@ -36,7 +38,7 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// <para>The catalog that opened the index owns it and disposes it; searcher leases must be disposed by whoever
 /// acquired them.</para>
 /// </remarks>
-internal sealed class EngineIndex : IDisposable
+internal sealed partial class EngineIndex : IDisposable
 {
     internal const string LuceneFolderName = "lucene";
     internal const string MaxSeqNoKey = "max_seq_no";
@@ -69,6 +71,8 @@ internal sealed class EngineIndex : IDisposable
     private readonly Lock _refreshLock = new();
     private readonly Lock _commitLock = new();
     private readonly ITimer? _refreshTimer;
+    private readonly ILogger _logger;
+    private readonly EngineMetrics? _metrics;
     private readonly long _pendingSourceLimitBytes;
     private volatile IndexMetadata _metadata;
     private volatile bool _deleted;
@@ -78,9 +82,11 @@ internal sealed class EngineIndex : IDisposable
     private long _committedTicket;
     private long _committedMaxSeqNo;
 
-    private EngineIndex(string folder, IndexMetadata metadata, EngineOptions options, TimeProvider time, Identifiers identifiers)
+    private EngineIndex(string folder, IndexMetadata metadata, EngineOptions options, TimeProvider time, Identifiers identifiers, StoreDiagnostics diagnostics)
     {
         _folder = folder;
+        _logger = diagnostics.Logger;
+        _metrics = diagnostics.Metrics;
         _metadata = metadata;
         _time = time;
         _identifiers = identifiers;
@@ -219,6 +225,7 @@ internal sealed class EngineIndex : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ValidateIndex(id, options);
         using var scope = _gate.Enter();
+        var started = _time.GetTimestamp();
         id ??= _identifiers.NewDocumentId();
         WriteResult result;
         lock (_versions.LockFor(id))
@@ -241,7 +248,7 @@ internal sealed class EngineIndex : IDisposable
         }
 
         RefreshGetReaderIfSourcesPileUp();
-        return result;
+        return Recorded("index", started, result);
     }
 
     /// <summary>
@@ -255,6 +262,7 @@ internal sealed class EngineIndex : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ValidateDelete(id, options);
         using var scope = _gate.Enter();
+        var started = _time.GetTimestamp();
         lock (_versions.LockFor(id))
         {
             var now = NowMilliseconds();
@@ -281,7 +289,7 @@ internal sealed class EngineIndex : IDisposable
                 _checkpoints.MarkProcessed(seqNo);
             }
 
-            return new WriteResult(Name, id, version, seqNo, PrimaryTerm, found ? WriteOutcome.Deleted : WriteOutcome.NotFound);
+            return Recorded("delete", started, new WriteResult(Name, id, version, seqNo, PrimaryTerm, found ? WriteOutcome.Deleted : WriteOutcome.NotFound));
         }
     }
 
@@ -302,6 +310,7 @@ internal sealed class EngineIndex : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ValidateUpdate(id, request, options);
         using var scope = _gate.Enter();
+        var started = _time.GetTimestamp();
         WriteResult result;
         lock (_versions.LockFor(id))
         {
@@ -317,7 +326,7 @@ internal sealed class EngineIndex : IDisposable
                 var changed = SourceMerge.Merge(merged, request.Doc!.DeepClone().AsObject());
                 if (!changed && request.DetectNoop)
                 {
-                    return new WriteResult(Name, id, current.Version, current.SeqNo, current.PrimaryTerm, WriteOutcome.Noop);
+                    return Recorded("update", started, new WriteResult(Name, id, current.Version, current.SeqNo, current.PrimaryTerm, WriteOutcome.Noop));
                 }
 
                 var version = current.Version + 1;
@@ -337,7 +346,7 @@ internal sealed class EngineIndex : IDisposable
         }
 
         RefreshGetReaderIfSourcesPileUp();
-        return result;
+        return Recorded("update", started, result);
     }
 
     /// <summary>
@@ -446,8 +455,15 @@ internal sealed class EngineIndex : IDisposable
     }
 
     /// <summary>Opens (or creates) the index in <paramref name="folder"/>, whose <c>meta.json</c> <paramref name="metadata"/> was read from.</summary>
-    internal static EngineIndex Open(string folder, IndexMetadata metadata, EngineOptions options, TimeProvider time, Identifiers identifiers) =>
-        new(folder, metadata, options, time, identifiers);
+    /// <param name="folder">The index folder.</param>
+    /// <param name="metadata">What its <c>meta.json</c> holds.</param>
+    /// <param name="options">Engine-wide settings.</param>
+    /// <param name="time">The clock of tombstones, the refresh schedule and the write and commit durations.</param>
+    /// <param name="identifiers">Makes auto-generated ids.</param>
+    /// <param name="diagnostics">Where refresh and commit failures are logged and write and commit durations recorded.</param>
+    internal static EngineIndex Open(
+        string folder, IndexMetadata metadata, EngineOptions options, TimeProvider time, Identifiers identifiers, StoreDiagnostics? diagnostics = null) =>
+        new(folder, metadata, options, time, identifiers, diagnostics ?? StoreDiagnostics.None);
 
     /// <summary>Closes the index without committing, for deletion; later calls get <c>index_not_found_exception</c>.</summary>
     internal void CloseForDeletion()
@@ -792,9 +808,20 @@ internal sealed class EngineIndex : IDisposable
                 });
             }
 
-            _writer.Commit();
-            // Lucene 4.8 syncs the new files but not the directory that names them.
-            DirectorySync.Flush(_luceneFolder);
+            var started = _time.GetTimestamp();
+            try
+            {
+                _writer.Commit();
+                // Lucene 4.8 syncs the new files but not the directory that names them.
+                DirectorySync.Flush(_luceneFolder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.CommitFailed(_logger, Name, e);
+                throw;
+            }
+
+            _metrics?.CommitCompleted(_time.GetElapsedTime(started));
             _committedMaxSeqNo = maxSeqNo;
             Interlocked.Exchange(ref _committedTicket, covered);
         }
@@ -852,9 +879,15 @@ internal sealed class EngineIndex : IDisposable
             {
                 RefreshCore();
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            catch (ObjectDisposedException)
             {
-                // A timer thread has no caller to report to; the next explicit refresh or write surfaces the failure.
+                // The index closed while the timer fired: nothing is wrong.
+            }
+            catch (Exception e)
+            {
+                // A timer thread has no caller, and an exception escaping it would end the process: log it. The next
+                // explicit refresh or write surfaces the failure to a client as well.
+                Log.RefreshFailed(_logger, Name, e);
             }
         }
     }
@@ -874,6 +907,12 @@ internal sealed class EngineIndex : IDisposable
     }
 
     private long NowMilliseconds() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private WriteResult Recorded(string operation, long started, WriteResult result)
+    {
+        _metrics?.WriteCompleted(operation, _time.GetElapsedTime(started));
+        return result;
+    }
 
     private void Close(bool commit)
     {

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Rerank.LuceneBaseline.Engine.Diagnostics;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search;
@@ -17,16 +20,20 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// </code>
 /// <para>Folders are named by the index uuid, as in Elasticsearch, so a name never has to be a valid file name and a
 /// name deleted and created again never meets its old files. At open, a folder with a uuid name and no
-/// <c>meta.json</c> (a create that never finished, so never acknowledged) and a <c>&lt;uuid&gt;.deleting</c> folder (a
-/// delete that did not finish) are removed; any other folder is left alone.</para>
+/// <c>meta.json</c> (a create that never finished, so never acknowledged), a <c>&lt;uuid&gt;.deleting</c> folder and a
+/// folder holding <c>delete.marker</c> (deletes that did not finish) are removed; any other folder is left alone.</para>
+/// <para>Deleting an index writes <c>delete.marker</c> into its folder durably before anything else: when that fails
+/// the delete fails and the index stays open; once it is written the delete is acknowledged even if the rename or the
+/// removal of the folder then fails, because the next start honours the marker and never reopens the index.</para>
 /// <para>All members are safe for concurrent use. Creation and deletion are serialised; look-ups never wait. The
 /// catalog owns its indices and disposes them.</para>
 /// </remarks>
-internal sealed class IndexCatalog : IDisposable
+internal sealed partial class IndexCatalog : IDisposable
 {
     internal const string IndicesFolderName = "indices";
     internal const string LockFileName = "node.lock";
     internal const string DeletingSuffix = ".deleting";
+    internal const string DeleteMarkerFileName = "delete.marker";
 
     private readonly string _indicesPath;
     private readonly EngineOptions _options;
@@ -35,23 +42,30 @@ internal sealed class IndexCatalog : IDisposable
     private readonly FileStream _lockFile;
     private readonly ConcurrentDictionary<string, EngineIndex> _indices = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly StoreDiagnostics _diagnostics;
+    private readonly ILogger _logger;
     private bool _disposed;
 
     /// <summary>Opens every index under <paramref name="dataDirectory"/> (created when missing).</summary>
     /// <param name="dataDirectory">The data directory; one catalog at a time may hold it (<c>node.lock</c>).</param>
     /// <param name="options">Engine-wide settings.</param>
     /// <param name="timeProvider">The clock of creation dates, auto ids, tombstone expiry and the refresh schedule.</param>
-    /// <exception cref="IOException">Another catalog holds the data directory.</exception>
-    /// <exception cref="InvalidDataException">An index's <c>meta.json</c> is unreadable, or two folders claim one name.</exception>
-    public IndexCatalog(string dataDirectory, EngineOptions options, TimeProvider timeProvider)
+    /// <param name="diagnostics">Where the store logs and records its durations; null logs and records nothing.</param>
+    /// <exception cref="IOException">
+    /// The data directory cannot be created or is not writable, or another catalog holds it; the message names the path.
+    /// </exception>
+    /// <exception cref="InvalidDataException">An index's <c>meta.json</c> is unreadable (the message names the file), or two folders claim one name.</exception>
+    public IndexCatalog(string dataDirectory, EngineOptions options, TimeProvider timeProvider, StoreDiagnostics? diagnostics = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options;
         _time = timeProvider;
+        _diagnostics = diagnostics ?? StoreDiagnostics.None;
+        _logger = _diagnostics.LoggerFactory.CreateLogger<IndexCatalog>();
         _identifiers = new Identifiers(timeProvider);
-        Directory.CreateDirectory(dataDirectory);
+        CreateWritable(dataDirectory);
         _lockFile = AcquireLock(dataDirectory);
         _indicesPath = Path.Combine(dataDirectory, IndicesFolderName);
         try
@@ -61,11 +75,25 @@ internal sealed class IndexCatalog : IDisposable
         }
         catch
         {
-            DisposeIndices();
+            try
+            {
+                DisposeIndices();
+            }
+            catch (AggregateException)
+            {
+                // The failure that stopped the open is the one to report.
+            }
+
             _lockFile.Dispose();
             throw;
         }
     }
+
+    /// <summary>The engine's instruments, or null when none are recorded.</summary>
+    internal EngineMetrics? Metrics => _diagnostics.Metrics;
+
+    /// <summary>The clock of this catalog's indices (search's <c>took</c> and timeouts use it too).</summary>
+    internal TimeProvider Time => _time;
 
     /// <summary>The open indices, ordered by name (a snapshot).</summary>
     public IReadOnlyCollection<EngineIndex> Indices => _indices.Values.OrderBy(index => index.Name, StringComparer.Ordinal).ToList();
@@ -146,6 +174,9 @@ internal sealed class IndexCatalog : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var targets = Resolve(expression, ignoreUnavailable, allowNoIndices: true);
+
+            // Every marker first: a delete that cannot be made durable fails whole, with every index still open.
+            MarkForDeletion(targets);
             var deleted = new List<string>(targets.Count);
             foreach (var index in targets)
             {
@@ -290,6 +321,32 @@ internal sealed class IndexCatalog : IDisposable
     private static List<string> SplitExpression(string expression) =>
         expression.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 
+    /// <summary>
+    /// Creates the data directory when missing and proves it writable by creating (and removing) a file in it, so a
+    /// read-only directory is named as such rather than mistaken for a lock held by another engine.
+    /// </summary>
+    private static void CreateWritable(string dataDirectory)
+    {
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The data directory [{dataDirectory}] cannot be created: {e.Message}", e);
+        }
+
+        var probe = Path.Combine(dataDirectory, $".write-probe-{Guid.NewGuid():N}");
+        try
+        {
+            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The data directory [{dataDirectory}] is not writable: {e.Message}", e);
+        }
+    }
+
     private static FileStream AcquireLock(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, LockFileName);
@@ -297,8 +354,13 @@ internal sealed class IndexCatalog : IDisposable
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"The data directory [{dataDirectory}] is not writable: [{path}] cannot be opened for writing ({e.Message}).", e);
+        }
         catch (IOException e)
         {
+            // The directory took a file a moment ago (CreateWritable), so a failure here is the lock another engine holds.
             throw new IOException($"The data directory [{dataDirectory}] is in use by another engine: [{path}] is locked.", e);
         }
     }
@@ -307,40 +369,120 @@ internal sealed class IndexCatalog : IDisposable
     private static bool IsUuidName(string name) =>
         name.Length == 22 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
-    /// <summary>Renames the folder away first (atomic), so a crash mid-delete never leaves a half-deleted index that opens.</summary>
-    private static void DeleteFolder(string folder)
+    /// <summary>
+    /// Writes <c>delete.marker</c> into each index folder and syncs it, so an acknowledged delete survives a restart
+    /// whatever happens to the folder afterwards. When one cannot be written, the markers already written are removed
+    /// and the delete fails with every index still open.
+    /// </summary>
+    /// <exception cref="EngineException">500 <c>i_o_exception</c> naming the index and the file.</exception>
+    private void MarkForDeletion(IReadOnlyList<EngineIndex> targets)
+    {
+        var written = new List<string>(targets.Count);
+        foreach (var index in targets)
+        {
+            var marker = Path.Combine(index.Folder, DeleteMarkerFileName);
+            try
+            {
+                using (var stream = new FileStream(marker, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    stream.Write(Encoding.UTF8.GetBytes(index.Name));
+                    stream.Flush(flushToDisk: true);
+                }
+
+                written.Add(marker);
+                DirectorySync.Flush(index.Folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.DeleteRefused(_logger, index.Name, marker, e);
+                foreach (var done in written)
+                {
+                    try
+                    {
+                        File.Delete(done);
+                        DirectorySync.Flush(Path.GetDirectoryName(done)!);
+                    }
+                    catch (Exception undo) when (undo is IOException or UnauthorizedAccessException)
+                    {
+                        Log.DeleteMarkerNotRemoved(_logger, done, undo);
+                    }
+                }
+
+                throw new EngineException(500, "i_o_exception", $"failed to delete index [{index.Name}]: cannot write [{marker}]: {e.Message}", index.Name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Renames the folder away first (atomic), then removes it, so a crash mid-delete never leaves a half-deleted index
+    /// that opens. A failure is logged, not thrown: the folder holds <c>delete.marker</c> (or is <c>.deleting</c>), so the
+    /// next start finishes the delete.
+    /// </summary>
+    /// <returns>Whether the folder is gone.</returns>
+    private bool DeleteFolder(string folder)
     {
         var doomed = folder + DeletingSuffix;
         try
         {
             Directory.Move(folder, doomed);
-            // The rename is the delete: once it is on disk, a restart finishes the job rather than reopening the index.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.DeleteUnfinished(_logger, folder, e);
+            return false;
+        }
+
+        try
+        {
             DirectorySync.Flush(Path.GetDirectoryName(folder)!);
             Directory.Delete(doomed, recursive: true);
+            return true;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Open files (a searcher lease still held) can block the delete on some platforms; the next start finishes it.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
+            // Open files (a searcher lease still held) can block the removal on some platforms.
+            Log.DeleteUnfinished(_logger, doomed, e);
+            return false;
         }
     }
 
     private void OpenAll()
     {
-        foreach (var folder in Directory.EnumerateDirectories(_indicesPath))
+        var folders = Directory.GetDirectories(_indicesPath);
+
+        // Unfinished renames first, so a marked folder's own rename below finds its target name free.
+        foreach (var folder in folders)
         {
             var folderName = Path.GetFileName(folder);
             if (folderName.EndsWith(DeletingSuffix, StringComparison.Ordinal) && IsUuidName(folderName[..^DeletingSuffix.Length]))
             {
-                Directory.Delete(folder, recursive: true);
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Log.DeleteUnfinished(_logger, folder, e);
+                }
+            }
+        }
+
+        foreach (var folder in folders)
+        {
+            var folderName = Path.GetFileName(folder);
+            if (!IsUuidName(folderName))
+            {
                 continue;
             }
 
-            if (!IsUuidName(folderName))
+            if (File.Exists(Path.Combine(folder, DeleteMarkerFileName)))
             {
+                // An acknowledged delete whose folder outlived it: finish it, and never reopen the index.
+                if (DeleteFolder(folder))
+                {
+                    Log.DeleteFinishedAtStart(_logger, folder);
+                }
+
                 continue;
             }
 
@@ -357,7 +499,7 @@ internal sealed class IndexCatalog : IDisposable
                 throw new InvalidDataException($"Two index folders claim the name [{metadata.Name}]: [{other.Folder}] and [{folder}].");
             }
 
-            _indices[metadata.Name] = EngineIndex.Open(folder, metadata, _options, _time, _identifiers);
+            _indices[metadata.Name] = EngineIndex.Open(folder, metadata, _options, _time, _identifiers, _diagnostics);
         }
     }
 
@@ -374,7 +516,7 @@ internal sealed class IndexCatalog : IDisposable
         {
             metadata.Write(folder);
             DirectorySync.Flush(_indicesPath);
-            var index = EngineIndex.Open(folder, metadata, _options, _time, _identifiers);
+            var index = EngineIndex.Open(folder, metadata, _options, _time, _identifiers, _diagnostics);
             _indices[name] = index;
             return index;
         }
