@@ -6,6 +6,7 @@ using Lucene.Net.Util;
 using Rerank.LuceneBaseline.Engine.Documents;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.Highlight;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
@@ -59,7 +60,16 @@ internal static class SearchExecutor
         }
 
         response["_shards"] = Shards(targets.Count, outcome);
-        response["hits"] = Hits(request, outcome, cancellationToken);
+        try
+        {
+            response["hits"] = Hits(request, outcome, cancellationToken);
+        }
+        catch (HighlightFailureException e)
+        {
+            // One index answers in one round trip (Elasticsearch's query-and-fetch), so its failure is in the query phase.
+            throw PhaseFailure(targets.Count == 1 ? "query" : "fetch", "all shards failed", targets, [(e.TargetIndex, e.Error)]);
+        }
+
         if (request.Aggregations.Count > 0)
         {
             response["aggregations"] = AggregationExecutor.Reduce(
@@ -365,6 +375,7 @@ internal static class SearchExecutor
         var returnSource = request.Source.Fetch && !request.StoredFieldsNone && !(request.StoredFieldsGiven && !request.SourceGiven);
         var json = new JsonArray();
         var idValues = new BytesRef();
+        var highlighter = request.Highlight is null ? null : new SearchHighlighter(request.Highlight, request.Now);
         foreach (var hit in page)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -376,7 +387,7 @@ internal static class SearchExecutor
             var local = hit.Doc - leaf.DocBase;
             string id;
             JsonObject? source = null;
-            if (returnSource || fetcher.NeedsSource)
+            if (returnSource || fetcher.NeedsSource || highlighter is not null)
             {
                 var stored = leaf.AtomicReader.Document(local, StoredFieldsToLoad);
                 id = stored.Get(LuceneFieldNames.Id);
@@ -416,6 +427,7 @@ internal static class SearchExecutor
 
             hitJson["_score"] = showScores && !float.IsNaN(hit.Score) ? hit.Score : null;
             JsonObject? fields = fetcher.Any ? fetcher.Fetch(source, id, leaf, local) : null;
+            var highlight = source is null ? null : highlighter?.Highlight(result, source, local);
             if (returnSource && source is not null)
             {
                 filter?.Apply(source);
@@ -425,6 +437,11 @@ internal static class SearchExecutor
             if (fields is not null)
             {
                 hitJson["fields"] = fields;
+            }
+
+            if (highlight is not null)
+            {
+                hitJson["highlight"] = highlight;
             }
 
             if (!scoreOnly)
