@@ -13,6 +13,7 @@ internal static class EngineRoutes
         var documents = new DocumentHandlers(catalog);
         var bulk = new BulkHandler(catalog, timeProvider);
         var search = new SearchHandlers(indices);
+        var aliases = new AliasHandlers(catalog);
 
         return new RestRouter()
             .Map("GET, HEAD", "/", cluster.InfoAsync)
@@ -36,6 +37,19 @@ internal static class EngineRoutes
             .Map("POST, GET", "/{index}/_flush", indices.FlushAsync)
             .Map("POST", "/_forcemerge", indices.ForceMergeAsync)
             .Map("POST", "/{index}/_forcemerge", indices.ForceMergeAsync)
+            .Map("PUT, POST", "/{index}/_alias/{name}", aliases.PutAsync)
+            .Map("PUT, POST", "/{index}/_aliases/{name}", aliases.PutAsync)
+            .Map("DELETE", "/{index}/_alias/{name}", aliases.DeleteAsync)
+            .Map("DELETE", "/{index}/_aliases/{name}", aliases.DeleteAsync)
+            .Map("POST", "/_aliases", aliases.UpdateAsync)
+            .Map("GET", "/_alias", aliases.GetAsync)
+            .Map("GET", "/_aliases", aliases.GetAsync)
+            .Map("GET", "/_alias/{name}", aliases.GetAsync)
+            .Map("GET", "/{index}/_alias", aliases.GetAsync)
+            .Map("GET", "/{index}/_alias/{name}", aliases.GetAsync)
+            .Map("HEAD", "/_alias/{name}", aliases.ExistsAsync)
+            .Map("HEAD", "/{index}/_alias/{name}", aliases.ExistsAsync)
+            .Map("HEAD", "/{index}/_alias", aliases.ExistsAsync)
 
             .Map("PUT, POST", "/{index}/_doc/{id}", documents.Index(OpType.Index, allowOpType: true))
             .Map("GET, HEAD", "/{index}/_doc/{id}", documents.GetAsync)

@@ -22,7 +22,7 @@ internal sealed class SearchHandlers
         RestRequest request,
         Func<IReadOnlyList<SearchTarget>, JsonObject?, SearchParameters, CancellationToken, JsonObject> execute)
     {
-        var indices = _indices.Resolve(request, request.Route("index") ?? "_all");
+        var indices = _indices.ResolveWithAliases(request, request.Route("index") ?? "_all");
         request.BoolParam("ccs_minimize_roundtrips", true);
         var parameters = new SearchParameters { Values = request.TakeRemainingParameters(), Path = request.PathWithoutQuery };
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
@@ -32,10 +32,10 @@ internal sealed class SearchHandlers
         {
             foreach (var index in indices)
             {
-                leases.Add(index.AcquireSearcher());
+                leases.Add(index.Index.AcquireSearcher());
             }
 
-            var targets = leases.Select(lease => lease.Target).ToList();
+            var targets = leases.Select((lease, i) => lease.Target with { AliasFilters = indices[i].Filters }).ToList();
             return RestResponse.Ok(execute(targets, body, parameters, request.Aborted));
         }
         finally

@@ -1,6 +1,7 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Search;
 using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
@@ -20,4 +21,7 @@ internal sealed record SearchTarget(string IndexName, IndexSearcher Searcher, In
     /// <see cref="Errors.EngineException.StableUuid"/> of the name. Store sets it to the index's uuid.
     /// </summary>
     public string? IndexUuid { get; init; }
+
+    /// <summary>The filters of the aliases the index was searched through (<see cref="AliasFilters"/>); empty for none.</summary>
+    public IReadOnlyList<QueryNode> AliasFilters { get; init; } = [];
 }

@@ -52,7 +52,7 @@ internal static class ShardSearch
         CancellationToken cancellationToken)
     {
         var scoped = ReferenceEquals(searcher, target.Searcher) ? target : target with { Searcher = searcher };
-        var query = MainQuery(request, scoped, knnQueries);
+        var query = AliasFilters.Apply(MainQuery(request, scoped, knnQueries), scoped, request.Now);
         var postFilter = request.PostFilter is null ? null : ParseQuery(request.PostFilter, scoped, request.Now);
         var scoreOnly = ResolvedSort.IsScoreOnly(request.Sort);
         var sorts = scoreOnly ? null : Shard(() => ResolvedSort.Resolve(request.Sort!, scoped));
