@@ -128,6 +128,9 @@ public sealed class AliasTests : IDisposable
 
         Assert.Equal(["products-v2"], catalog.Indices.Select(i => i.Name));
         Assert.Equal("products-v2", Assert.Single(catalog.ResolveWithAliases("products")).Index.Name);
+        SearchAssertError(
+            () => catalog.UpdateAliases([new AliasAction(AliasActionKind.RemoveIndex, ["products"], [], AliasMetadata.Plain)]), 400,
+            "illegal_argument_exception", "The provided expression [products] matches an alias, specify the corresponding concrete indices instead.");
     }
 
     [Fact]

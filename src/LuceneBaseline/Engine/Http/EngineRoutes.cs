@@ -14,6 +14,7 @@ internal static class EngineRoutes
         var bulk = new BulkHandler(catalog, timeProvider);
         var search = new SearchHandlers(indices);
         var aliases = new AliasHandlers(catalog);
+        var catAliases = new CatAliasesHandler(catalog);
 
         return new RestRouter()
             .Map("GET, HEAD", "/", cluster.InfoAsync)
@@ -21,6 +22,8 @@ internal static class EngineRoutes
             .Map("GET", "/_cluster/health/{index}", cluster.HealthAsync)
             .Map("GET", "/_cat/indices", cat.HandleAsync)
             .Map("GET", "/_cat/indices/{index}", cat.HandleAsync)
+            .Map("GET", "/_cat/aliases", catAliases.HandleAsync)
+            .Map("GET", "/_cat/aliases/{name}", catAliases.HandleAsync)
 
             .Map("PUT", "/{index}", indices.CreateAsync)
             .Map("GET", "/{index}", indices.GetAsync)

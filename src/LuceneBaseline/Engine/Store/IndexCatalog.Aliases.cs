@@ -343,9 +343,12 @@ internal sealed partial class IndexCatalog
                 {
                     matches = [part];
                 }
-                else if (action.Kind != AliasActionKind.RemoveIndex && working.Where(w => w.Value.ContainsKey(part)).Select(w => w.Key).ToList() is { Count: > 0 } members)
+                else if (working.Where(w => w.Value.ContainsKey(part)).Select(w => w.Key).ToList() is { Count: > 0 } members)
                 {
-                    matches = members;
+                    matches = action.Kind != AliasActionKind.RemoveIndex
+                        ? members
+                        : throw EngineException.IllegalArgument(
+                            $"The provided expression [{part}] matches an alias, specify the corresponding concrete indices instead.");
                 }
                 else
                 {

@@ -51,7 +51,7 @@ internal static class AliasActionParser
 
         if (actions.Count == 0)
         {
-            throw EngineException.Validation(["No action specified"]);
+            throw EngineException.Validation(["Must specify at least one alias action"]);
         }
 
         return actions;
@@ -150,20 +150,15 @@ internal static class AliasActionParser
             }
         }
 
-        var problems = new List<string>();
+        // Elasticsearch's AliasActions.validate.
         if (indices.Count == 0)
         {
-            problems.Add("One of [index/indices] is required");
+            throw EngineException.IllegalArgument("One of [index] or [indices] is required");
         }
 
         if (kind != AliasActionKind.RemoveIndex && aliases.Count == 0)
         {
-            problems.Add("One of [alias/aliases] is required");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw EngineException.Validation(problems);
+            throw EngineException.IllegalArgument("One of [alias] or [aliases] is required");
         }
 
         if (kind == AliasActionKind.Add)
