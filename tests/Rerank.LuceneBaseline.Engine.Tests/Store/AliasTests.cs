@@ -134,6 +134,35 @@ public sealed class AliasTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateAliases_SwapUnderConcurrentLookups_NeverShowsHalfOfIt()
+    {
+        using var catalog = _context.OpenCatalog();
+        catalog.CreateIndex("a", Json("""{"aliases": {"current": {}}}"""));
+        catalog.CreateIndex("b", null);
+        using var done = new CancellationTokenSource();
+        var seen = new HashSet<int>();
+        var reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                seen.Add(catalog.ResolveWithAliases("current", ignoreUnavailable: true).Count);
+                _ = catalog.GetOrCreateForWrite("current");
+            }
+        }, TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < 200; i++)
+        {
+            var (from, to) = i % 2 == 0 ? ("a", "b") : ("b", "a");
+            catalog.UpdateAliases([new AliasAction(AliasActionKind.Remove, [from], ["current"], AliasMetadata.Plain), Add([to], "current")]);
+        }
+
+        await done.CancelAsync();
+        await reader;
+        Assert.Equal([1], seen);
+        Assert.Equal(["a", "b"], catalog.Indices.Select(i => i.Name));
+    }
+
+    [Fact]
     public void Aliases_SurviveReopen_AndGoWithTheirIndex()
     {
         using (var catalog = _context.OpenCatalog())

@@ -8,13 +8,17 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 
 /// <summary>
 /// Index aliases (docs/embedded-engine.md, "Aliases"). Each index keeps its own aliases in its <c>meta.json</c>, so an
-/// alias goes with the last index it points to; the catalog derives alias → indices from the open indices on each
-/// look-up. Changes are serialised with index creation and deletion under the catalog's lock.
+/// alias goes with the last index it points to. Look-ups read one published table of alias → members, replaced whole
+/// after every change, so a search or write never sees half of an atomic update (a swap shows the old or the new
+/// target); members of an index deleted since are skipped. Changes are serialised with index creation and deletion
+/// under the catalog's lock.
 /// </summary>
 internal sealed partial class IndexCatalog
 {
+    private volatile Dictionary<string, List<(EngineIndex Index, AliasMetadata Alias)>> _aliases = new(StringComparer.Ordinal);
+
     /// <summary>Whether <paramref name="name"/> is an alias of some index.</summary>
-    public bool IsAlias(string name) => _indices.Values.Any(index => index.Aliases.ContainsKey(name));
+    public bool IsAlias(string name) => Members(name).Count > 0;
 
     /// <summary>
     /// The indices an expression names, where each part may be an index, an alias (its indices) or a pattern over both;
@@ -25,7 +29,7 @@ internal sealed partial class IndexCatalog
     {
         ArgumentNullException.ThrowIfNull(expression);
         var indices = new SortedDictionary<string, EngineIndex>(_indices, StringComparer.Ordinal);
-        var aliases = AliasMembers(indices.Values);
+        var aliases = LiveAliases();
         var parts = SplitExpression(expression);
         var selected = new List<string>();
         var filters = new Dictionary<string, List<QueryNode>?>(StringComparer.Ordinal);
@@ -137,10 +141,7 @@ internal sealed partial class IndexCatalog
     /// <exception cref="EngineException">The alias has no write index (Elasticsearch's message).</exception>
     public EngineIndex? WriteIndexOf(string name)
     {
-        var members = _indices.Values
-            .Where(index => index.Aliases.ContainsKey(name))
-            .Select(index => (Index: index, Alias: index.Aliases[name]))
-            .ToList();
+        var members = Members(name);
         if (members.Count == 0)
         {
             return null;
@@ -231,13 +232,21 @@ internal sealed partial class IndexCatalog
             }
 
             CheckAliases(working);
-            foreach (var (name, aliases) in working)
+            try
             {
-                var index = _indices[name];
-                if (!SameAliases(index.Aliases, aliases))
+                foreach (var (name, aliases) in working)
                 {
-                    index.SetAliases(aliases);
+                    var index = _indices[name];
+                    if (!SameAliases(index.Aliases, aliases))
+                    {
+                        index.SetAliases(aliases);
+                    }
                 }
+            }
+            finally
+            {
+                // After a failed write, what was written is what the table shows.
+                PublishAliases();
             }
         }
 
@@ -258,12 +267,15 @@ internal sealed partial class IndexCatalog
             ? Indices
             : [.. ResolveWithAliases(indexExpression, ignoreUnavailable).Select(r => r.Index)];
         var patterns = aliasExpression is null ? null : SplitExpression(aliasExpression);
+        var byIndex = LiveAliases()
+            .SelectMany(pair => pair.Value.Select(m => (Alias: pair.Key, m.Index, Metadata: m.Alias)))
+            .ToLookup(m => m.Index.Name, StringComparer.Ordinal);
         var body = new JsonObject();
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var index in indices)
         {
             var aliases = new JsonObject();
-            foreach (var (alias, metadata) in index.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal))
+            foreach (var (alias, _, metadata) in byIndex[index.Name].OrderBy(a => a.Alias, StringComparer.Ordinal))
             {
                 if (patterns is null || patterns.Any(p => p is "_all" or "*" || Glob.IsMatch(p, alias)))
                 {
@@ -367,6 +379,31 @@ internal sealed partial class IndexCatalog
 
     private static bool Same(AliasMetadata a, AliasMetadata b) =>
         a.IsWriteIndex == b.IsWriteIndex && JsonNode.DeepEquals(a.Filter, b.Filter);
+
+    /// <summary>Publishes the alias table from the indices' aliases (call under the lock, after a change is written).</summary>
+    private void PublishAliases() => _aliases = AliasMembers(_indices.Values.OrderBy(index => index.Name, StringComparer.Ordinal));
+
+    /// <summary>The published members of <paramref name="alias"/> whose index is still open.</summary>
+    private List<(EngineIndex Index, AliasMetadata Alias)> Members(string alias) =>
+        _aliases.TryGetValue(alias, out var members) ? [.. members.Where(m => IsLive(m.Index))] : [];
+
+    /// <summary>The published alias table without deleted indices.</summary>
+    private Dictionary<string, List<(EngineIndex Index, AliasMetadata Alias)>> LiveAliases()
+    {
+        var live = new Dictionary<string, List<(EngineIndex, AliasMetadata)>>(StringComparer.Ordinal);
+        foreach (var (alias, members) in _aliases)
+        {
+            var open = members.Where(m => IsLive(m.Index)).ToList();
+            if (open.Count > 0)
+            {
+                live[alias] = open;
+            }
+        }
+
+        return live;
+    }
+
+    private bool IsLive(EngineIndex index) => _indices.TryGetValue(index.Name, out var current) && ReferenceEquals(current, index);
 
     /// <summary>Alias name → its member indices with the alias as each has it.</summary>
     private static Dictionary<string, List<(EngineIndex Index, AliasMetadata Alias)>> AliasMembers(IEnumerable<EngineIndex> indices)

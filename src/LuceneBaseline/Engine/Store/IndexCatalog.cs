@@ -59,6 +59,7 @@ internal sealed partial class IndexCatalog : IDisposable
         {
             Directory.CreateDirectory(_indicesPath);
             OpenAll();
+            PublishAliases();
         }
         catch
         {
@@ -121,6 +122,7 @@ internal sealed partial class IndexCatalog : IDisposable
             if (aliases.Count > 0)
             {
                 index.SetAliases(aliases);
+                PublishAliases();
             }
 
             return index;
