@@ -6,8 +6,8 @@ namespace Rerank.LuceneBaseline.Engine.Http;
 
 /// <summary>
 /// The alias APIs: <c>PUT|POST /{index}/_alias(es)/{name}</c>, <c>DELETE /{index}/_alias(es)/{name}</c>,
-/// <c>POST /_aliases</c>, and <c>GET|HEAD</c> of <c>/_alias</c>, <c>/_alias/{name}</c>, <c>/{index}/_alias</c>,
-/// <c>/{index}/_alias/{name}</c>.
+/// <c>POST /_aliases</c>, <c>GET</c> of <c>/_alias</c>, <c>/_alias/{name}</c>, <c>/{index}/_alias</c>,
+/// <c>/{index}/_alias/{name}</c>, and <c>HEAD</c> of <c>/_alias/{name}</c> and <c>/{index}/_alias/{name}</c>.
 /// </summary>
 internal sealed class AliasHandlers
 {
@@ -74,7 +74,7 @@ internal sealed class AliasHandlers
         try
         {
             var (body, missing) = Get(request);
-            var any = request.Route("name") is null || body.Any(index => index.Value!["aliases"]!.AsObject().Count > 0);
+            var any = body.Any(index => index.Value!["aliases"]!.AsObject().Count > 0);
             return Task.FromResult(RestResponse.Empty(missing.Count == 0 && any ? 200 : 404));
         }
         catch (Errors.EngineException e) when (e.Status == 404)

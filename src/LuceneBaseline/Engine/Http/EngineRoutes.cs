@@ -52,7 +52,6 @@ internal static class EngineRoutes
             .Map("GET", "/{index}/_alias/{name}", aliases.GetAsync)
             .Map("HEAD", "/_alias/{name}", aliases.ExistsAsync)
             .Map("HEAD", "/{index}/_alias/{name}", aliases.ExistsAsync)
-            .Map("HEAD", "/{index}/_alias", aliases.ExistsAsync)
 
             .Map("PUT, POST", "/{index}/_doc/{id}", documents.Index(OpType.Index, allowOpType: true))
             .Map("GET, HEAD", "/{index}/_doc/{id}", documents.GetAsync)
