@@ -26,7 +26,6 @@ public sealed class SearchRequestParserTests
     }
 
     [Theory]
-    [InlineData("""{"highlight": {"fields": {"title": {}}}}""", "highlight")]
     [InlineData("""{"suggest": {}}""", "suggest")]
     [InlineData("""{"rescore": {"window_size": 10}}""", "rescore")]
     [InlineData("""{"rescore": []}""", "rescore")]

@@ -117,7 +117,7 @@ public sealed class IndexCatalogTests : IDisposable
     [InlineData("""{"setting": {}}""", "parse_exception", "unknown key [setting] for create index")]
     [InlineData("""{"settings": 5}""", "parse_exception", "key [settings] must be an object")]
     [InlineData("""{"mappings": []}""", "parse_exception", "key [mappings] must be an object")]
-    [InlineData("""{"aliases": {"all-logs": {}}}""", "illegal_argument_exception", "index aliases are not supported by this engine: [aliases] must be empty")]
+    [InlineData("""{"aliases": {"all-logs": {"routing": "1"}}}""", "illegal_argument_exception", "alias [routing] is not supported by the embedded engine")]
     [InlineData(
         """{"settings": {"analysis": {"analyzer": {"a": {"type": "standard"}}}}}""",
         "illegal_argument_exception",

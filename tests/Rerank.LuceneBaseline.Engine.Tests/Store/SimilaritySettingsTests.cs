@@ -91,7 +91,7 @@ public sealed class SimilaritySettingsTests : IDisposable
         Assert.Equal(0.5f, similarity.K1);
         Assert.Equal("0.5", index.Settings.ToJson()["similarity"]!["default"]!["k1"]!.GetValue<string>());
         var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(index.Folder, "meta.json")))!;
-        Assert.Equal((2, "elasticsearch"), (meta["format"]!.GetValue<int>(), meta["scoring"]!.GetValue<string>()));
+        Assert.Equal((3, "elasticsearch"), (meta["format"]!.GetValue<int>(), meta["scoring"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -120,9 +120,9 @@ public sealed class SimilaritySettingsTests : IDisposable
             Assert.IsType<BM25Similarity>(Assert.IsType<PerFieldSimilarity>(lease.Target.Searcher.Similarity).Default);
         }
 
-        // The dynamic mapping update rewrote the metadata: now format 2, still Lucene scoring.
+        // The dynamic mapping update rewrote the metadata: now format 3, still Lucene scoring.
         var rewritten = JsonNode.Parse(File.ReadAllText(metaPath))!;
-        Assert.Equal((2, "lucene"), (rewritten["format"]!.GetValue<int>(), rewritten["scoring"]!.GetValue<string>()));
+        Assert.Equal((3, "lucene"), (rewritten["format"]!.GetValue<int>(), rewritten["scoring"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ internal static class EngineRoutes
         var bulk = new BulkHandler(catalog, timeProvider);
         var search = new SearchHandlers(indices, pointsInTime, timeProvider, catalog.Metrics);
         var pit = new PointInTimeHandlers(indices, pointsInTime);
+        var aliases = new AliasHandlers(catalog);
+        var catAliases = new CatAliasesHandler(catalog);
 
         return new RestRouter()
             .Map("GET, HEAD", "/", cluster.InfoAsync)
@@ -22,6 +24,8 @@ internal static class EngineRoutes
             .Map("GET", "/_cluster/health/{index}", cluster.HealthAsync)
             .Map("GET", "/_cat/indices", cat.HandleAsync)
             .Map("GET", "/_cat/indices/{index}", cat.HandleAsync)
+            .Map("GET", "/_cat/aliases", catAliases.HandleAsync)
+            .Map("GET", "/_cat/aliases/{name}", catAliases.HandleAsync)
 
             .Map("PUT", "/{index}", indices.CreateAsync)
             .Map("GET", "/{index}", indices.GetAsync)
@@ -38,6 +42,18 @@ internal static class EngineRoutes
             .Map("POST, GET", "/{index}/_flush", indices.FlushAsync)
             .Map("POST", "/_forcemerge", indices.ForceMergeAsync)
             .Map("POST", "/{index}/_forcemerge", indices.ForceMergeAsync)
+            .Map("PUT, POST", "/{index}/_alias/{name}", aliases.PutAsync)
+            .Map("PUT, POST", "/{index}/_aliases/{name}", aliases.PutAsync)
+            .Map("DELETE", "/{index}/_alias/{name}", aliases.DeleteAsync)
+            .Map("DELETE", "/{index}/_aliases/{name}", aliases.DeleteAsync)
+            .Map("POST", "/_aliases", aliases.UpdateAsync)
+            .Map("GET", "/_alias", aliases.GetAsync)
+            .Map("GET", "/_aliases", aliases.GetAsync)
+            .Map("GET", "/_alias/{name}", aliases.GetAsync)
+            .Map("GET", "/{index}/_alias", aliases.GetAsync)
+            .Map("GET", "/{index}/_alias/{name}", aliases.GetAsync)
+            .Map("HEAD", "/_alias/{name}", aliases.ExistsAsync)
+            .Map("HEAD", "/{index}/_alias/{name}", aliases.ExistsAsync)
 
             .Map("PUT, POST", "/{index}/_doc/{id}", documents.Index(OpType.Index, allowOpType: true))
             .Map("GET, HEAD", "/{index}/_doc/{id}", documents.GetAsync)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Store;
+using Rerank.LuceneBaseline.Engine.Store.Aliases;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
 
@@ -41,7 +42,8 @@ internal sealed class IndexHandlers
             var settings = new JsonObject { ["index"] = index.Settings.ToJson() };
             body[index.Name] = new JsonObject
             {
-                ["aliases"] = new JsonObject(),
+                ["aliases"] = new JsonObject(index.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal)
+                    .Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value.ToJson()))),
                 ["mappings"] = MappingParser.ToJson(index.Mapping),
                 ["settings"] = flat ? Flatten(settings) : settings,
             };
@@ -198,8 +200,12 @@ internal sealed class IndexHandlers
         return Task.FromResult(RestResponse.Ok(new JsonObject { ["_shards"] = ShardCopies(indices) }));
     }
 
-    /// <summary>Resolves an index expression with the URL's <c>ignore_unavailable</c>, <c>allow_no_indices</c>, <c>expand_wildcards</c>.</summary>
-    public IReadOnlyList<EngineIndex> Resolve(RestRequest request, string expression)
+    /// <summary>Resolves an index expression (indices and aliases) with the URL's <c>ignore_unavailable</c>, <c>allow_no_indices</c>, <c>expand_wildcards</c>.</summary>
+    public IReadOnlyList<EngineIndex> Resolve(RestRequest request, string expression) =>
+        [.. ResolveWithAliases(request, expression).Select(resolved => resolved.Index)];
+
+    /// <summary>As <see cref="Resolve"/>, with the alias filters each index is searched under.</summary>
+    public IReadOnlyList<ResolvedIndex> ResolveWithAliases(RestRequest request, string expression)
     {
         var ignoreUnavailable = request.BoolParam("ignore_unavailable", false);
         var allowNoIndices = request.BoolParam("allow_no_indices", true);
@@ -217,7 +223,7 @@ internal sealed class IndexHandlers
             return [];
         }
 
-        return _catalog.Resolve(expression, ignoreUnavailable, allowNoIndices);
+        return _catalog.ResolveWithAliases(expression, ignoreUnavailable, allowNoIndices);
     }
 
     /// <summary>The <c>_shards</c> of a broadcast: every primary and replica copy in <c>total</c>, the primaries that answered in <c>successful</c>.</summary>

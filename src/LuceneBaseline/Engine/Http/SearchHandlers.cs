@@ -42,16 +42,16 @@ internal sealed class SearchHandlers
             return SearchPointInTime(parsed, parameters, pit, request, ccsMinimizeRoundtrips);
         }
 
-        var indices = _indices.Resolve(request, route ?? "_all");
+        var indices = _indices.ResolveWithAliases(request, route ?? "_all");
         var leases = new List<SearcherLease>(indices.Count);
         try
         {
             foreach (var index in indices)
             {
-                leases.Add(index.AcquireSearcher());
+                leases.Add(index.Index.AcquireSearcher());
             }
 
-            var targets = leases.Select(lease => lease.Target).ToList();
+            var targets = leases.Select((lease, i) => lease.Target with { AliasFilters = indices[i].Filters }).ToList();
             return RestResponse.Ok(count
                 ? SearchExecutor.CountParsed(targets, parsed, parameters, request.Aborted)
                 : SearchExecutor.SearchParsed(targets, parsed, parameters, request.Aborted));

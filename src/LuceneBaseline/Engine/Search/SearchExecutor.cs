@@ -5,6 +5,7 @@ using Lucene.Net.Util;
 using Rerank.LuceneBaseline.Engine.Documents;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.Highlight;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
@@ -63,7 +64,16 @@ internal static class SearchExecutor
         }
 
         response["_shards"] = Shards(targets.Count, outcome);
-        response["hits"] = Hits(request, outcome, cancellationToken);
+        try
+        {
+            response["hits"] = Hits(request, outcome, cancellationToken);
+        }
+        catch (HighlightFailureException e)
+        {
+            // One index answers in one round trip (Elasticsearch's query-and-fetch), so its failure is in the query phase.
+            throw PhaseFailure(targets.Count == 1 ? "query" : "fetch", "all shards failed", targets, [(e.TargetIndex, e.Error)]);
+        }
+
         if (request.Aggregations.Count > 0)
         {
             response["aggregations"] = AggregationExecutor.Reduce(
@@ -380,6 +390,7 @@ internal static class SearchExecutor
         var returnSource = request.Source.Fetch && !request.StoredFieldsNone && !(request.StoredFieldsGiven && !request.SourceGiven);
         var json = new JsonArray();
         var idValues = new BytesRef();
+        var highlighter = request.Highlight is null ? null : new SearchHighlighter(request.Highlight, request.Now);
         foreach (var hit in page)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -391,7 +402,7 @@ internal static class SearchExecutor
             var local = hit.Doc - leaf.DocBase;
             string id;
             JsonObject? source = null;
-            if (returnSource || fetcher.NeedsSource)
+            if (returnSource || fetcher.NeedsSource || highlighter is not null)
             {
                 var stored = leaf.AtomicReader.Document(local, StoredFieldsToLoad);
                 id = stored.Get(LuceneFieldNames.Id);
@@ -431,6 +442,7 @@ internal static class SearchExecutor
 
             hitJson["_score"] = showScores && !float.IsNaN(hit.Score) ? hit.Score : null;
             JsonObject? fields = fetcher.Any ? fetcher.Fetch(source, id, leaf, local) : null;
+            var highlight = source is null ? null : highlighter?.Highlight(result, source, local);
             if (returnSource && source is not null)
             {
                 filter?.Apply(source);
@@ -440,6 +452,11 @@ internal static class SearchExecutor
             if (fields is not null)
             {
                 hitJson["fields"] = fields;
+            }
+
+            if (highlight is not null)
+            {
+                hitJson["highlight"] = highlight;
             }
 
             if (!scoreOnly)

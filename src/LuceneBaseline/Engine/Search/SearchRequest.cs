@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.Highlight;
 using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Search.Queries;
 
@@ -71,6 +72,9 @@ internal sealed record SearchRequest
     public bool Explain { get; init; }
 
     public QueryNode? PostFilter { get; init; }
+
+    /// <summary>The <c>highlight</c> section, or null for none.</summary>
+    public HighlightSpec? Highlight { get; init; }
 
     /// <summary>The search timeout, or null for none.</summary>
     public TimeSpan? Timeout { get; init; }

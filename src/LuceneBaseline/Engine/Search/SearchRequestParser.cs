@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Search.Aggregations;
+using Rerank.LuceneBaseline.Engine.Search.Highlight;
 using Rerank.LuceneBaseline.Engine.Search.PointInTime;
 using Rerank.LuceneBaseline.Engine.Search.Queries;
 
@@ -31,7 +32,7 @@ internal static class SearchRequestParser
 
     /// <summary>Sections Elasticsearch has that the engine does not implement; each is refused, naming it.</summary>
     private static readonly FrozenSet<string> Unimplemented = Set(
-        "rank", "script_fields", "highlight", "suggest", "rescore", "ext", "collapse", "runtime_mappings", "retriever",
+        "rank", "script_fields", "suggest", "rescore", "ext", "collapse", "runtime_mappings", "retriever",
         "indices_boost", "sub_searches");
 
     /// <exception cref="EngineException">What Elasticsearch answers for a malformed or unsupported request.</exception>
@@ -116,6 +117,7 @@ internal static class SearchRequestParser
     private static SearchRequest ParseBody(JsonObject body)
     {
         QueryNode? query = null, postFilter = null;
+        HighlightSpec? highlight = null;
         JsonNode? knn = null;
         int? from = null, size = null;
         List<SortClause>? sort = null;
@@ -157,6 +159,9 @@ internal static class SearchRequestParser
                     break;
                 case "post_filter":
                     postFilter = QueryDslParser.ParseNode((JsonObject)value!);
+                    break;
+                case "highlight":
+                    highlight = HighlightParser.Parse((JsonObject)value!);
                     break;
                 case "knn":
                     knn = value;
@@ -261,6 +266,7 @@ internal static class SearchRequestParser
         {
             Query = query,
             PostFilter = postFilter,
+            Highlight = highlight,
             Knn = knnClauses,
             From = from ?? 0,
             Size = size ?? 10,

@@ -1,6 +1,7 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Search;
 using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Engine.Search.Queries;
 
 namespace Rerank.LuceneBaseline.Engine.Search;
 
@@ -26,4 +27,7 @@ internal sealed record SearchTarget(string IndexName, IndexSearcher Searcher, In
 
     /// <summary>How many targets the request has (slices are spread over them); set by the executor.</summary>
     public int ShardRequestCount { get; init; } = 1;
+
+    /// <summary>The filters of the aliases the index was searched through (<see cref="AliasFilters"/>); empty for none.</summary>
+    public IReadOnlyList<QueryNode> AliasFilters { get; init; } = [];
 }

@@ -52,7 +52,7 @@ internal static class ShardSearch
         CancellationToken cancellationToken)
     {
         var scoped = ReferenceEquals(searcher, target.Searcher) ? target : target with { Searcher = searcher };
-        var query = MainQuery(request, scoped, knnQueries);
+        var query = AliasFilters.Apply(MainQuery(request, scoped, knnQueries), scoped, request.Now);
         if (request.Slice is { } slice)
         {
             query = PointInTime.SliceFilter.Apply(query, slice, scoped);

@@ -151,6 +151,9 @@ internal sealed partial class EngineIndex : IDisposable
     /// <summary>The current mapping; replaced atomically by <see cref="PutMapping"/> and dynamic mapping updates.</summary>
     public IndexMapping Mapping => _metadata.Mapping;
 
+    /// <summary>The index's aliases by name.</summary>
+    public IReadOnlyDictionary<string, Aliases.AliasMetadata> Aliases => _metadata.Aliases;
+
     /// <summary>Live documents visible to search (as of the last refresh), Elasticsearch's <c>docs.count</c>.</summary>
     public long DocumentCount => WithSearcher(searcher => (long)searcher.IndexReader.NumDocs);
 
@@ -695,6 +698,16 @@ internal sealed partial class EngineIndex : IDisposable
                 Persist(metadata with { Mapping = converted.Mapping });
                 return converted;
             }
+        }
+    }
+
+    /// <summary>Replaces the index's aliases and writes <c>meta.json</c> (the catalog serialises alias changes).</summary>
+    internal void SetAliases(IReadOnlyDictionary<string, Aliases.AliasMetadata> aliases)
+    {
+        using var scope = _gate.Enter();
+        lock (_mappingLock)
+        {
+            Persist(_metadata with { Aliases = aliases });
         }
     }
 

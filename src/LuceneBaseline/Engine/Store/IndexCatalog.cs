@@ -7,6 +7,7 @@ using Rerank.LuceneBaseline.Engine.Diagnostics;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
 using Rerank.LuceneBaseline.Engine.Search;
+using Rerank.LuceneBaseline.Engine.Store.Aliases;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
 
@@ -72,6 +73,7 @@ internal sealed partial class IndexCatalog : IDisposable
         {
             Directory.CreateDirectory(_indicesPath);
             OpenAll();
+            PublishAliases();
         }
         catch
         {
@@ -111,6 +113,7 @@ internal sealed partial class IndexCatalog : IDisposable
         ArgumentNullException.ThrowIfNull(name);
         JsonNode? settingsNode = null;
         JsonObject? mappings = null;
+        IReadOnlyDictionary<string, AliasMetadata> aliases = new Dictionary<string, AliasMetadata>();
         foreach (var (key, value) in body ?? [])
         {
             switch (key)
@@ -122,11 +125,7 @@ internal sealed partial class IndexCatalog : IDisposable
                     mappings = value as JsonObject ?? throw StoreErrors.Parse("key [mappings] must be an object");
                     break;
                 case "aliases":
-                    if (value is not JsonObject { Count: 0 })
-                    {
-                        throw EngineException.IllegalArgument("index aliases are not supported by this engine: [aliases] must be empty");
-                    }
-
+                    aliases = AliasActionParser.ParseCreateAliases(value);
                     break;
                 default:
                     throw StoreErrors.Parse($"unknown key [{key}] for create index");
@@ -144,10 +143,18 @@ internal sealed partial class IndexCatalog : IDisposable
                 throw StoreErrors.AlreadyExists(name, existing.Uuid);
             }
 
+            CheckNewIndex(name, aliases);
             var mapping = mappings is null ? IndexMapping.Empty : MappingParser.Parse(mappings, name);
             settings.Similarity.CheckMapping(mapping);
             settings.MappingLimits.CheckMapping(mapping);
-            return CreateLocked(name, settings, mapping);
+            var index = CreateLocked(name, settings, mapping);
+            if (aliases.Count > 0)
+            {
+                index.SetAliases(aliases);
+                PublishAliases();
+            }
+
+            return index;
         }
     }
 
@@ -190,10 +197,10 @@ internal sealed partial class IndexCatalog : IDisposable
         }
     }
 
-    /// <summary>The index named <paramref name="name"/>.</summary>
-    /// <exception cref="EngineException"><c>index_not_found_exception</c> (404).</exception>
+    /// <summary>The index named <paramref name="name"/>, or the write index of the alias so named.</summary>
+    /// <exception cref="EngineException"><c>index_not_found_exception</c> (404); an alias without a write index.</exception>
     public EngineIndex GetIndex(string name) =>
-        TryGetIndex(name, out var index) ? index : throw EngineException.IndexNotFound(name);
+        TryGetIndex(name, out var index) ? index : WriteIndexOf(name) ?? throw EngineException.IndexNotFound(name);
 
     public bool TryGetIndex(string name, [NotNullWhen(true)] out EngineIndex? index)
     {
@@ -209,7 +216,7 @@ internal sealed partial class IndexCatalog : IDisposable
     public EngineIndex GetOrCreateForWrite(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (_indices.TryGetValue(name, out var index))
+        if (_indices.TryGetValue(name, out var index) || (index = WriteIndexOf(name)) is not null)
         {
             return index;
         }
@@ -223,7 +230,7 @@ internal sealed partial class IndexCatalog : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _indices.TryGetValue(name, out index) ? index : CreateLocked(name, new IndexSettings(), IndexMapping.Empty);
+            return _indices.TryGetValue(name, out index) ? index : WriteIndexOf(name) ?? CreateLocked(name, new IndexSettings(), IndexMapping.Empty);
         }
     }
 

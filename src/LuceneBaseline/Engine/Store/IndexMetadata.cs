@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Engine.Errors;
 using Rerank.LuceneBaseline.Engine.Mapping;
+using Rerank.LuceneBaseline.Engine.Store.Aliases;
 using Rerank.LuceneBaseline.Scoring;
 
 namespace Rerank.LuceneBaseline.Engine.Store;
@@ -13,15 +14,21 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// file, so a crash leaves the old or the new metadata, never a torn one.
 /// </summary>
 /// <remarks>
-/// Formats: 2 records the BM25 arithmetic the index's norms were written for (<c>scoring</c>); 1, written before that
-/// existed, is read as Lucene 4.8's (<see cref="Bm25Scoring.Lucene"/>), and such an index keeps scoring that way.
+/// Formats: 3 adds the index's <c>aliases</c>; 2 records the BM25 arithmetic the index's norms were written for
+/// (<c>scoring</c>) and is read with no aliases; 1, written before that existed, is read as Lucene 4.8's
+/// (<see cref="Bm25Scoring.Lucene"/>), and such an index keeps scoring that way. An engine that knows only format 2
+/// refuses a format-3 file rather than dropping its aliases.
 /// </remarks>
 internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mapping)
 {
     public const string FileName = "meta.json";
     private const string TempFileName = "meta.json.tmp";
-    private const int Format = 2;
+    private const int Format = 3;
+    private const int FormatBeforeAliases = 2;
     private const int FormatBeforeScoring = 1;
+
+    /// <summary>The index's aliases by name (empty for none).</summary>
+    public IReadOnlyDictionary<string, AliasMetadata> Aliases { get; init; } = new Dictionary<string, AliasMetadata>(StringComparer.Ordinal);
 
     public string Name => Settings.ProvidedName ?? throw new InvalidOperationException("The settings carry no index name.");
 
@@ -38,13 +45,13 @@ internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mappin
         {
             var root = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
             var format = Required(root, "format").GetValue<int>();
-            if (format is not (Format or FormatBeforeScoring))
+            if (format is not (Format or FormatBeforeAliases or FormatBeforeScoring))
             {
                 throw new InvalidDataException($"unknown format [{format}]");
             }
 
             var scoring = Bm25Scoring.Lucene;
-            if (format == Format)
+            if (format != FormatBeforeScoring)
             {
                 var scoringName = Required(root, "scoring").GetValue<string>();
                 if (!Bm25Similarities.TryParse(scoringName, out scoring))
@@ -69,7 +76,16 @@ internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mappin
                 CreationDate = DateTimeOffset.FromUnixTimeMilliseconds(Required(root, "creation_date").GetValue<long>()),
             };
             var mapping = MappingParser.Parse(Required(root, "mappings").AsObject(), name);
-            return new IndexMetadata(settings, mapping);
+            var aliases = new Dictionary<string, AliasMetadata>(StringComparer.Ordinal);
+            if (format == Format)
+            {
+                foreach (var (alias, value) in Required(root, "aliases").AsObject())
+                {
+                    aliases[alias] = AliasMetadata.FromJson(value?.AsObject() ?? throw new InvalidDataException($"alias [{alias}] is null"));
+                }
+            }
+
+            return new IndexMetadata(settings, mapping) { Aliases = aliases };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or EngineException)
         {
@@ -95,6 +111,8 @@ internal sealed record IndexMetadata(IndexSettings Settings, IndexMapping Mappin
             ["scoring"] = Bm25Similarities.Name(Settings.Similarity.Scoring),
             ["settings"] = settings,
             ["mappings"] = MappingParser.ToJson(Mapping),
+            ["aliases"] = new JsonObject(Aliases.OrderBy(a => a.Key, StringComparer.Ordinal)
+                .Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value.ToJson()))),
         };
         var bytes = Encoding.UTF8.GetBytes(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var temp = Path.Combine(folder, TempFileName);
