@@ -55,8 +55,9 @@ internal sealed class EngineHostOptionsValidator : IValidateOptions<EngineHostOp
             failures.Add($"MaxContentLength must be at least 1 byte, was [{options.MaxContentLength.ToString(CultureInfo.InvariantCulture)}]");
         }
 
-        if (string.IsNullOrWhiteSpace(options.NodeName))
+        if (options.NodeName is not null && string.IsNullOrWhiteSpace(options.NodeName))
         {
+            // Null takes the name derived from the data directory; a given name must say something.
             failures.Add("NodeName must not be empty");
         }
 
