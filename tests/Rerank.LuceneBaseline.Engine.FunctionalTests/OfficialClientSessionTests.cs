@@ -365,8 +365,76 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
         Assert.Equal(session.Corpus.Select(p => p.DocId).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
     }
 
-    // HIGHLIGHT STEP: another change adds `highlight` to the engine; the session's highlight check belongs here
-    // (a match on "mice" in titles, pre_tags/post_tags, fragment_size, number_of_fragments).
+    [Fact]
+    public async Task Highlight_WholeTitles_WrapEveryOccurrenceOfTheWord()
+    {
+        session.RequireCorpus();
+        var expected = session.Corpus.Where(p => HasWord(p.Title, "mice"))
+            .ToDictionary(p => p.DocId!, p => MarkWord(p.Title!, "mice", "<b>", "</b>"), StringComparer.Ordinal);
+
+        var response = await Client.SearchAsync<Paper>(s => s
+            .Indices(Index).Size(expected.Count + 10)
+            .Query(q => q.Match(m => m.Field(f => f.Title).Query("mice")))
+            .Highlight(h => h
+                .PreTags(["<b>"]).PostTags(["</b>"])
+                .Fields(new Dictionary<Field, HighlightField> { [new Field("title")] = new HighlightField { NumberOfFragments = 0 } })), Ct);
+
+        Assert.True(response.IsValidResponse, response.DebugInformation);
+        Assert.Equal(expected.Count, response.Hits.Count);
+        Assert.All(response.Hits, hit => Assert.Equal([expected[hit.Id!]], hit.Highlight!["title"]));
+    }
+
+    [Fact]
+    public async Task Highlight_Fragments_AreBoundedAndEachHoldsTheWord()
+    {
+        session.RequireCorpus();
+        var response = await Client.SearchAsync<Paper>(s => s
+            .Indices(Index).Size(20)
+            .Query(q => q.Match(m => m.Field(f => f.Text).Query("mice")))
+            .Highlight(h => h
+                .Fields(new Dictionary<Field, HighlightField> { [new Field("text")] = new HighlightField { FragmentSize = 60, NumberOfFragments = 2 } })), Ct);
+
+        Assert.True(response.IsValidResponse, response.DebugInformation);
+        Assert.NotEmpty(response.Hits);
+        foreach (var hit in response.Hits)
+        {
+            var fragments = hit.Highlight!["text"];
+            Assert.InRange(fragments.Count, 1, 2);
+            foreach (var fragment in fragments)
+            {
+                // Each fragment is a piece of the abstract with the tags added, and holds the word, tagged.
+                Assert.Contains("<em>", fragment, StringComparison.Ordinal);
+                Assert.Matches(@"(?i)<em>mice</em>", fragment);
+                Assert.Contains(fragment.Replace("<em>", "", StringComparison.Ordinal).Replace("</em>", "", StringComparison.Ordinal).Trim(), hit.Source!.Text!, StringComparison.Ordinal);
+                // The plain fragmenter cuts near fragment_size; a fragment never spans a whole long abstract.
+                Assert.True(fragment.Length < 60 * 3, $"{fragment.Length} characters: {fragment}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Alias_SearchAndCountThroughIt_SeeTheIndex()
+    {
+        session.RequireCorpus();
+        const string alias = "papers";
+        var put = await Client.Indices.PutAliasAsync(Index, alias, Ct);
+        try
+        {
+            var count = await Client.CountAsync<Paper>(c => c.Indices(alias), Ct);
+            var search = await Client.SearchAsync<Paper>(s => s.Indices(alias).Size(1).Query(q => q.Ids(i => i.Values(new Ids([session.Corpus[0].DocId!])))), Ct);
+            var aliases = await Client.Indices.GetAliasAsync(new Elastic.Clients.Elasticsearch.IndexManagement.GetAliasRequest(Names.Parse(alias)), Ct);
+
+            Assert.True(put.Acknowledged, put.DebugInformation);
+            Assert.Equal(session.CorpusLines, count.Count);
+            Assert.Equal(Index, search.Hits.Single().Index);
+            Assert.True(aliases.IsValidResponse, aliases.DebugInformation);
+            Assert.Contains(alias, aliases.Aliases?[Index].Aliases?.Keys ?? []);
+        }
+        finally
+        {
+            await Client.Indices.DeleteAliasAsync(Index, alias, Ct);
+        }
+    }
 
     [Fact]
     public async Task MissingIndex_IsATyped404()
@@ -407,6 +475,11 @@ public sealed partial class OfficialClientSessionTests(SciFactSession session) :
     /// <summary>Whether <paramref name="text"/> holds <paramref name="word"/> as a whole word, case-insensitively (the standard analyzer's view of a plain word).</summary>
     private static bool HasWord(string? text, string word) => text is not null && System.Text.RegularExpressions.Regex.IsMatch(
         text, $@"\b{System.Text.RegularExpressions.Regex.Escape(word)}\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>The text with each whole-word, case-insensitive occurrence of the word wrapped in the tags.</summary>
+    private static string MarkWord(string text, string word, string pre, string post) => System.Text.RegularExpressions.Regex.Replace(
+        text, $@"\b{System.Text.RegularExpressions.Regex.Escape(word)}\b", m => pre + m.Value + post,
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static double Cosine(float[]? a, float[]? b)
     {
