@@ -159,7 +159,7 @@ public sealed class RoutingContractTests
     }
 
     [Fact]
-    public async Task RequireAlias_IsRefused_TheEngineHasNoAliases()
+    public async Task RequireAlias_TargetNotAnAlias_Is404AndCreatesNothing()
     {
         await using var engine = await EngineServer.StartAsync();
 
@@ -168,6 +168,49 @@ public sealed class RoutingContractTests
 
         Assert.Equal(404, response.StatusCode);
         Assert.Equal("index_not_found_exception", (string?)response.Json["error"]!["type"]);
+        Assert.Equal("no such index [books] and [require_alias] request flag is [true] and [books] is not an alias", (string?)response.Json["error"]!["reason"]);
         Assert.Equal(404, exists.StatusCode);
+    }
+
+    [Fact]
+    public async Task RequireAlias_TargetIsAnAlias_WritesReachItsWriteIndex()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books-v1", """{"aliases": {"books": {}}}""");
+
+        var indexed = await engine.PutAsync("/books/_doc/1?require_alias=true", """{"a":1}""");
+        var updated = await engine.PostAsync("/books/_update/1?require_alias=true", """{"doc": {"a": 2}}""");
+        var onIndex = await engine.PutAsync("/books-v1/_doc/2?require_alias=true", """{"a":1}""");
+
+        Assert.Equal((201, "books-v1"), (indexed.StatusCode, (string?)indexed.Json["_index"]));
+        Assert.Equal((200, "updated"), (updated.StatusCode, (string?)updated.Json["result"]));
+        Assert.Equal(404, onIndex.StatusCode);
+    }
+
+    [Fact]
+    public async Task RequireAlias_InBulk_FailsOnlyTheItemsWhoseTargetIsNotAnAlias()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books-v1", """{"aliases": {"books": {}}}""");
+
+        // The request's flag applies to items that do not set their own; an item's own flag wins.
+        var response = await engine.BulkAsync("/_bulk?require_alias=true", """
+            {"index": {"_index": "books", "_id": "1"}}
+            {"a": 1}
+            {"index": {"_index": "other", "_id": "2"}}
+            {"a": 2}
+            {"index": {"_index": "third", "_id": "3", "require_alias": false}}
+            {"a": 3}
+
+            """);
+        var items = response.Json["items"]!.AsArray();
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.True((bool)response.Json["errors"]!);
+        Assert.Equal((201, "books-v1"), ((int)items[0]!["index"]!["status"]!, (string?)items[0]!["index"]!["_index"]));
+        Assert.Equal(404, (int)items[1]!["index"]!["status"]!);
+        Assert.Equal("no such index [other] and [require_alias] request flag is [true] and [other] is not an alias", (string?)items[1]!["index"]!["error"]!["reason"]);
+        Assert.Equal(201, (int)items[2]!["index"]!["status"]!);
+        Assert.Equal(404, (await engine.SendAsync("HEAD", "/other")).StatusCode);
     }
 }

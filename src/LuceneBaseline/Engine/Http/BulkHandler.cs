@@ -32,6 +32,7 @@ internal sealed class BulkHandler
         var refresh = RefreshPolicies.Read(request);
         WriteParameters.RejectUnsupported(request, "pipeline", "ingest pipelines");
         WriteParameters.ConsumeOneNodeParameters(request);
+        var requireAlias = request.BoolParam("require_alias", false);
         request.Param("list_executed_pipelines");
         var defaultSource = SourceFilterParameters.Read(request, defaultFetch: false);
         request.RejectUnconsumedParameters();
@@ -46,7 +47,7 @@ internal sealed class BulkHandler
             JsonObject item;
             try
             {
-                item = Execute(operation, defaultSource, touched);
+                item = Execute(operation with { RequireAlias = operation.RequireAlias ?? requireAlias }, defaultSource, touched);
             }
             catch (EngineException exception)
             {
@@ -83,6 +84,11 @@ internal sealed class BulkHandler
         if (operation.SourceError is { } sourceError)
         {
             throw sourceError;
+        }
+
+        if (operation.RequireAlias == true)
+        {
+            WriteParameters.CheckIsAlias(operation.Index, _catalog);
         }
 
         // A delete does not create its index; every other action does, as in Elasticsearch.

@@ -23,6 +23,7 @@ internal enum BulkAction
 /// <param name="Update">update: the parsed body.</param>
 /// <param name="UpdateSource">update: the <c>_source</c> filter of the item's answer, when asked for.</param>
 /// <param name="SourceError">A source line that is not a JSON object fails only its own item, as in Elasticsearch.</param>
+/// <param name="RequireAlias">The item's <c>require_alias</c>; null when the item does not say (the request's applies).</param>
 internal sealed record BulkOperation(
     BulkAction Action,
     string Index,
@@ -31,7 +32,8 @@ internal sealed record BulkOperation(
     JsonObject? Source,
     UpdateRequest? Update,
     SourceSpec? UpdateSource,
-    EngineException? SourceError)
+    EngineException? SourceError,
+    bool? RequireAlias = null)
 {
     public string ActionName => Action switch
     {

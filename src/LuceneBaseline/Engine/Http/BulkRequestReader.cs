@@ -249,7 +249,8 @@ internal static class BulkRequestReader
             }
         }
 
-        return new BulkOperation(action, index ?? "", id, options, action == BulkAction.Update ? null : document, update, updateSource, sourceError);
+        var requireAlias = metadata["require_alias"] is { } flag ? JsonArgs.ReadBool(flag) : (bool?)null;
+        return new BulkOperation(action, index ?? "", id, options, action == BulkAction.Update ? null : document, update, updateSource, sourceError, requireAlias);
     }
 
     private static string? Text(JsonNode? node, string field, int lineNumber) => node?.GetValueKind() switch

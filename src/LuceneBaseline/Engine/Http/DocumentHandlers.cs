@@ -20,6 +20,7 @@ internal sealed class DocumentHandlers
     {
         var id = request.Route("id");
         var options = WriteParameters.Read(request, opType, allowOpType);
+        WriteParameters.CheckRequireAlias(request, _catalog);
         var refresh = RefreshPolicies.Read(request);
         request.RejectUnconsumedParameters();
         var source = await request.ReadJsonObjectAsync().ConfigureAwait(false)
@@ -41,6 +42,7 @@ internal sealed class DocumentHandlers
         request.LongParam("retry_on_conflict"); // updates of one id are serialised here, so there is nothing to retry
         WriteParameters.RejectUnsupported(request, "lang", "scripts");
         WriteParameters.ConsumeOneNodeParameters(request);
+        WriteParameters.CheckRequireAlias(request, _catalog);
         var sourceFilter = SourceFilterParameters.Read(request, defaultFetch: false);
         var refresh = RefreshPolicies.Read(request);
         request.RejectUnconsumedParameters();
@@ -87,6 +89,7 @@ internal sealed class DocumentHandlers
     {
         var id = request.RequiredRoute("id");
         var options = WriteParameters.Read(request, OpType.Index, allowOpType: false);
+        WriteParameters.CheckRequireAlias(request, _catalog);
         var refresh = RefreshPolicies.Read(request);
         request.RejectUnconsumedParameters();
         EngineIndex.ValidateDelete(id, options);

@@ -9,7 +9,8 @@ internal static class WriteParameters
     /// <summary>
     /// Reads <c>if_seq_no</c> / <c>if_primary_term</c> (and <c>op_type</c> when <paramref name="allowOpType"/>), and consumes
     /// the parameters that mean nothing on one node with one shard (<c>routing</c>, <c>timeout</c>,
-    /// <c>wait_for_active_shards</c>, <c>require_alias</c>). Features the engine lacks are refused by name.
+    /// <c>wait_for_active_shards</c>). Features the engine lacks are refused by name. <c>require_alias</c> is read by
+    /// <see cref="CheckRequireAlias"/>, which needs the catalog.
     /// </summary>
     public static WriteOptions Read(RestRequest request, OpType opType, bool allowOpType)
     {
@@ -43,11 +44,26 @@ internal static class WriteParameters
         request.Param("timeout");
         request.Param("wait_for_active_shards");
         request.Param("require_data_stream");
+    }
 
-        // The engine has no aliases, so a write that requires its target to be one can never proceed.
+    /// <summary>
+    /// <c>require_alias=true</c>: the write's target must be an alias (Elasticsearch checks it before it would
+    /// auto-create an index, so nothing is created).
+    /// </summary>
+    /// <exception cref="EngineException">404 <c>index_not_found_exception</c> when the target is not an alias.</exception>
+    public static void CheckRequireAlias(RestRequest request, IndexCatalog catalog)
+    {
         if (request.BoolParam("require_alias", false))
         {
-            var target = request.Route("index") ?? "_all";
+            CheckIsAlias(request.Route("index") ?? "_all", catalog);
+        }
+    }
+
+    /// <summary>Elasticsearch's answer to a write with <c>require_alias</c> whose target is not an alias.</summary>
+    public static void CheckIsAlias(string target, IndexCatalog catalog)
+    {
+        if (!catalog.IsAlias(target))
+        {
             throw new EngineException(404, "index_not_found_exception", $"no such index [{target}] and [require_alias] request flag is [true] and [{target}] is not an alias", target,
                 new System.Text.Json.Nodes.JsonObject { ["resource.type"] = "index_expression", ["resource.id"] = target });
         }
