@@ -185,4 +185,39 @@ public sealed class AliasApiTests
             JsonNode.Parse("""[{"alias": "y", "index": "a", "filter": "*", "routing.index": "-", "routing.search": "-", "is_write_index": "-"}]"""),
             json.Json));
     }
+
+    [Fact]
+    public async Task GetById_ThroughAliasOfOneIndexReads_ThroughAliasOfTwoIsRefused()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/a", """{"aliases": {"one": {}, "both": {"is_write_index": true}}}""");
+        await engine.PutAsync("/b", """{"aliases": {"both": {}}}""");
+        await engine.PutAsync("/a/_doc/1", """{"n": 1}""");
+
+        var viaOne = await engine.GetAsync("/one/_doc/1");
+        var viaBoth = await engine.GetAsync("/both/_doc/1");
+        var mget = await engine.PostAsync("/_mget", """{"docs": [{"_index": "one", "_id": "1"}, {"_index": "both", "_id": "1"}]}""");
+
+        Assert.Equal((200, "a"), (viaOne.StatusCode, (string?)viaOne.Json["_index"]));
+        Assert.Equal(400, viaBoth.StatusCode);
+        Assert.Equal("illegal_argument_exception", (string?)viaBoth.Json["error"]!["type"]);
+        Assert.Equal("alias [both] has more than one index associated with it [a, b], can't execute a single index op", (string?)viaBoth.Json["error"]!["reason"]);
+        var docs = mget.Json["docs"]!.AsArray();
+        Assert.Equal(("a", true), ((string?)docs[0]!["_index"], (bool)docs[0]!["found"]!));
+        Assert.Equal("illegal_argument_exception", (string?)docs[1]!["error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task DeleteIndex_NamingAnAlias_IsRefusedAndTheIndexStays()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books-v1", """{"aliases": {"books": {}}}""");
+
+        var deleted = await engine.DeleteAsync("/books");
+        var stays = await engine.SendAsync("HEAD", "/books-v1");
+
+        Assert.Equal(400, deleted.StatusCode);
+        Assert.Equal("The provided expression [books] matches an alias, specify the corresponding concrete indices instead.", (string?)deleted.Json["error"]!["reason"]);
+        Assert.Equal(200, stays.StatusCode);
+    }
 }

@@ -110,9 +110,14 @@ internal sealed class DocumentHandlers
         var docs = new JsonArray();
         foreach (var item in items)
         {
-            if (!_catalog.TryGetIndex(item.Index, out var index))
+            EngineIndex index;
+            try
             {
-                var missing = EngineException.IndexNotFound(item.Index);
+                index = _catalog.GetIndexForRead(item.Index);
+            }
+            catch (EngineException missing)
+            {
+                // A missing index or an alias of several fails its item alone.
                 docs.Add(new JsonObject
                 {
                     ["_index"] = item.Index,
@@ -135,7 +140,7 @@ internal sealed class DocumentHandlers
         var id = request.RequiredRoute("id");
         var get = ReadGetParameters(request);
         request.RejectUnconsumedParameters();
-        var index = _catalog.GetIndex(request.RequiredRoute("index"));
+        var index = _catalog.GetIndexForRead(request.RequiredRoute("index"));
         get.RefreshIfAsked(index);
         return (index, index.Get(id), get.Filter);
     }

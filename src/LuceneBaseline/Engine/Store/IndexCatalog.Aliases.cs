@@ -135,6 +135,27 @@ internal sealed partial class IndexCatalog
     }
 
     /// <summary>
+    /// The index a single-document read of <paramref name="name"/> reads: the index so named, or the one index of the
+    /// alias so named (Elasticsearch refuses an alias of several, write index or not).
+    /// </summary>
+    /// <exception cref="EngineException"><c>index_not_found_exception</c> (404); an alias of several indices (400).</exception>
+    public EngineIndex GetIndexForRead(string name)
+    {
+        if (TryGetIndex(name, out var index))
+        {
+            return index;
+        }
+
+        var members = Members(name);
+        return members.Count switch
+        {
+            0 => throw EngineException.IndexNotFound(name),
+            1 => members[0].Index,
+            _ => throw AliasErrors.MoreThanOneIndex(name, members.Select(m => m.Index.Name).Order(StringComparer.Ordinal)),
+        };
+    }
+
+    /// <summary>
     /// The index a write to the alias <paramref name="name"/> goes to: the member with <c>is_write_index: true</c>, or the
     /// only member unless it has <c>is_write_index: false</c>. Null when <paramref name="name"/> is no alias.
     /// </summary>

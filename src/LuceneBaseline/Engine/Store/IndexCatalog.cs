@@ -177,6 +177,11 @@ internal sealed partial class IndexCatalog : IDisposable
             throw EngineException.IllegalArgument("Wildcard expressions or all indices are not allowed");
         }
 
+        if (parts.FirstOrDefault(part => !_indices.ContainsKey(part) && IsAlias(part)) is { } alias)
+        {
+            throw AliasErrors.DeleteIndexNamesAlias(alias);
+        }
+
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

@@ -20,6 +20,14 @@ internal static class AliasErrors
         $"no write index is defined for alias [{alias}]. The write index may be explicitly disabled using is_write_index=false or the alias "
         + "points to multiple indices without one being designated as a write index");
 
+    /// <summary>A single-document read (get, <c>_source</c>, an <c>_mget</c> item) through an alias of several indices.</summary>
+    public static EngineException MoreThanOneIndex(string alias, IEnumerable<string> indices) => EngineException.IllegalArgument(
+        $"alias [{alias}] has more than one index associated with it [{string.Join(", ", indices)}], can't execute a single index op");
+
+    /// <summary>Deleting an alias by the delete-index API (Elasticsearch wants the concrete indices).</summary>
+    public static EngineException DeleteIndexNamesAlias(string alias) => EngineException.IllegalArgument(
+        $"The provided expression [{alias}] matches an alias, specify the corresponding concrete indices instead.");
+
     public static EngineException MoreThanOneWriteIndex(string alias, IEnumerable<string> indices) =>
         new(400, "illegal_state_exception", $"alias [{alias}] has more than one write index [{string.Join(',', indices)}]");
 
