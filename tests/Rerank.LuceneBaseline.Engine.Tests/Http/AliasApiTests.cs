@@ -220,4 +220,33 @@ public sealed class AliasApiTests
         Assert.Equal("The provided expression [books] matches an alias, specify the corresponding concrete indices instead.", (string?)deleted.Json["error"]!["reason"]);
         Assert.Equal(200, stays.StatusCode);
     }
+
+    [Fact]
+    public async Task Knn_ThroughFilteredAlias_TheFilterPreFiltersTheCandidates()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/vectors", """
+            {"mappings": {"properties": {"tag": {"type": "keyword"}, "v": {"type": "dense_vector", "dims": 2, "similarity": "l2_norm"}}},
+             "aliases": {"blue": {"filter": {"term": {"tag": "blue"}}}}}
+            """);
+        // The two nearest vectors to [0, 0] are red; the blue ones lie further out.
+        await engine.BulkAsync("/vectors/_bulk?refresh=true", """
+            {"index": {"_id": "r1"}}
+            {"tag": "red", "v": [0.1, 0]}
+            {"index": {"_id": "r2"}}
+            {"tag": "red", "v": [0.2, 0]}
+            {"index": {"_id": "b1"}}
+            {"tag": "blue", "v": [1, 0]}
+            {"index": {"_id": "b2"}}
+            {"tag": "blue", "v": [2, 0]}
+            {"index": {"_id": "b3"}}
+            {"tag": "blue", "v": [3, 0]}
+
+            """);
+
+        var response = await engine.PostAsync("/blue/_search", """{"knn": {"field": "v", "query_vector": [0, 0], "k": 2, "num_candidates": 2}, "_source": false}""");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(["b1", "b2"], response.Json["hits"]!["hits"]!.AsArray().Select(h => (string?)h!["_id"]));
+    }
 }

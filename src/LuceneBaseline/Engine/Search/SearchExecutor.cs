@@ -196,6 +196,13 @@ internal static class SearchExecutor
                         filter = all;
                     }
 
+                    // An alias filter pre-filters the kNN candidates, as Elasticsearch applies it: k matching hits, not
+                    // k hits of which some are filtered away afterwards.
+                    if (target.AliasFilters.Count > 0)
+                    {
+                        filter = AliasFilters.Apply(filter ?? new MatchAllDocsQuery(), target, request.Now);
+                    }
+
                     found.Add(KnnSearcher.Search(clause, targets[t], searchers[t], filter, similarity, cancellationToken));
                 }
 
