@@ -44,4 +44,29 @@ public sealed class HighlightApiTests
             ("illegal_argument_exception", "highlight [type] [fvh] (the fast vector highlighter) is not supported by the embedded engine"),
             ((string?)response.Json["error"]!["type"], (string?)response.Json["error"]!["reason"]));
     }
+
+    [Fact]
+    public async Task Search_ValueOverTheIndexsMaxAnalyzedOffset_FailsUnlessTheRequestTruncates()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/p", """{"settings": {"index.highlight.max_analyzed_offset": 20}, "mappings": {"properties": {"text": {"type": "text"}}}}""");
+        // 33 characters; "fever" starts at offset 8 and "blood" at offset 28.
+        await engine.PutAsync("/p/_doc/1?refresh=true", """{"text": "Aspirin fever thins the old blood"}""");
+        const string Query = """{"query": {"match": {"text": "fever blood"}}, "highlight": {"fields": {"text": {"number_of_fragments": 0}}MAX}}""";
+
+        var failed = await engine.PostAsync("/p/_search", Query.Replace("MAX", "", StringComparison.Ordinal));
+        var truncated = await engine.PostAsync("/p/_search", Query.Replace("MAX", ", \"max_analyzed_offset\": 100", StringComparison.Ordinal));
+        var settings = await engine.GetAsync("/p/_settings");
+
+        Assert.Equal(400, failed.StatusCode);
+        Assert.Equal(
+            "The length [33] of field [text] in doc[0]/index[p] exceeds the [index.highlight.max_analyzed_offset] limit [20]. To avoid this "
+            + "error, set the query parameter [max_analyzed_offset] to a value less than index setting [20] and this will tolerate long field "
+            + "values by truncating them.",
+            (string?)failed.Json["error"]!["root_cause"]![0]!["reason"]);
+        // The request's larger offset is capped at the index's 20: "blood" (offset 28) is left unhighlighted.
+        Assert.Equal(200, truncated.StatusCode);
+        Assert.Equal("Aspirin <em>fever</em> thins the old blood", (string?)truncated.Json["hits"]!["hits"]![0]!["highlight"]!["text"]![0]);
+        Assert.Equal("20", (string?)settings.Json["p"]!["settings"]!["index"]!["highlight"]!["max_analyzed_offset"]);
+    }
 }

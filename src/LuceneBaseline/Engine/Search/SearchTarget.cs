@@ -28,6 +28,9 @@ internal sealed record SearchTarget(string IndexName, IndexSearcher Searcher, In
     /// <summary>How many targets the request has (slices are spread over them); set by the executor.</summary>
     public int ShardRequestCount { get; init; } = 1;
 
+    /// <summary><c>index.highlight.max_analyzed_offset</c> of the index (default 1,000,000 characters); Store sets it.</summary>
+    public int HighlightMaxAnalyzedOffset { get; init; } = 1_000_000;
+
     /// <summary>The filters of the aliases the index was searched through (<see cref="AliasFilters"/>); empty for none.</summary>
     public IReadOnlyList<QueryNode> AliasFilters { get; init; } = [];
 }

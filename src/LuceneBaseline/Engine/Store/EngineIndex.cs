@@ -453,7 +453,11 @@ internal sealed partial class EngineIndex : IDisposable
         using var scope = _gate.Enter();
         var searcher = _searchManager.Acquire();
         var metadata = _metadata;
-        var target = new SearchTarget(Name, searcher, metadata.Mapping, _analyzer, metadata.Settings.MaxResultWindow) { IndexUuid = Uuid };
+        var target = new SearchTarget(Name, searcher, metadata.Mapping, _analyzer, metadata.Settings.MaxResultWindow)
+        {
+            IndexUuid = Uuid,
+            HighlightMaxAnalyzedOffset = metadata.Settings.HighlightMaxAnalyzedOffset,
+        };
         return new SearcherLease(target, () => _searchManager.Release(searcher));
     }
 

@@ -23,6 +23,12 @@ internal sealed record IndexSettings
     /// <summary><c>index.max_result_window</c>: the largest <c>from + size</c> a search may ask for. Default 10,000.</summary>
     public int MaxResultWindow { get; init; } = 10_000;
 
+    /// <summary>
+    /// <c>index.highlight.max_analyzed_offset</c>: the longest field value <c>highlight</c> analyses (longer fails the
+    /// search unless the request sets <c>max_analyzed_offset</c>). Default 1,000,000 characters, as Elasticsearch.
+    /// </summary>
+    public int HighlightMaxAnalyzedOffset { get; init; } = 1_000_000;
+
     /// <summary><c>index.mapping.total_fields.limit</c> (1000) and <c>index.mapping.depth.limit</c> (20).</summary>
     internal Mapping.MappingLimits MappingLimits { get; init; } = Mapping.MappingLimits.Default;
 

@@ -18,6 +18,7 @@ internal static class IndexSettingsParser
     public const string NumberOfReplicas = "index.number_of_replicas";
     public const string MaxResultWindow = "index.max_result_window";
     public const string RefreshInterval = "index.refresh_interval";
+    public const string HighlightMaxAnalyzedOffset = "index.highlight.max_analyzed_offset";
 
     /// <summary>Elasticsearch's limit on <c>index.number_of_shards</c> (<c>es.index.max_number_of_shards</c>).</summary>
     private const int MaxShards = 1024;
@@ -59,6 +60,7 @@ internal static class IndexSettingsParser
                 NumberOfReplicas => settings with { NumberOfReplicas = ParseInt(key, value, 0, int.MaxValue) },
                 MaxResultWindow => settings with { MaxResultWindow = ParseInt(key, value, 1, int.MaxValue) },
                 RefreshInterval => settings with { RefreshInterval = ParseTime(key, value) },
+                HighlightMaxAnalyzedOffset => settings with { HighlightMaxAnalyzedOffset = ParseInt(key, value, 1, int.MaxValue) },
                 Mapping.MappingLimits.TotalFieldsSetting => settings with { MappingLimits = settings.MappingLimits with { TotalFields = ParseInt(key, value, 0, int.MaxValue) } },
                 Mapping.MappingLimits.DepthSetting => settings with { MappingLimits = settings.MappingLimits with { Depth = ParseInt(key, value, 1, int.MaxValue) } },
                 _ => throw StoreErrors.UnknownSetting(key),

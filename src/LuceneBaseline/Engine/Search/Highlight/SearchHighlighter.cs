@@ -18,9 +18,6 @@ namespace Rerank.LuceneBaseline.Engine.Search.Highlight;
 /// <remarks>Not thread-safe: one instance per search request (it caches each index's highlight queries).</remarks>
 internal sealed class SearchHighlighter
 {
-    /// <summary>Elasticsearch's <c>index.highlight.max_analyzed_offset</c> default: longer texts fail unless the request truncates.</summary>
-    public const int MaxAnalyzedOffset = 1_000_000;
-
     private const int DefaultFragmentSize = 100;
     private const int DefaultNumberOfFragments = 5;
 
@@ -168,7 +165,8 @@ internal sealed class SearchHighlighter
             return [];
         }
 
-        var limit = Math.Min(options.MaxAnalyzedOffset ?? MaxAnalyzedOffset, MaxAnalyzedOffset);
+        var indexLimit = result.Target.HighlightMaxAnalyzedOffset;
+        var limit = Math.Min(options.MaxAnalyzedOffset ?? indexLimit, indexLimit);
         var wholeField = options.NumberOfFragments == 0;
         var maxFragments = options.NumberOfFragments ?? DefaultNumberOfFragments;
         IEncoder encoder = _spec.HtmlEncoder ? new SimpleHTMLEncoder() : new DefaultEncoder();
@@ -186,12 +184,12 @@ internal sealed class SearchHighlighter
         for (var v = 0; v < texts.Count; v++)
         {
             var text = texts[v];
-            if (options.MaxAnalyzedOffset is null && text.Length > MaxAnalyzedOffset)
+            if (options.MaxAnalyzedOffset is null && text.Length > indexLimit)
             {
                 throw new HighlightFailureException(result.TargetIndex, EngineException.IllegalArgument(
                     $"The length [{text.Length}] of field [{path}] in doc[{doc}]/index[{result.Target.IndexName}] exceeds the "
-                    + $"[index.highlight.max_analyzed_offset] limit [{MaxAnalyzedOffset}]. To avoid this error, set the query parameter "
-                    + $"[max_analyzed_offset] to a value less than index setting [{MaxAnalyzedOffset}] and this will tolerate long field "
+                    + $"[index.highlight.max_analyzed_offset] limit [{indexLimit}]. To avoid this error, set the query parameter "
+                    + $"[max_analyzed_offset] to a value less than index setting [{indexLimit}] and this will tolerate long field "
                     + "values by truncating them."));
             }
 
