@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Rerank.LuceneBaseline.Engine.Tests.Http;
+
+/// <summary>
+/// The classes of hostile input a held-out probe of the engine found after issue 9's fixes (one test per class), over
+/// real HTTP against an engine on 127.0.0.1: each must answer Elasticsearch's client error or a bounded result, never a
+/// 500 or a request that holds a thread for minutes.
+/// </summary>
+public sealed class HostileInputProbeTests
+{
+    [Fact]
+    public async Task SourceFilter_ThousandsOfStarsInOnePattern_AnswersQuicklyAsOneStar()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/docs/_doc/1?refresh=true", """{"alpha":1,"beta":2,"gamma_x":3}""");
+
+        // 5,000 stars then "a": a state of the source-filter automaton held a position per star, and each step was
+        // quadratic in them (over 30 s). A run of stars matches what one star matches, so the answer is that of "*a".
+        var body = new JsonObject { ["_source"] = new JsonArray(new string('*', 5_000) + "a") }.ToJsonString();
+        var watch = Stopwatch.StartNew();
+        var response = await engine.PostAsync("/docs/_search", body);
+        watch.Stop();
+
+        Assert.Equal(200, response.StatusCode);
+        var source = response.Json["hits"]!["hits"]![0]!["_source"]!.AsObject();
+        Assert.Equal(["alpha", "beta"], source.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+}
