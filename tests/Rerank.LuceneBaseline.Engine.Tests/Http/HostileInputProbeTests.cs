@@ -29,4 +29,22 @@ public sealed class HostileInputProbeTests
         Assert.Equal(["alpha", "beta"], source.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
+
+    [Fact]
+    public async Task Highlight_NumberOfFragmentsAtIntMax_Is200WithTheFragment()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/docs", """{"mappings":{"properties":{"t":{"type":"text"}}}}""");
+        await engine.PutAsync("/docs/_doc/1?refresh=true", """{"t":"hello world"}""");
+
+        // Lucene's fragment queue was sized by number_of_fragments: int.MaxValue was a 500 ("maxSize must be <=
+        // 2147483391"), and 100,000,000 an 800 MB allocation per field. Any count past the text's fragments selects the
+        // same fragments.
+        var response = await engine.PostAsync(
+            "/docs/_search",
+            """{"query":{"match":{"t":"hello"}},"highlight":{"fields":{"t":{"number_of_fragments":2147483647}}}}""");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("<em>hello</em> world", (string?)response.Json["hits"]!["hits"]![0]!["highlight"]!["t"]![0]);
+    }
 }
