@@ -47,4 +47,34 @@ public sealed class HostileInputProbeTests
         Assert.Equal(200, response.StatusCode);
         Assert.Equal("<em>hello</em> world", (string?)response.Json["hits"]!["hits"]![0]!["highlight"]!["t"]![0]);
     }
+
+    [Fact]
+    public async Task Index_FieldNameOverLucenesTermLimit_Is400AndNothingIsWritten()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/docs", null);
+        var name = new string('f', 40_000);
+
+        // A field name over 32,766 UTF-8 bytes becomes an immense term of the field-names field: Lucene refuses the
+        // document (IllegalArgumentException), which was a 500. Elasticsearch answers such a document 400.
+        var single = await engine.PutAsync("/docs/_doc/1", new JsonObject { [name] = 1 }.ToJsonString());
+        var bulk = await engine.BulkAsync(
+            "/docs/_bulk?refresh=true",
+            "{\"index\":{\"_id\":\"2\"}}\n" + new JsonObject { [name] = 1 }.ToJsonString() + "\n{\"index\":{\"_id\":\"3\"}}\n{\"ok\":1}\n");
+        var first = await engine.GetAsync("/docs/_doc/1");
+        var count = await engine.GetAsync("/docs/_count");
+
+        Assert.Equal(400, single.StatusCode);
+        Assert.Equal("illegal_argument_exception", (string?)single.Json["error"]!["type"]);
+        Assert.StartsWith(
+            "Document contains at least one immense term in field=\"_field_names\" (whose UTF8 encoding is longer than the max length 32766)",
+            (string?)single.Json["error"]!["reason"],
+            StringComparison.Ordinal);
+        Assert.Equal(200, bulk.StatusCode);
+        Assert.Equal(400, (int?)bulk.Json["items"]![0]!["index"]!["status"]);
+        Assert.Equal("illegal_argument_exception", (string?)bulk.Json["items"]![0]!["index"]!["error"]!["type"]);
+        Assert.Equal(201, (int?)bulk.Json["items"]![1]!["index"]!["status"]);
+        Assert.Equal(404, first.StatusCode);
+        Assert.Equal(1, (int?)count.Json["count"]);
+    }
 }
