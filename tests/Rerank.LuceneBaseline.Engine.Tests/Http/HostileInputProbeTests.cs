@@ -77,4 +77,32 @@ public sealed class HostileInputProbeTests
         Assert.Equal(404, first.StatusCode);
         Assert.Equal(1, (int?)count.Json["count"]);
     }
+
+    [Theory]
+    [InlineData(1_024, 200)]
+    [InlineData(1_025, 400)]
+    public async Task MatchPhrase_TermsAgainstMaxClauseCount_AreBoundedAsBooleanClauses(int terms, int status)
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/docs", """{"mappings":{"properties":{"t":{"type":"text"}}}}""");
+        await engine.PutAsync("/docs/_doc/1?refresh=true", """{"t":"w0 w1"}""");
+        var words = string.Join(' ', Enumerable.Range(0, terms).Select(i => $"w{i}"));
+
+        // Lucene 9 counts each term of a phrase against maxClauseCount; a phrase of 200,000 terms ran for minutes.
+        var body = await engine.PostAsync("/docs/_search", new JsonObject { ["query"] = new JsonObject { ["match_phrase"] = new JsonObject { ["t"] = words } } }.ToJsonString());
+        var url = await engine.GetAsync("/docs/_search?q=" + Uri.EscapeDataString($"t:\"{words}\""));
+
+        Assert.Equal(status, body.StatusCode);
+        Assert.Equal(status, url.StatusCode);
+        if (status == 400)
+        {
+            // The shard's query_shard_exception "failed to create query: ..." caused by Lucene's TooManyClauses.
+            foreach (var response in new[] { body, url })
+            {
+                Assert.Equal("query_shard_exception", (string?)response.Json["error"]!["root_cause"]![0]!["type"]);
+                Assert.Equal("failed to create query: maxClauseCount is set to 1024", (string?)response.Json["error"]!["root_cause"]![0]!["reason"]);
+                Assert.Contains("\"type\":\"too_many_clauses\"", response.Text, StringComparison.Ordinal);
+            }
+        }
+    }
 }
