@@ -105,4 +105,63 @@ public sealed class HostileInputProbeTests
             }
         }
     }
+
+    [Fact]
+    public async Task Aggregations_PastTheSearchTimeout_AnswerTimedOutWithEveryAggregation()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/docs", """{"mappings":{"properties":{"k":{"type":"keyword"}}}}""");
+        var bulk = new StringBuilder();
+        for (var i = 0; i < 5_000; i++)
+        {
+            bulk.Append("{\"index\":{}}\n{\"k\":\"v").Append(i).Append("\"}\n");
+        }
+
+        await engine.BulkAsync("/docs/_bulk?refresh=true", bulk.ToString());
+        var aggregations = new JsonObject();
+        for (var i = 0; i < 3_000; i++)
+        {
+            aggregations[$"a{i}"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "k", ["size"] = 1 } };
+        }
+
+        // 3,000 terms aggregations over 5,000 values were computed after the query phase with no bound (the probe's
+        // 1,000 over 20,000 values ran for minutes and grew to 8 GB). They now share the search's time bound: past
+        // the request's timeout the search answers timed_out, as Elasticsearch does, with every aggregation present.
+        var watch = Stopwatch.StartNew();
+        var response = await engine.PostAsync(
+            "/docs/_search",
+            new JsonObject { ["size"] = 0, ["timeout"] = "200ms", ["aggs"] = aggregations }.ToJsonString());
+        watch.Stop();
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.True((bool?)response.Json["timed_out"]);
+        Assert.Equal(3_000, response.Json["aggregations"]!.AsObject().Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task TermsAggregation_OneIndex_KeepsSizeBucketsAndCountsTheRest()
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/docs", """{"mappings":{"properties":{"k":{"type":"keyword"}}}}""");
+
+        // a x1, b x2, c x3, d x4: by count, the best two are d and c; the other 3 documents are a's and b's.
+        var bulk = new StringBuilder();
+        foreach (var (value, times) in new[] { ("a", 1), ("b", 2), ("c", 3), ("d", 4) })
+        {
+            for (var i = 0; i < times; i++)
+            {
+                bulk.Append("{\"index\":{}}\n{\"k\":\"").Append(value).Append("\"}\n");
+            }
+        }
+
+        await engine.BulkAsync("/docs/_bulk?refresh=true", bulk.ToString());
+        var response = await engine.PostAsync("/docs/_search", """{"size":0,"aggs":{"t":{"terms":{"field":"k","size":2},"aggs":{"n":{"value_count":{"field":"k"}}}}}}""");
+
+        Assert.Equal(200, response.StatusCode);
+        var terms = response.Json["aggregations"]!["t"]!;
+        Assert.Equal(3, (long?)terms["sum_other_doc_count"]);
+        Assert.Equal(["d", "c"], terms["buckets"]!.AsArray().Select(b => (string?)b!["key"]));
+        Assert.Equal([4L, 3L], terms["buckets"]!.AsArray().Select(b => (long?)b!["n"]!["value"] ?? -1));
+    }
 }
