@@ -164,4 +164,44 @@ public sealed class HostileInputProbeTests
         Assert.Equal(["d", "c"], terms["buckets"]!.AsArray().Select(b => (string?)b!["key"]));
         Assert.Equal([4L, 3L], terms["buckets"]!.AsArray().Select(b => (long?)b!["n"]!["value"] ?? -1));
     }
+
+    [Theory]
+    [InlineData(65, 200)] // 65,000 buckets
+    [InlineData(66, 400)] // 66,000 buckets: past search.max_buckets (65,536)
+    public async Task Aggregations_MoreBucketsThanMaxBuckets_Are400TooManyBuckets(int siblings, int status)
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/docs", """{"mappings":{"properties":{"k":{"type":"keyword"}}}}""");
+        var bulk = new StringBuilder();
+        for (var i = 0; i < 1_000; i++)
+        {
+            bulk.Append("{\"index\":{}}\n{\"k\":\"v").Append(i).Append("\"}\n");
+        }
+
+        await engine.BulkAsync("/docs/_bulk?refresh=true", bulk.ToString());
+        var aggregations = new JsonObject();
+        for (var i = 0; i < siblings; i++)
+        {
+            aggregations[$"a{i}"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "k", ["size"] = 1_000 } };
+        }
+
+        var response = await engine.PostAsync("/docs/_search", new JsonObject { ["size"] = 0, ["aggs"] = aggregations }.ToJsonString());
+
+        // Elasticsearch 8.7+ (elastic/elasticsearch#95304): 400, the shards' too_many_buckets_exception with max_buckets.
+        Assert.Equal(status, response.StatusCode);
+        if (status == 400)
+        {
+            var cause = response.Json["error"]!["root_cause"]![0]!;
+            Assert.Equal("search_phase_execution_exception", (string?)response.Json["error"]!["type"]);
+            Assert.Equal("too_many_buckets_exception", (string?)cause["type"]);
+            Assert.Equal(
+                "Trying to create too many buckets. Must be less than or equal to: [65536]. This limit can be set by changing the [search.max_buckets] cluster level setting.",
+                (string?)cause["reason"]);
+            Assert.Equal(65_536, (int?)cause["max_buckets"]);
+        }
+        else
+        {
+            Assert.Equal(1_000, response.Json["aggregations"]!["a64"]!["buckets"]!.AsArray().Count);
+        }
+    }
 }

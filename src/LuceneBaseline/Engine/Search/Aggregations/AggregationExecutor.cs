@@ -128,10 +128,39 @@ internal static class AggregationExecutor
     }
 
     /// <summary>The <c>aggregations</c> object of the response from the partials of every index that answered.</summary>
+    /// <exception cref="EngineException">400 <c>too_many_buckets_exception</c> past <see cref="MaxBuckets"/>.</exception>
     public static JsonObject Reduce(IReadOnlyList<AggregationSpec> specs, IReadOnlyList<Dictionary<string, AggregationPartial>> partials, bool typedKeys)
     {
         var merged = Merge(specs, partials);
+        if (CountBuckets(merged) > MaxBuckets)
+        {
+            // Elasticsearch's search.max_buckets, checked as its reduce does; 400 since Elasticsearch 8.7.
+            throw new EngineException(
+                400,
+                "too_many_buckets_exception",
+                $"Trying to create too many buckets. Must be less than or equal to: [{MaxBuckets}]. This limit can be set by changing the [search.max_buckets] cluster level setting.",
+                extra: new JsonObject { ["max_buckets"] = MaxBuckets });
+        }
+
         return Render(specs, merged, typedKeys);
+    }
+
+    /// <summary>Elasticsearch's default <c>search.max_buckets</c>: the most terms buckets one response may hold, at every level.</summary>
+    public const int MaxBuckets = 65_536;
+
+    private static long CountBuckets(Dictionary<string, AggregationPartial> partials)
+    {
+        long count = 0;
+        foreach (var partial in partials.Values)
+        {
+            count += partial.Buckets.Count + CountBuckets(partial.Subs);
+            foreach (var bucket in partial.Buckets)
+            {
+                count += CountBuckets(bucket.Subs);
+            }
+        }
+
+        return count;
     }
 
     private static void CheckField(AggregationSpec spec, FieldMapping? field, string index)
