@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Rerank.LuceneBaseline.Engine.Search;
 
 /// <summary>
@@ -22,8 +24,11 @@ internal sealed class GlobAutomaton
     {
         _matchAll = matchAll;
         var expanded = new List<string>();
-        foreach (var pattern in patterns)
+        foreach (var given in patterns)
         {
+            // A run of stars matches what one star matches; collapsed, a state holds one position per star, not one per
+            // star of the run, so a pattern of thousands of stars is stepped as quickly as a pattern of one.
+            var pattern = CollapseStars(given);
             expanded.Add(pattern);
             expanded.Add(pattern + ".*");
         }
@@ -116,6 +121,25 @@ internal sealed class GlobAutomaton
     }
 
     public bool IsAccept(int state) => state != Dead && (_matchAll || _accepting[state]);
+
+    private static string CollapseStars(string pattern)
+    {
+        if (!pattern.Contains("**", StringComparison.Ordinal))
+        {
+            return pattern;
+        }
+
+        var collapsed = new StringBuilder(pattern.Length);
+        foreach (var c in pattern)
+        {
+            if (c != '*' || collapsed.Length == 0 || collapsed[^1] != '*')
+            {
+                collapsed.Append(c);
+            }
+        }
+
+        return collapsed.ToString();
+    }
 
     private void AddWithClosure(SortedSet<int> set, int pattern, int index)
     {

@@ -76,8 +76,16 @@ internal static class SearchExecutor
 
         if (request.Aggregations.Count > 0)
         {
-            response["aggregations"] = AggregationExecutor.Reduce(
-                request.Aggregations, [.. outcome.Results.Select(r => r.Aggregations!)], request.TypedKeys);
+            try
+            {
+                response["aggregations"] = AggregationExecutor.Reduce(
+                    request.Aggregations, [.. outcome.Results.Select(r => r.Aggregations!)], request.TypedKeys);
+            }
+            catch (EngineException e) when (e.Type == "too_many_buckets_exception")
+            {
+                // As Elasticsearch reports it: the query phase fails on every shard.
+                throw PhaseFailure("query", "all shards failed", targets, [.. outcome.Results.Select(r => (r.TargetIndex, e))]);
+            }
         }
 
         var took = time.GetElapsedTime(started);

@@ -51,6 +51,7 @@ internal static class ShardSearch
         SearchRequest request, int targetIndex, SearchTarget target, IndexSearcher searcher, IReadOnlyList<Query> knnQueries, bool multipleIndices,
         CancellationToken cancellationToken)
     {
+        var started = request.Time.GetTimestamp();
         var scoped = ReferenceEquals(searcher, target.Searcher) ? target : target with { Searcher = searcher };
         var query = AliasFilters.Apply(MainQuery(request, scoped, knnQueries), scoped, request.Now);
         if (request.Slice is { } slice)
@@ -94,6 +95,25 @@ internal static class ShardSearch
             timedOut = true;
         }
 
+        Dictionary<string, AggregationPartial>? aggregationResults = null;
+        if (aggregations is not null)
+        {
+            // Aggregations are computed after the query phase, within what is left of the same time bound: past it,
+            // the index answers empty aggregations and timed_out, so 1,000 sibling aggregations cannot hold a thread.
+            var remaining = SearchTimeBound.Bound(request.Timeout) - request.Time.GetElapsedTime(started);
+            using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, request.Time);
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            try
+            {
+                aggregationResults = AggregationExecutor.Compute(aggregations, searcher, docs!, multipleIndices, bound.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                timedOut = true;
+                aggregationResults = AggregationExecutor.Empty(aggregations);
+            }
+        }
+
         return new ShardResult
         {
             TargetIndex = targetIndex,
@@ -104,7 +124,7 @@ internal static class ShardSearch
             MaxScore = collector.MaxScore,
             Hits = top.Results(targetIndex),
             Sorts = sorts,
-            Aggregations = aggregations is null ? null : AggregationExecutor.Compute(aggregations, searcher, docs!, multipleIndices, cancellationToken),
+            Aggregations = aggregationResults,
             Fields = fields,
             TimedOut = timedOut,
             TerminatedEarly = collector.TerminatedEarly,

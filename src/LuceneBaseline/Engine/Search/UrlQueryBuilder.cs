@@ -215,6 +215,12 @@ internal static class UrlQueryBuilder
 
         if (phrase)
         {
+            // Each term of a phrase counts against maxClauseCount, as in the body form (MatchQueryParser.Phrase).
+            if (terms.Count > BooleanQuery.MaxClauseCount)
+            {
+                throw new BooleanQuery.TooManyClausesException();
+            }
+
             var query = new PhraseQuery();
             foreach (var (t, position) in terms)
             {

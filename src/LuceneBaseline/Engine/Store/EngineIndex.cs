@@ -668,6 +668,13 @@ internal sealed partial class EngineIndex : IDisposable
 
             _versions.Put(id, new VersionEntry(seqNo, PrimaryTerm, version, Deleted: false, DeletedAtMilliseconds: 0, converted.SourceBytes));
         }
+        catch (ArgumentException e) when (e.Message.StartsWith("Document contains at least one immense term", StringComparison.Ordinal))
+        {
+            // Lucene refuses a term over 32,766 UTF-8 bytes (a long field name reaches one through the field-names
+            // field) before the document is added or the old one deleted, so nothing was written: the client's
+            // mistake, 400 as in Elasticsearch, and the version map keeps the document that was there.
+            throw EngineException.IllegalArgument(e.Message);
+        }
         finally
         {
             _checkpoints.MarkProcessed(seqNo);

@@ -107,11 +107,60 @@ internal static class AggregationExecutor
         return result;
     }
 
+    /// <summary>
+    /// The partials of aggregations over no documents: what an index answers for the aggregations it had no time left
+    /// to compute (a search past its time bound answers with what it collected, as Elasticsearch does).
+    /// </summary>
+    public static Dictionary<string, AggregationPartial> Empty(IReadOnlyList<PreparedAggregation> aggregations)
+    {
+        var result = new Dictionary<string, AggregationPartial>(StringComparer.Ordinal);
+        foreach (var aggregation in aggregations)
+        {
+            result[aggregation.Spec.Name] = new AggregationPartial(aggregation.Spec)
+            {
+                Field = aggregation.Field,
+                KeyKind = KindOf(aggregation.Field),
+                Subs = Empty(aggregation.Children),
+            };
+        }
+
+        return result;
+    }
+
     /// <summary>The <c>aggregations</c> object of the response from the partials of every index that answered.</summary>
+    /// <exception cref="EngineException">400 <c>too_many_buckets_exception</c> past <see cref="MaxBuckets"/>.</exception>
     public static JsonObject Reduce(IReadOnlyList<AggregationSpec> specs, IReadOnlyList<Dictionary<string, AggregationPartial>> partials, bool typedKeys)
     {
         var merged = Merge(specs, partials);
+        if (CountBuckets(merged) > MaxBuckets)
+        {
+            // Elasticsearch's search.max_buckets, checked as its reduce does; 400 since Elasticsearch 8.7.
+            throw new EngineException(
+                400,
+                "too_many_buckets_exception",
+                $"Trying to create too many buckets. Must be less than or equal to: [{MaxBuckets}]. This limit can be set by changing the [search.max_buckets] cluster level setting.",
+                extra: new JsonObject { ["max_buckets"] = MaxBuckets });
+        }
+
         return Render(specs, merged, typedKeys);
+    }
+
+    /// <summary>Elasticsearch's default <c>search.max_buckets</c>: the most terms buckets one response may hold, at every level.</summary>
+    public const int MaxBuckets = 65_536;
+
+    private static long CountBuckets(Dictionary<string, AggregationPartial> partials)
+    {
+        long count = 0;
+        foreach (var partial in partials.Values)
+        {
+            count += partial.Buckets.Count + CountBuckets(partial.Subs);
+            foreach (var bucket in partial.Buckets)
+            {
+                count += CountBuckets(bucket.Subs);
+            }
+        }
+
+        return count;
     }
 
     private static void CheckField(AggregationSpec spec, FieldMapping? field, string index)
@@ -300,30 +349,57 @@ internal static class AggregationExecutor
             }
         }
 
-        foreach (var bucket in buckets.Values)
+        // Sub-aggregations are computed for every bucket only when the order needs their values; otherwise only for
+        // the buckets kept, so a terms aggregation over a field of many values does not run its children per value.
+        var ordersBySub = spec.Order.Any(o => o.Key is not "_count" and not "_key");
+        var ordered = buckets.Values.ToList();
+        if (ordersBySub)
+        {
+            ComputeSubs(aggregation, searcher, ordered, multipleIndices, cancellationToken);
+        }
+
+        ordered.Sort(BucketComparer(spec));
+        partial.Buckets = ordered;
+        if (!multipleIndices)
+        {
+            // One index: the response shows the best `size` buckets at or above min_doc_count and counts the others in
+            // sum_other_doc_count, as MergeTerms does; only those are kept, so 1,000 sibling terms aggregations over a
+            // field of 20,000 values no longer hold 20 million buckets until the reduce.
+            ordered.RemoveAll(b => b.DocCount < spec.MinDocCount);
+            if (ordered.Count > spec.Size)
+            {
+                partial.OtherDocCount = ordered.Skip(spec.Size).Sum(b => b.DocCount);
+                ordered.RemoveRange(spec.Size, ordered.Count - spec.Size);
+            }
+        }
+        else
+        {
+            // Each index returns its best shard_size buckets, as an Elasticsearch shard does.
+            var shardSize = spec.ShardSize ?? (int)Math.Min(int.MaxValue, (spec.Size * 1.5) + 10);
+            if (ordered.Count > shardSize)
+            {
+                partial.OtherDocCount = ordered.Skip(shardSize).Sum(b => b.DocCount);
+                partial.DocCountError = IsKeyOrder(spec) ? 0 : IsCountDescending(spec) ? ordered[shardSize - 1].DocCount : -1;
+                ordered.RemoveRange(shardSize, ordered.Count - shardSize);
+            }
+        }
+
+        if (!ordersBySub)
+        {
+            ComputeSubs(aggregation, searcher, ordered, multipleIndices, cancellationToken);
+        }
+    }
+
+    private static void ComputeSubs(
+        PreparedAggregation aggregation, IndexSearcher searcher, List<TermsBucket> buckets, bool multipleIndices, CancellationToken cancellationToken)
+    {
+        foreach (var bucket in buckets)
         {
             if (bucket.Docs is not null)
             {
                 bucket.Subs = Compute(aggregation.Children, searcher, bucket.Docs, multipleIndices, cancellationToken);
                 bucket.Docs = null;
             }
-        }
-
-        var ordered = buckets.Values.ToList();
-        ordered.Sort(BucketComparer(spec));
-        partial.Buckets = ordered;
-        if (!multipleIndices)
-        {
-            return;
-        }
-
-        // Each index returns its best shard_size buckets, as an Elasticsearch shard does.
-        var shardSize = spec.ShardSize ?? (int)Math.Min(int.MaxValue, (spec.Size * 1.5) + 10);
-        if (ordered.Count > shardSize)
-        {
-            partial.OtherDocCount = ordered.Skip(shardSize).Sum(b => b.DocCount);
-            partial.DocCountError = IsKeyOrder(spec) ? 0 : IsCountDescending(spec) ? ordered[shardSize - 1].DocCount : -1;
-            ordered.RemoveRange(shardSize, ordered.Count - shardSize);
         }
     }
 

@@ -197,7 +197,10 @@ internal sealed class SearchHighlighter
             TextFragment[] fragments;
             try
             {
-                fragments = highlighter.GetBestTextFragments(stream, text, false, wholeField ? 1 : Math.Max(maxFragments, 1));
+                // A text has at most one fragment per character (and one more), so a larger number_of_fragments
+                // selects the same fragments: bounded by it, Lucene's fragment queue is never larger than the text.
+                var queueSize = wholeField ? 1 : Math.Min(Math.Max(maxFragments, 1), text.Length + 1);
+                fragments = highlighter.GetBestTextFragments(stream, text, false, queueSize);
             }
             catch (InvalidTokenOffsetsException e)
             {

@@ -151,6 +151,13 @@ internal static class MatchQueryParser
             throw context.ShardFailure(e);
         }
 
+        // Lucene 9 counts each term of a phrase against maxClauseCount, as it counts boolean clauses; Lucene.Net 4.8
+        // does not, and a phrase of 200,000 terms then ran for minutes. The same 1,024 as for boolean queries.
+        if (tokens.Count > BooleanQuery.MaxClauseCount)
+        {
+            throw new BooleanQuery.TooManyClausesException();
+        }
+
         if (positions.All(p => p.Count == 1))
         {
             var phrase = new PhraseQuery { Slop = slop };
