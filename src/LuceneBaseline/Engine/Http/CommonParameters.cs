@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Rerank.LuceneBaseline.Engine.Errors;
-using Rerank.LuceneBaseline.Engine.Mapping;
 
 namespace Rerank.LuceneBaseline.Engine.Http;
 
@@ -27,13 +26,7 @@ internal static class CommonParameters
             }
 
             // Elasticsearch takes the last of repeated parameters.
-            var value = values[^1] ?? "";
-            var parsed = value switch
-            {
-                "" or "true" => true,
-                "false" => false,
-                _ => throw EngineException.IllegalArgument(JavaBooleans.InvalidReason(value)),
-            };
+            var parsed = RestRequest.ParseFlag(values[^1] ?? "");
             if (name == "pretty")
             {
                 pretty = parsed;

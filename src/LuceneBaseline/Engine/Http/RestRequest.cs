@@ -69,17 +69,14 @@ internal sealed class RestRequest
     /// A boolean parameter: absent gives <paramref name="defaultValue"/>, an empty value (<c>?pretty</c>) is true,
     /// otherwise only <c>true</c>/<c>false</c> (Elasticsearch's strict booleans).
     /// </summary>
-    public bool BoolParam(string name, bool defaultValue)
-    {
-        var value = Param(name);
-        return value switch
-        {
-            null => defaultValue,
-            "" or "true" => true,
-            "false" => false,
-            _ => throw EngineException.IllegalArgument(JavaBooleans.InvalidReason(value)),
-        };
-    }
+    public bool BoolParam(string name, bool defaultValue) => Param(name) is { } value ? ParseFlag(value) : defaultValue;
+
+    /// <summary>
+    /// A boolean URL parameter's value as Elasticsearch's <c>paramAsBoolean</c> reads it: empty (<c>?pretty</c>) is
+    /// true, else strictly <c>true</c> or <c>false</c>.
+    /// </summary>
+    /// <exception cref="EngineException"><c>illegal_argument_exception</c> for any other text.</exception>
+    public static bool ParseFlag(string value) => value.Length == 0 || JavaBooleans.Parse(value);
 
     public long? LongParam(string name)
     {
