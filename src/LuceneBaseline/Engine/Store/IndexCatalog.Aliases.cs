@@ -15,6 +15,9 @@ namespace Rerank.LuceneBaseline.Engine.Store;
 /// </summary>
 internal sealed partial class IndexCatalog
 {
+    /// <summary>An empty alias table: <see cref="Resolve"/> walks expressions over index names alone.</summary>
+    private static readonly Dictionary<string, List<(EngineIndex Index, AliasMetadata Alias)>> NoAliases = new(StringComparer.Ordinal);
+
     private volatile Dictionary<string, List<(EngineIndex Index, AliasMetadata Alias)>> _aliases = new(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="name"/> is an alias of some index.</summary>
@@ -25,11 +28,15 @@ internal sealed partial class IndexCatalog
     /// with the alias filters each index is searched under. Each index appears once, in order of first mention.
     /// </summary>
     /// <exception cref="EngineException"><c>index_not_found_exception</c> (404) as <see cref="Resolve"/>.</exception>
-    public IReadOnlyList<ResolvedIndex> ResolveWithAliases(string expression, bool ignoreUnavailable = false, bool allowNoIndices = true)
+    public IReadOnlyList<ResolvedIndex> ResolveWithAliases(string expression, bool ignoreUnavailable = false, bool allowNoIndices = true) =>
+        ResolveExpression(expression, ignoreUnavailable, allowNoIndices, LiveAliases());
+
+    /// <summary>The one walk of an index expression, over the indices and the given alias table.</summary>
+    private IReadOnlyList<ResolvedIndex> ResolveExpression(
+        string expression, bool ignoreUnavailable, bool allowNoIndices, Dictionary<string, List<(EngineIndex Index, AliasMetadata Alias)>> aliases)
     {
         ArgumentNullException.ThrowIfNull(expression);
         var indices = new SortedDictionary<string, EngineIndex>(_indices, StringComparer.Ordinal);
-        var aliases = LiveAliases();
         var parts = SplitExpression(expression);
         var selected = new List<string>();
         var filters = new Dictionary<string, List<QueryNode>?>(StringComparer.Ordinal);

@@ -248,64 +248,9 @@ internal sealed partial class IndexCatalog : IDisposable
     /// <param name="ignoreUnavailable">Skip missing concrete names instead of failing (<c>ignore_unavailable</c>).</param>
     /// <param name="allowNoIndices">Let wildcards match nothing (<c>allow_no_indices</c>, default true).</param>
     /// <exception cref="EngineException"><c>index_not_found_exception</c> (404).</exception>
-    public IReadOnlyList<EngineIndex> Resolve(string expression, bool ignoreUnavailable = false, bool allowNoIndices = true)
-    {
-        ArgumentNullException.ThrowIfNull(expression);
-        var snapshot = new SortedDictionary<string, EngineIndex>(_indices, StringComparer.Ordinal);
-        var parts = SplitExpression(expression);
-        var selected = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (parts.Count == 0 || (parts.Count == 1 && parts[0] == "_all"))
-        {
-            selected.AddRange(snapshot.Keys);
-        }
-        else
-        {
-            var wildcardSeen = false;
-            foreach (var part in parts)
-            {
-                if (part.Length > 1 && part[0] == '-' && wildcardSeen)
-                {
-                    var pattern = part[1..];
-                    selected.RemoveAll(name => Glob.IsMatch(pattern, name));
-                    seen.RemoveWhere(name => Glob.IsMatch(pattern, name));
-                    continue;
-                }
-
-                if (part == "_all" || Glob.HasWildcard(part))
-                {
-                    wildcardSeen = true;
-                    var matches = snapshot.Keys.Where(name => part == "_all" || Glob.IsMatch(part, name)).ToList();
-                    if (matches.Count == 0 && !allowNoIndices)
-                    {
-                        throw EngineException.IndexNotFound(part);
-                    }
-
-                    selected.AddRange(matches.Where(seen.Add));
-                    continue;
-                }
-
-                if (snapshot.ContainsKey(part))
-                {
-                    if (seen.Add(part))
-                    {
-                        selected.Add(part);
-                    }
-                }
-                else if (!ignoreUnavailable)
-                {
-                    throw EngineException.IndexNotFound(part);
-                }
-            }
-        }
-
-        if (selected.Count == 0 && !allowNoIndices)
-        {
-            throw EngineException.IndexNotFound(parts.Count == 0 ? "_all" : expression);
-        }
-
-        return selected.Select(name => snapshot[name]).ToList();
-    }
+    /// <remarks>Aliases are not expanded here (index-level APIs take concrete names); <see cref="ResolveWithAliases"/> does.</remarks>
+    public IReadOnlyList<EngineIndex> Resolve(string expression, bool ignoreUnavailable = false, bool allowNoIndices = true) =>
+        [.. ResolveExpression(expression, ignoreUnavailable, allowNoIndices, NoAliases).Select(resolved => resolved.Index)];
 
     /// <summary>Closes every index (each commits first) and releases the data directory. Idempotent.</summary>
     public void Dispose()
