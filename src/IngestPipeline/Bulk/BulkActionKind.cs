@@ -1,0 +1,9 @@
+namespace Rerank.IngestPipeline.Bulk;
+
+internal enum BulkActionKind
+{
+    Index,
+    Create,
+    Update,
+    Delete,
+}
