@@ -18,6 +18,8 @@ internal static class DocumentEditor
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false };
+
     /// <summary>
     /// Parses <paramref name="body"/> and applies the rules that need no model; null when the write is forwarded
     /// unchanged (not a JSON object, or nothing in it concerns the passage).
@@ -38,7 +40,8 @@ internal static class DocumentEditor
         JsonObject? root;
         try
         {
-            root = JsonNode.Parse(body) as JsonObject;
+            // Duplicate keys are checked while parsing (JsonObject would otherwise fail later, on first lookup).
+            root = JsonNode.Parse(body, documentOptions: StrictDocument) as JsonObject;
         }
         catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException)
         {
