@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Rerank.IngestPipeline.Contracts;
+using Rerank.IngestPipeline.Diagnostics;
+using Rerank.IngestPipeline.Encoding;
+using Rerank.IngestPipeline.Tests.Writes;
+
+namespace Rerank.IngestPipeline.Tests.Encoding;
+
+/// <summary><see cref="BatchingEncoder"/>: batch and queue bounds, outcomes per text, cancellation, disposal.</summary>
+public sealed class BatchingEncoderTests(TinyModel tiny) : IClassFixture<TinyModel>, IDisposable
+{
+    private readonly TestMeterFactory _meters = new();
+
+    public void Dispose() => _meters.Dispose();
+
+    [Fact]
+    public async Task EncodeAsync_ManyTexts_NoBatchAboveMaxBatchAndEveryTextEncodedInOrder()
+    {
+        using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model));
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 8, MaxDelay = TimeSpan.FromMilliseconds(20) });
+        var texts = Enumerable.Range(0, 100).Select(i => $"text {i}").ToArray();
+
+        var outcomes = await batcher.EncodeAsync(texts, TestContext.Current.CancellationToken);
+
+        Assert.All(encoder.BatchSizes, size => Assert.InRange(size, 1, 8));
+        Assert.Equal(100, encoder.Texts);
+        Assert.True(encoder.BatchSizes.Count >= 13);
+        var reference = tiny.Model.EncodePassages([texts[57]], TestContext.Current.CancellationToken).Projection(0).ToArray();
+        var actual = outcomes[57].Projection.ToArray();
+        Assert.All(Enumerable.Range(0, reference.Length), i => Assert.True(Math.Abs(actual[i] - reference[i]) <= 1e-5));
+        Assert.Equal(100, _meters.Sum("rerank.ingest.documents.encoded"));
+    }
+
+    [Fact]
+    public async Task EncodeAsync_QueueHoldsCapacity_TextsBeyondItQueueFullAtOnce()
+    {
+        using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model)) { BlockFromCall = 1 };
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, QueueCapacity = 2 });
+        var ct = TestContext.Current.CancellationToken;
+        var first = batcher.EncodeAsync(["a"], ct);
+        Assert.True(await encoder.Blocked.WaitAsync(TimeSpan.FromSeconds(10), ct));
+
+        // The model is busy with "a": the queue takes two more texts, the third is refused without waiting.
+        var second = batcher.EncodeAsync(["b", "c", "d"], ct);
+        Assert.Equal(2, batcher.Queued);
+        encoder.Release();
+        var outcomes = await second;
+
+        Assert.True((await first)[0].Succeeded);
+        Assert.True(outcomes[0].Succeeded);
+        Assert.True(outcomes[1].Succeeded);
+        Assert.Equal(StaleReason.QueueFull, outcomes[2].StaleReason);
+        Assert.Equal([1, 1, 1], encoder.BatchSizes);
+    }
+
+    [Fact]
+    public async Task EncodeAsync_ModelBlocksPastTimeout_TimeoutAndLateTextsNotEncoded()
+    {
+        using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model)) { BlockFromCall = 1 };
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMilliseconds(100) });
+
+        var outcomes = await batcher.EncodeAsync(["a", "b", "c"], TestContext.Current.CancellationToken);
+        encoder.Release();
+        batcher.Dispose();
+        await batcher.Completion.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.All(outcomes, o => Assert.Equal(StaleReason.Timeout, o.StaleReason));
+        // "b" and "c" were given up while queued: the model never sees them.
+        Assert.Equal([1], encoder.BatchSizes);
+    }
+
+    [Fact]
+    public async Task EncodeAsync_Cancelled_ThrowsAndQueuedTextsSkipped()
+    {
+        using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model)) { BlockFromCall = 1 };
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero });
+        using var cancel = new CancellationTokenSource();
+        var task = batcher.EncodeAsync(["a", "b"], cancel.Token);
+        Assert.True(await encoder.Blocked.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        encoder.Release();
+        batcher.Dispose();
+        await batcher.Completion.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal([1], encoder.BatchSizes);
+    }
+
+    [Fact]
+    public async Task EncodeAsync_ModelThrows_ModelErrorForThatBatchOnly()
+    {
+        using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model)) { ThrowOnCall = 1 };
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 2, MaxDelay = TimeSpan.FromSeconds(10) });
+
+        var outcomes = await batcher.EncodeAsync(["a", "b", "c", "d"], TestContext.Current.CancellationToken);
+
+        Assert.Equal([StaleReason.ModelError, StaleReason.ModelError, null, null], outcomes.Select(o => o.StaleReason));
+    }
+
+    [Fact]
+    public async Task Dispose_StopsLoopAndLaterTextsModelNotLoaded()
+    {
+        using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model));
+        var batcher = Create(encoder, new EncodingOptions());
+
+        batcher.Dispose();
+        await batcher.Completion.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var outcomes = await batcher.EncodeAsync(["a"], TestContext.Current.CancellationToken);
+
+        Assert.Equal(StaleReason.ModelNotLoaded, outcomes[0].StaleReason);
+        Assert.Equal(0, encoder.Calls);
+    }
+
+    [Fact]
+    public void Validate_EveryBadValue_ReportedAtOnce()
+    {
+        var options = new EncodingOptions { MaxBatch = 0, MaxDelay = TimeSpan.FromSeconds(-1), QueueCapacity = 0, EncodeTimeout = TimeSpan.Zero };
+
+        var exception = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("[MaxBatch] must be at least 1, got [0]", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("[MaxDelay] must not be negative", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("[QueueCapacity] must be at least 1, got [0]", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("[EncodeTimeout] must be positive", exception.Message, StringComparison.Ordinal);
+    }
+
+    private BatchingEncoder Create(IPassageEncoder encoder, EncodingOptions options) =>
+        new(encoder, options, new IngestMetrics(_meters), NullLogger.Instance, TimeProvider.System);
+}
