@@ -1,0 +1,210 @@
+using System.IO.Compression;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Rerank.IngestPipeline.Contracts;
+using Rerank.IngestPipeline.Writes;
+
+namespace Rerank.Sidecar.Writes;
+
+/// <summary>
+/// Replaces the body of the write requests of <see cref="WriteRoute"/> with the body <see cref="WritePipeline"/>
+/// rewrites, then calls the next handler (the forwarder). docs/write-path.md.
+/// </summary>
+/// <remarks>
+/// 1. Bodies that are not JSON (<c>Content-Type</c> without <c>json</c>) or have an encoding other than gzip, deflate
+///    or br pass untouched; gzip, deflate and br are decoded and sent on uncompressed.
+/// 2. <c>_bulk</c>: the rewrite runs in a background task into a pipe the forwarder reads, so the body is streamed
+///    (sent chunked, <c>Content-Length</c> removed). The forwarder is called once the first window is written, so an
+///    invalid <c>_meta.rerank</c> of the first window's indices is still a clean 400.
+/// 3. Single documents: the body is read whole (up to <c>MaxLineBytes</c>; a larger one is forwarded as is),
+///    rewritten, and sent with its new <c>Content-Length</c>.
+/// </remarks>
+internal sealed partial class RerankWritesMiddleware(RequestDelegate next, WritePipeline pipeline, ILogger<RerankWritesMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var route = WriteRoute.Match(request.Method, request.Path);
+        if (route is null || !IsJson(request.ContentType))
+        {
+            await next(context);
+            return;
+        }
+
+        // Step 1.
+        var body = Decoded(request);
+        if (body is null)
+        {
+            Log.EncodedBodyPassedThrough(logger, request.Headers.ContentEncoding.ToString());
+            await next(context);
+            return;
+        }
+
+        var authorization = request.Headers.Authorization.Count > 0 ? request.Headers.Authorization.ToString() : null;
+        try
+        {
+            if (route.Value.Bulk)
+            {
+                await BulkAsync(context, body, route.Value.Index, authorization);
+            }
+            else
+            {
+                await DocumentAsync(context, body, route.Value, authorization);
+            }
+        }
+        catch (RerankConfigException exception)
+        {
+            await RefuseAsync(context, exception);
+        }
+    }
+
+    private async Task BulkAsync(HttpContext context, Stream body, string? index, string? authorization)
+    {
+        // Step 2.
+        var pipe = new Pipe();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = context.RequestAborted;
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await using var output = new FirstWriteStream(pipe.Writer.AsStream(leaveOpen: true), started);
+                await pipeline.RewriteBulkAsync(body, output, index, authorization, aborted);
+                await pipe.Writer.CompleteAsync();
+            }
+            catch (Exception exception)
+            {
+                await pipe.Writer.CompleteAsync(exception);
+                throw;
+            }
+            finally
+            {
+                started.TrySetResult();
+            }
+        }, aborted);
+
+        await Task.WhenAny(started.Task, producer);
+        if (producer.IsFaulted)
+        {
+            await producer;
+        }
+
+        var request = context.Request;
+        request.Body = pipe.Reader.AsStream();
+        request.ContentLength = null;
+        request.Headers.TransferEncoding = "chunked";
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            await pipe.Reader.CompleteAsync();
+            try
+            {
+                await producer;
+            }
+            catch (RerankConfigException exception) when (!context.Response.HasStarted)
+            {
+                // A later window's index: the forwarder saw the body fail before the cluster answered.
+                context.Response.Clear();
+                await RefuseAsync(context, exception);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException or RerankConfigException)
+            {
+                Log.BulkRewriteStopped(logger, exception);
+            }
+        }
+    }
+
+    private async Task DocumentAsync(HttpContext context, Stream body, WriteRoute route, string? authorization)
+    {
+        // Step 3.
+        var request = context.Request;
+        var limit = pipeline.Options.MaxLineBytes;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (buffer.Length <= limit && (read = await body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (buffer.Length > limit)
+        {
+            Log.DocumentTooLarge(logger, limit);
+            request.Body = new PrefixedStream(bytes.ToArray(), body);
+            await next(context);
+            return;
+        }
+
+        var rewritten = await pipeline.RewriteDocumentAsync(route.Kind, route.Index!, bytes, authorization, context.RequestAborted);
+        var forwarded = rewritten ?? bytes.ToArray();
+        request.Body = new MemoryStream(forwarded, writable: false);
+        request.ContentLength = forwarded.Length;
+        await next(context);
+    }
+
+    private static Stream? Decoded(HttpRequest request)
+    {
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        Stream? body = encoding.ToLowerInvariant() switch
+        {
+            "" or "identity" => request.Body,
+            "gzip" or "x-gzip" => new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            "deflate" => new ZLibStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            "br" => new BrotliStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            _ => null,
+        };
+        if (body is not null && encoding.Length > 0)
+        {
+            request.Headers.Remove(HeaderNames.ContentEncoding);
+            request.ContentLength = null;
+            request.Headers.TransferEncoding = "chunked";
+        }
+
+        return body;
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is null || contentType.Contains("json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Elasticsearch's error shape, 400 <c>illegal_argument_exception</c> with the config's errors.</summary>
+    private async Task RefuseAsync(HttpContext context, RerankConfigException exception)
+    {
+        Log.InvalidConfig(logger, exception.Index, exception.Message);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status400BadRequest;
+        response.ContentType = "application/json; charset=UTF-8";
+        response.Headers["X-elastic-product"] = "Elasticsearch";
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("error");
+            json.WriteStartArray("root_cause");
+            WriteCause(json, exception.Message);
+            json.WriteEndArray();
+            json.WriteString("type", "illegal_argument_exception");
+            json.WriteString("reason", exception.Message);
+            json.WriteEndObject();
+            json.WriteNumber("status", 400);
+            json.WriteEndObject();
+        }
+
+        response.ContentLength = stream.Length;
+        await response.Body.WriteAsync(stream.GetBuffer().AsMemory(0, (int)stream.Length), context.RequestAborted);
+
+        static void WriteCause(Utf8JsonWriter json, string reason)
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "illegal_argument_exception");
+            json.WriteString("reason", reason);
+            json.WriteEndObject();
+        }
+    }
+}
