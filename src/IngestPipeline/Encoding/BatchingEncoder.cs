@@ -17,7 +17,9 @@ namespace Rerank.IngestPipeline.Encoding;
 ///    Texts whose writer stopped waiting (timeout, cancellation) are dropped from the batch unencoded.
 /// 3. The model runs on the batch; if it throws, every text of that batch gets <see cref="StaleReason.ModelError"/>.
 /// 4. The writer waits at most <see cref="EncodingOptions.EncodeTimeout"/> for all its texts; the ones not done by then
-///    get <see cref="StaleReason.Timeout"/>. Nothing here throws to the writer except its own cancellation.
+///    get <see cref="StaleReason.Timeout"/>. While one model call has been running longer than that (a stuck model),
+///    new texts get <see cref="StaleReason.Timeout"/> at once instead of each write waiting out its own timeout.
+///    Nothing here throws to the writer except its own cancellation.
 /// </remarks>
 internal sealed partial class BatchingEncoder : IDisposable
 {
@@ -29,6 +31,7 @@ internal sealed partial class BatchingEncoder : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _queued;
     private int _disposed;
+    private long _batchStarted;
 
     public BatchingEncoder(IPassageEncoder encoder, EncodingOptions options, IngestMetrics metrics, ILogger logger, TimeProvider time)
     {
@@ -70,6 +73,15 @@ internal sealed partial class BatchingEncoder : IDisposable
         if (Volatile.Read(ref _disposed) != 0)
         {
             Array.Fill(outcomes, EncodeOutcome.Stale(StaleReason.ModelNotLoaded));
+            return outcomes;
+        }
+
+        // Step 4: a model call already past the timeout means nothing queued now would be done in time.
+        var running = Volatile.Read(ref _batchStarted);
+        if (running != 0 && _time.GetElapsedTime(running) > _options.EncodeTimeout)
+        {
+            Log.ModelStuck(_logger, Encoder.ModelId, texts.Count, _options.EncodeTimeout.TotalMilliseconds);
+            Array.Fill(outcomes, EncodeOutcome.Stale(StaleReason.Timeout));
             return outcomes;
         }
 
@@ -244,6 +256,7 @@ internal sealed partial class BatchingEncoder : IDisposable
         }
 
         var started = _time.GetTimestamp();
+        Volatile.Write(ref _batchStarted, started == 0 ? 1 : started);
         try
         {
             var encoding = Encoder.Encode(texts, CancellationToken.None);
@@ -269,6 +282,10 @@ internal sealed partial class BatchingEncoder : IDisposable
             {
                 item.Completion.TrySetResult(EncodeOutcome.Stale(StaleReason.ModelError));
             }
+        }
+        finally
+        {
+            Volatile.Write(ref _batchStarted, 0);
         }
     }
 

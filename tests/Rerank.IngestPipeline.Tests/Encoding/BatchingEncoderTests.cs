@@ -70,6 +70,27 @@ public sealed class BatchingEncoderTests(TinyModel tiny) : IClassFixture<TinyMod
     }
 
     [Fact]
+    public async Task EncodeAsync_ModelStuckPastTimeout_LaterWritesTimeoutWithoutQueueing()
+    {
+        using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model)) { BlockFromCall = 1 };
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMilliseconds(100) });
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(StaleReason.Timeout, (await batcher.EncodeAsync(["a"], ct))[0].StaleReason);
+
+        // The model is still on "a", past the timeout: a new write is answered at once, nothing is queued.
+        var task = batcher.EncodeAsync(["b", "c"], ct);
+        Assert.True(task.IsCompleted);
+        var outcomes = await task;
+        Assert.Equal(0, batcher.Queued);
+        encoder.Release();
+
+        Assert.All(outcomes, o => Assert.Equal(StaleReason.Timeout, o.StaleReason));
+        batcher.Dispose();
+        await batcher.Completion.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.Equal([1], encoder.BatchSizes);
+    }
+
+    [Fact]
     public async Task EncodeAsync_Cancelled_ThrowsAndQueuedTextsSkipped()
     {
         using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model)) { BlockFromCall = 1 };
