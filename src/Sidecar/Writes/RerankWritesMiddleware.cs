@@ -66,7 +66,9 @@ internal sealed partial class RerankWritesMiddleware(RequestDelegate next, Write
         // Step 2.
         var pipe = new Pipe();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var aborted = context.RequestAborted;
+        // Cancelled when the forwarder is done: a body the upstream stopped reading need not be encoded any further.
+        using var forwarded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var aborted = forwarded.Token;
         var producer = Task.Run(async () =>
         {
             try
@@ -84,7 +86,7 @@ internal sealed partial class RerankWritesMiddleware(RequestDelegate next, Write
             {
                 started.TrySetResult();
             }
-        }, aborted);
+        });
 
         await Task.WhenAny(started.Task, producer);
         if (producer.IsFaulted)
@@ -103,6 +105,7 @@ internal sealed partial class RerankWritesMiddleware(RequestDelegate next, Write
         finally
         {
             await pipe.Reader.CompleteAsync();
+            await forwarded.CancelAsync();
             try
             {
                 await producer;
