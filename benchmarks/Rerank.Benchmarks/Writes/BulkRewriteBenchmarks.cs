@@ -5,11 +5,11 @@ namespace Rerank.Benchmarks.Writes;
 
 /// <summary>
 /// <c>_bulk</c> rewrite throughput with the default encoding options against, in the same run, a plain copy of the
-/// same bytes and the rewrite of the same bulks to an index without <c>_meta.rerank</c> (parsing only). Per document;
+/// same bytes, the rewrite of the same bulks to an index without <c>_meta.rerank</c> (parsing only), and the model
+/// alone on the same passages (the floor). Per document;
 /// setup in <see cref="BulkRewriteFixture"/>; results in docs/write-path.md.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 6)]
 public class BulkRewriteBenchmarks
 {
     private BulkRewriteFixture? _fixture;
@@ -25,6 +25,9 @@ public class BulkRewriteBenchmarks
 
     [Benchmark(OperationsPerInvoke = BulkRewriteFixture.Documents, Description = "rewrite, index not enabled, per document")]
     public Task RewriteOtherIndex() => _fixture!.RewriteOther();
+
+    [Benchmark(OperationsPerInvoke = BulkRewriteFixture.Documents, Description = "model alone, batches of 64, per document")]
+    public float EncodeOnly() => _fixture!.EncodeOnly();
 
     [Benchmark(OperationsPerInvoke = BulkRewriteFixture.Documents, Description = "rewrite with vectors (64, 5 ms), per document")]
     public Task RewriteWithVectors() => _fixture!.RewriteEnabled();

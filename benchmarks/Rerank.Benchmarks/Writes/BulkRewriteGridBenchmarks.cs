@@ -9,7 +9,6 @@ namespace Rerank.Benchmarks.Writes;
 /// <see cref="BulkRewriteBenchmarks"/> for the baselines; results in docs/write-path.md.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 6)]
 public class BulkRewriteGridBenchmarks
 {
     private BulkRewriteFixture? _fixture;
