@@ -79,6 +79,7 @@ public sealed class WritePipelineBulkTests(TinyModel tiny) : IClassFixture<TinyM
         Assert.Equal(System.Text.Encoding.UTF8.GetBytes(body), output);
         Assert.Equal(0, harness.Encoder.Calls);
         Assert.Equal(new { Items = 4, Rewritten = 0, Untouched = 4 }, new { summary.Items, summary.Rewritten, summary.Untouched });
+        Assert.Equal(4, harness.Meters.Sum("rerank.ingest.documents.passed_through"));
     }
 
     [Fact]
