@@ -57,12 +57,15 @@ public sealed class BatchingEncoderTests(TinyModel tiny) : IClassFixture<TinyMod
     public async Task EncodeAsync_ModelBlocksPastTimeout_TimeoutAndLateTextsNotEncoded()
     {
         using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model)) { BlockFromCall = 1 };
-        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMilliseconds(100) });
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMilliseconds(500) });
+        var ct = TestContext.Current.CancellationToken;
 
-        var outcomes = await batcher.EncodeAsync(["a", "b", "c"], TestContext.Current.CancellationToken);
+        var task = batcher.EncodeAsync(["a", "b", "c"], ct);
+        Assert.True(await encoder.Blocked.WaitAsync(TimeSpan.FromSeconds(10), ct));
+        var outcomes = await task;
         encoder.Release();
         batcher.Dispose();
-        await batcher.Completion.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await batcher.Completion.WaitAsync(TimeSpan.FromSeconds(10), ct);
 
         Assert.All(outcomes, o => Assert.Equal(StaleReason.Timeout, o.StaleReason));
         // "b" and "c" were given up while queued: the model never sees them.
@@ -73,9 +76,13 @@ public sealed class BatchingEncoderTests(TinyModel tiny) : IClassFixture<TinyMod
     public async Task EncodeAsync_ModelStuckPastTimeout_LaterWritesTimeoutWithoutQueueing()
     {
         using var encoder = new TestEncoder(new StudentPassageEncoder(tiny.Model)) { BlockFromCall = 1 };
-        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMilliseconds(100) });
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMilliseconds(500) });
         var ct = TestContext.Current.CancellationToken;
-        Assert.Equal(StaleReason.Timeout, (await batcher.EncodeAsync(["a"], ct))[0].StaleReason);
+        var first = batcher.EncodeAsync(["a"], ct);
+        Assert.True(await encoder.Blocked.WaitAsync(TimeSpan.FromSeconds(10), ct));
+        Assert.Equal(StaleReason.Timeout, (await first)[0].StaleReason);
+        // The call on "a" started before Blocked was signalled: after this it has run longer than the timeout.
+        await Task.Delay(TimeSpan.FromMilliseconds(600), ct);
 
         // The model is still on "a", past the timeout: a new write is answered at once, nothing is queued.
         var task = batcher.EncodeAsync(["b", "c"], ct);
