@@ -18,10 +18,11 @@ internal static class IngestBackfillCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "The bundle of the index's configured model (_meta.rerank.model).", Required = true };
         var batch = new Option<int>("--batch") { Description = "Documents encoded and written per batch.", DefaultValueFactory = _ => 256 }.AtLeast(1);
         var slice = new Option<string?>("--slice") { Description = "i/n: take slice i (from 0) of n of a sliced point in time, so n workers share one index." };
+        var pit = new Option<string?>("--pit") { Description = "A point-in-time id from `rerank ingest pit`, shared by the workers of one sliced backfill (each --slice of one snapshot)." };
         var json = new Option<bool>("--json") { Description = "Print the final report as {\"done\", \"skipped\", \"conflicts\", \"deleted\", \"failed\"}." };
         var command = new Command("backfill", "Encode every document whose vectors are missing, stale or of another model, and write them back without overwriting newer writes (if_seq_no/if_primary_term). Re-running resumes: current documents are skipped.")
         {
-            cluster, index, model, batch, slice, json,
+            cluster, index, model, batch, slice, pit, json,
         };
         command.SetAction((parse, cancellationToken) => IngestErrors.RunAsync(parse, async () =>
         {
@@ -32,6 +33,7 @@ internal static class IngestBackfillCommand
             {
                 BatchSize = parse.GetValue(batch),
                 Slice = sliceText is null ? null : ScanSlice.Parse(sliceText),
+                PointInTime = parse.GetValue(pit),
             };
             var client = ClusterClient.Create(parse.GetRequiredValue(cluster));
             using var logging = CliLogging.Create();

@@ -10,6 +10,12 @@ public sealed record BackfillOptions
     public ScanSlice? Slice { get; init; }
 
     /// <summary>
+    /// A point in time to scan, shared by the workers of one sliced backfill (<c>rerank ingest pit</c> opens one);
+    /// null (default) opens one for this run.
+    /// </summary>
+    public string? PointInTime { get; init; }
+
+    /// <summary>
     /// Writes tried per document after a version conflict, each from a fresh read of the document. Default 5; a
     /// document still conflicting after them counts as failed.
     /// </summary>

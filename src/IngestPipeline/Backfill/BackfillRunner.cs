@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Elastic.Clients.Elasticsearch;
-using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Transport;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.IngestPipeline.Encoding;
 using Rerank.IngestPipeline.MappingBootstrap;
@@ -68,6 +68,7 @@ internal sealed class BackfillRunner(ElasticsearchClient client, IPassageEncoder
         var scanner = new IndexScanner(client, index, config, options.Slice, Math.Max(options.BatchSize, 100))
         {
             PassTotal = total => _total += total,
+            PointInTime = options.PointInTime,
         };
         var pending = new List<(ScannedDocument Document, string Text)>(options.BatchSize);
         await foreach (var page in scanner.ScanAsync(cancellationToken).ConfigureAwait(false))
@@ -149,20 +150,28 @@ internal sealed class BackfillRunner(ElasticsearchClient client, IPassageEncoder
             await BeforeWrite(batch.Select(item => item.Document.Id).ToList(), cancellationToken).ConfigureAwait(false);
         }
 
-        var operations = new BulkOperationsCollection();
+        // PORT NOTE: the typed BulkUpdateOperation also writes if_seq_no/if_primary_term into the update's body line;
+        // Elasticsearch accepts that (UpdateRequest's parser declares both), the embedded engine refuses it as an
+        // unknown field. The action line alone carries them here, which both read.
+        var body = new System.Text.StringBuilder();
         for (var i = 0; i < batch.Count; i++)
         {
             var document = batch[i].Document;
-            operations.Add(new BulkUpdateOperation<JsonObject, JsonObject>(document.Id)
+            var action = new JsonObject
             {
-                Doc = StoredFields(config, encoder.ModelId, encoded, i, batch[i].Text),
-                IfSequenceNumber = document.SeqNo,
-                IfPrimaryTerm = document.PrimaryTerm,
-            });
+                ["update"] = new JsonObject { ["_id"] = document.Id, ["if_seq_no"] = document.SeqNo, ["if_primary_term"] = document.PrimaryTerm },
+            };
+            body.Append(action.ToJsonString()).Append('\n');
+            body.Append(new JsonObject { ["doc"] = StoredFields(config, encoder.ModelId, encoded, i, batch[i].Text) }.ToJsonString()).Append('\n');
         }
 
-        var response = await client.BulkAsync(new BulkRequest(index) { Operations = operations }, cancellationToken).ConfigureAwait(false);
-        if (!response.IsValidResponse && response.Items.Count != batch.Count)
+        var response = await client.Transport.RequestAsync<BulkResponse>(
+            new EndpointPath(Elastic.Transport.HttpMethod.POST, $"/{Uri.EscapeDataString(index)}/_bulk"),
+            PostData.String(body.ToString()),
+            null,
+            new RequestConfiguration { ContentType = "application/x-ndjson" },
+            cancellationToken).ConfigureAwait(false);
+        if (response.Items is null || response.Items.Count != batch.Count)
         {
             throw ClusterResponses.Describe(response, $"writing vectors to [{index}]", index);
         }

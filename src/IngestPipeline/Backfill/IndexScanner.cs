@@ -11,7 +11,8 @@ namespace Rerank.IngestPipeline.Backfill;
 /// Reads every document of an index (or of one slice of it) once, through a point in time and <c>search_after</c>.
 /// </summary>
 /// <remarks>
-/// 1. Refresh the index, so the point in time sees every acknowledged write, then open the point in time.
+/// 1. Refresh the index, so the point in time sees every acknowledged write, then open the point in time (unless one
+///    is given: sliced workers share one, opened by <c>rerank ingest pit</c>, and searches then leave its expiry alone).
 /// 2. Two passes over the same point in time: documents with a projection (an <c>exists</c> query on the projection
 ///    field), then those without (its negation). Together they partition the snapshot, and the classifier learns
 ///    whether a document has a projection without fetching the vector.
@@ -22,7 +23,14 @@ namespace Rerank.IngestPipeline.Backfill;
 /// </remarks>
 internal sealed class IndexScanner(ElasticsearchClient client, string index, RerankIndexConfig config, ScanSlice? slice, int pageSize)
 {
-    private const string KeepAlive = "5m";
+    /// <summary>How long a point in time is kept between two pages (each search extends it).</summary>
+    public const string KeepAlive = "5m";
+
+    /// <summary>
+    /// A point in time opened elsewhere to scan (several sliced workers must share one: slices partition one
+    /// snapshot, and an updated document moves in the next); null (default) opens and closes one.
+    /// </summary>
+    public string? PointInTime { get; init; }
 
     /// <summary>Called with the number of documents of each pass when the pass starts (for progress).</summary>
     public Action<long>? PassTotal { get; init; }
@@ -31,10 +39,7 @@ internal sealed class IndexScanner(ElasticsearchClient client, string index, Rer
     public async IAsyncEnumerable<IReadOnlyList<ScannedDocument>> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Step 1.
-        var refresh = await client.Indices.RefreshAsync(index, cancellationToken).ConfigureAwait(false);
-        ClusterResponses.Ensure(refresh, $"refreshing [{index}]", index);
-        var pit = await client.OpenPointInTimeAsync(index, p => p.KeepAlive(KeepAlive), cancellationToken).ConfigureAwait(false);
-        ClusterResponses.Ensure(pit, $"opening a point in time on [{index}]", index);
+        var pit = PointInTime ?? await OpenAsync(client, index, KeepAlive, cancellationToken).ConfigureAwait(false);
         try
         {
             // Step 2.
@@ -50,7 +55,7 @@ internal sealed class IndexScanner(ElasticsearchClient client, string index, Rer
                     var request = new SearchRequest
                     {
                         Size = pageSize,
-                        Pit = new PointInTimeReference { Id = pit.Id, KeepAlive = KeepAlive },
+                        Pit = PointInTime is null ? new PointInTimeReference { Id = pit, KeepAlive = KeepAlive } : new PointInTimeReference { Id = pit },
                         Query = query,
                         Sort = [new SortOptions { Field = new FieldSort { Field = "_shard_doc", Order = SortOrder.Asc } }],
                         Source = new SourceConfig(new SourceFilter { Includes = Fields.FromStrings([.. SourceFields()]) }),
@@ -89,9 +94,24 @@ internal sealed class IndexScanner(ElasticsearchClient client, string index, Rer
         }
         finally
         {
-            // Step 4. Not cancellable: a point in time left open holds the readers until it expires.
-            await client.ClosePointInTimeAsync(c => c.Id(pit.Id), CancellationToken.None).ConfigureAwait(false);
+            // Step 4. Not cancellable: a point in time left open holds the readers until it expires. One given by
+            // the caller is the caller's to close.
+            if (PointInTime is null)
+            {
+                await client.ClosePointInTimeAsync(c => c.Id(pit), CancellationToken.None).ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>Refreshes <paramref name="index"/> (so every acknowledged write is seen) and opens a point in time on it.</summary>
+    public static async Task<string> OpenAsync(ElasticsearchClient client, string index, string keepAlive, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var refresh = await client.Indices.RefreshAsync(index, cancellationToken).ConfigureAwait(false);
+        ClusterResponses.Ensure(refresh, $"refreshing [{index}]", index);
+        var pit = await client.OpenPointInTimeAsync(index, p => p.KeepAlive(keepAlive), cancellationToken).ConfigureAwait(false);
+        ClusterResponses.Ensure(pit, $"opening a point in time on [{index}]", index);
+        return pit.Id;
     }
 
     private IEnumerable<string> SourceFields()
