@@ -12,13 +12,13 @@ internal sealed class BackfillProgressBar(TextWriter error) : IProgress<Backfill
 {
     private const int Width = 30;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _drawn = TimeSpan.MinValue;
+    private TimeSpan? _drawn;
     private BackfillProgress? _last;
 
     public void Report(BackfillProgress value)
     {
         _last = value;
-        if (_clock.Elapsed - _drawn >= TimeSpan.FromMilliseconds(250))
+        if (_drawn is not { } drawn || _clock.Elapsed - drawn >= TimeSpan.FromMilliseconds(250))
         {
             Draw(value);
         }
