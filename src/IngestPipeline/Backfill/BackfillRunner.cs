@@ -24,6 +24,7 @@ namespace Rerank.IngestPipeline.Backfill;
 ///    number), at most <see cref="BackfillOptions.MaxConflictRetries"/> times. A document deleted meanwhile is left alone.
 /// 5. A model failure or a refused write counts the documents as failed and the run goes on; an unreachable cluster
 ///    ends it.
+/// One run per instance (the counts accumulate).
 /// </remarks>
 internal sealed class BackfillRunner(ElasticsearchClient client, IPassageEncoder encoder)
 {
@@ -38,7 +39,10 @@ internal sealed class BackfillRunner(ElasticsearchClient client, IPassageEncoder
     private long _deleted;
     private long _failed;
 
-    /// <summary>Test seam: runs after a batch is encoded and before its updates are sent (ids of the batch).</summary>
+    /// <summary>
+    /// Test seam: runs after a batch (or a retried document) is encoded and before its updates are sent, with the ids
+    /// about to be written.
+    /// </summary>
     internal Func<IReadOnlyList<string>, CancellationToken, Task>? BeforeWrite { get; init; }
 
     /// <exception cref="IngestException">The cluster cannot be reached; the index is missing, has no valid config, or
@@ -234,6 +238,11 @@ internal sealed class BackfillRunner(ElasticsearchClient client, IPassageEncoder
             if (encoded is null)
             {
                 return;
+            }
+
+            if (BeforeWrite is not null)
+            {
+                await BeforeWrite([id], cancellationToken).ConfigureAwait(false);
             }
 
             var updated = await client.UpdateAsync<JsonObject, JsonObject>(index, id, u => u

@@ -52,6 +52,37 @@ public sealed class BackfillRunnerTests(IngestEngine engine) : IClassFixture<Ing
     }
 
     [Fact]
+    public async Task RunAsync_DocumentRewrittenBeforeEveryWrite_GivesUpAfterTheRetriesAndKeepsTheLastWrite()
+    {
+        var index = await InitAsync();
+        await engine.BulkAsync(index, [("hot", new JsonObject { ["text"] = "version 0" }), ("cold", new JsonObject { ["text"] = "quiet" })]);
+        using var model = StudentModel.Load(engine.Bundle);
+        var version = 0;
+        var runner = new BackfillRunner(Client(), new StudentPassageEncoder(model))
+        {
+            BeforeWrite = async (ids, _) =>
+            {
+                if (ids.Contains("hot"))
+                {
+                    version++;
+                    await engine.OkAsync(HttpMethod.Post, $"/{index}/_update/hot", new JsonObject { ["doc"] = new JsonObject { ["text"] = $"version {version}" } }.ToJsonString());
+                }
+            },
+        };
+
+        var report = await runner.RunAsync(index, new BackfillOptions { MaxConflictRetries = 3 }, Ct);
+
+        // The batch write and three fresh reads, each beaten by a newer write.
+        Assert.Equal(4, report.Conflicts);
+        Assert.Equal(1, report.Failed);
+        Assert.Equal(1, report.Done);
+        Assert.Contains("[hot] still conflicting after 3 fresh reads", report.FailureSamples[0], StringComparison.Ordinal);
+        var hot = await engine.SourceAsync(index, "hot");
+        Assert.Equal("version 4", hot["text"]!.GetValue<string>());
+        Assert.Null(hot["rerank"]);
+    }
+
+    [Fact]
     public async Task RunAsync_ConcurrentRewrites_NoUpdateLostAndASecondRunMakesEveryDocumentCurrent()
     {
         var index = await InitAsync();
