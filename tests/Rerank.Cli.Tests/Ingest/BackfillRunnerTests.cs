@@ -17,7 +17,7 @@ public sealed class BackfillRunnerTests(IngestEngine engine) : IClassFixture<Ing
     [Fact]
     public async Task RunAsync_TextRewrittenBetweenScanAndWrite_NewerWriteWinsAndGetsVectorsOfItsText()
     {
-        var index = await InitAsync();
+        var index = Init();
         await engine.BulkAsync(index, Enumerable.Range(0, 10).Select(i => ($"d{i}", new JsonObject { ["title"] = $"t{i}", ["text"] = $"original text {i}" })));
         using var model = StudentModel.Load(engine.Bundle);
         var writes = 0;
@@ -54,7 +54,7 @@ public sealed class BackfillRunnerTests(IngestEngine engine) : IClassFixture<Ing
     [Fact]
     public async Task RunAsync_DocumentRewrittenBeforeEveryWrite_GivesUpAfterTheRetriesAndKeepsTheLastWrite()
     {
-        var index = await InitAsync();
+        var index = Init();
         await engine.BulkAsync(index, [("hot", new JsonObject { ["text"] = "version 0" }), ("cold", new JsonObject { ["text"] = "quiet" })]);
         using var model = StudentModel.Load(engine.Bundle);
         var version = 0;
@@ -85,7 +85,7 @@ public sealed class BackfillRunnerTests(IngestEngine engine) : IClassFixture<Ing
     [Fact]
     public async Task RunAsync_ConcurrentRewrites_NoUpdateLostAndASecondRunMakesEveryDocumentCurrent()
     {
-        var index = await InitAsync();
+        var index = Init();
         const int count = 60;
         await engine.BulkAsync(index, Enumerable.Range(0, count).Select(i => ($"d{i}", new JsonObject { ["text"] = $"first version {i}" })));
         using var model = StudentModel.Load(engine.Bundle);
@@ -123,7 +123,7 @@ public sealed class BackfillRunnerTests(IngestEngine engine) : IClassFixture<Ing
     [Fact]
     public async Task RunAsync_ModelThrows_CountsEveryDocumentFailedAndWritesNothing()
     {
-        var index = await InitAsync();
+        var index = Init();
         await engine.BulkAsync(index, Enumerable.Range(0, 5).Select(i => ($"d{i}", new JsonObject { ["text"] = $"text {i}" })));
         using var model = StudentModel.Load(engine.Bundle);
 
@@ -137,12 +137,11 @@ public sealed class BackfillRunnerTests(IngestEngine engine) : IClassFixture<Ing
 
     private ElasticsearchClient Client() => new(new ElasticsearchClientSettings(new Uri(engine.Url)));
 
-    private async Task<string> InitAsync()
+    private string Init()
     {
         var index = engine.NewIndexName();
         var result = CliRunner.Run("ingest", "init", "--cluster", engine.Url, "--index", index, "--model", engine.Bundle, "--fields", "title,text", "--projection-encoding", "float32");
         Assert.True(result.ExitCode == 0, result.Error);
-        await Task.CompletedTask;
         return index;
     }
 

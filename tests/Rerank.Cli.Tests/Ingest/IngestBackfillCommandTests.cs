@@ -15,7 +15,7 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
     [Fact]
     public async Task Status_HandBuiltIndex_CountsEachStateAsDocumented()
     {
-        var index = await InitAsync();
+        var index = Init();
         var texts = new[] { "alpha one", "beta two", "gamma three", "delta four", "epsilon five", "zeta six" };
         var encoded = engine.Encode(engine.Bundle, [.. texts.Select(t => Title(t) + " " + Body(t))]);
         JsonObject Doc(int i, JsonObject? rerank)
@@ -70,7 +70,7 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
     [Fact]
     public async Task Status_Json_HasExactlyTheDocumentedIntegerKeys()
     {
-        var index = await InitAsync();
+        var index = Init();
         await engine.BulkAsync(index, [("a", new JsonObject { ["title"] = "t", ["text"] = "u" })]);
 
         var result = CliRunner.Run("ingest", "status", "--cluster", engine.Url, "--index", index, "--json");
@@ -85,7 +85,7 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
     [Fact]
     public async Task Backfill_MixedIndex_EncodesAllNotCurrent_StoredVectorsEqualModelEncode()
     {
-        var index = await InitAsync(embedding: true);
+        var index = Init(embedding: true);
         var documents = Enumerable.Range(0, 23).Select(i => (Id: $"d{i}", Title: $"title {i}", Text: $"passage number {i} about topic {i % 4}")).ToList();
         await engine.BulkAsync(index, documents.Select(d => (d.Id, new JsonObject { ["title"] = d.Title, ["text"] = d.Text })));
         // One document already current (written by hand from `model encode`), one of another model, one marked stale.
@@ -129,7 +129,7 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
     [Fact]
     public async Task Backfill_SecondRun_SkipsEveryDocument()
     {
-        var index = await InitAsync();
+        var index = Init();
         await engine.BulkAsync(index, Enumerable.Range(0, 9).Select(i => ($"d{i}", new JsonObject { ["text"] = $"text {i}" })));
 
         var first = Backfill(index);
@@ -142,7 +142,7 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
     [Fact]
     public async Task Backfill_TwoSlices_TogetherEncodeEveryDocumentExactlyOnce()
     {
-        var index = await InitAsync();
+        var index = Init();
         await engine.BulkAsync(index, Enumerable.Range(0, 40).Select(i => ($"d{i}", new JsonObject { ["text"] = $"sliced text {i}" })));
 
         var pit = CliRunner.Run("ingest", "pit", "--cluster", engine.Url, "--index", index, "--keep-alive", "10m");
@@ -163,7 +163,7 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
     [Fact]
     public async Task Backfill_BundleOfAnotherModel_RefusesNamingBothModels()
     {
-        var index = await InitAsync();
+        var index = Init();
         await engine.BulkAsync(index, [("a", new JsonObject { ["text"] = "t" })]);
 
         var result = CliRunner.Run("ingest", "backfill", "--cluster", engine.Url, "--index", index, "--model", engine.OtherBundle);
@@ -226,13 +226,12 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
         Assert.True(worst <= Tolerance, $"{id}: max |stored - encoded| = {worst.ToString(CultureInfo.InvariantCulture)}");
     }
 
-    private async Task<string> InitAsync(bool embedding = false)
+    private string Init(bool embedding = false)
     {
         var index = engine.NewIndexName();
         string[] args = ["ingest", "init", "--cluster", engine.Url, "--index", index, "--model", engine.Bundle, "--fields", "title,text", "--projection-encoding", "float32"];
         var result = CliRunner.Run(embedding ? [.. args, "--embedding"] : args);
         Assert.True(result.ExitCode == 0, result.Error);
-        await Task.CompletedTask;
         return index;
     }
 
