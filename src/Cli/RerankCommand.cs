@@ -2,6 +2,7 @@ using System.CommandLine;
 using Rerank.Cli.Bench;
 using Rerank.Cli.Engine;
 using Rerank.Cli.Eval;
+using Rerank.Cli.Ingest;
 using Rerank.Cli.Model;
 
 namespace Rerank.Cli;
@@ -15,6 +16,7 @@ internal static class RerankCommand
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(EngineCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         return root;
     }

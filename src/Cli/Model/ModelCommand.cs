@@ -11,6 +11,7 @@ internal static class ModelCommand
         model.Subcommands.Add(ModelInitCommand.Create());
         model.Subcommands.Add(ModelInspectCommand.Create());
         model.Subcommands.Add(ModelScoreCommand.Create());
+        model.Subcommands.Add(ModelEncodeCommand.Create());
         return model;
     }
 }
