@@ -34,7 +34,7 @@ internal sealed record ProjectionCase(ProjectionEncoding Encoding, ProjectionFet
     /// </summary>
     public JsonObject SearchBody(JsonObject query, int size, string path)
     {
-        var body = new JsonObject { ["query"] = query, ["size"] = size };
+        var body = new JsonObject { ["query"] = query.DeepClone(), ["size"] = size };
         switch (Fetch)
         {
             case ProjectionFetch.Fields:

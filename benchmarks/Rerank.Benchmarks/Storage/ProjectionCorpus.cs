@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.IngestPipeline.MappingBootstrap;
@@ -20,6 +22,12 @@ namespace Rerank.Benchmarks.Storage;
 internal sealed class ProjectionCorpus : IDisposable
 {
     public const string ProjectionPath = RerankStoredFields.DefaultProjection;
+
+    /// <summary>
+    /// How documents are written: JSON's required escapes only, as Elasticsearch's clients write (System.Text.Json's
+    /// default encoder would write each '+' of Base64 as \u002B, about 6% more bytes).
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private const int EncodeBatch = 64;
     private const int BulkBatch = 500;
@@ -125,7 +133,7 @@ internal sealed class ProjectionCorpus : IDisposable
                     ["rerank"] = new JsonObject { ["projection"] = Stored(i, encoding) },
                 };
                 body.Append(new JsonObject { ["index"] = new JsonObject { ["_id"] = Documents[i].Id } }.ToJsonString()).Append('\n');
-                body.Append(source.ToJsonString()).Append('\n');
+                body.Append(source.ToJsonString(Json)).Append('\n');
             }
 
             var response = JsonNode.Parse(Send(HttpMethod.Post, $"/{index}/_bulk", body.ToString(), "application/x-ndjson"))!;

@@ -135,7 +135,7 @@ internal static class StorageReport
         for (var c = 0; c < cases.Count; c++)
         {
             var encoding = cases[c].Encoding;
-            var stored = Enumerable.Range(0, corpus.Documents.Count).Average(i => Encoding.UTF8.GetByteCount(corpus.Stored(i, encoding).ToJsonString()));
+            var stored = Enumerable.Range(0, corpus.Documents.Count).Average(i => Encoding.UTF8.GetByteCount(corpus.Stored(i, encoding).ToJsonString(ProjectionCorpus.Json)));
             var bytes = responseBytes[c] / (double)queryCount;
             var parse = parseTicks[c] / (double)queryCount;
             text.AppendLine(culture, $"| {ProjectionEncodingNames.ToName(encoding)} | {stored:F0} | {cases[c].Name[(cases[c].Name.IndexOf(" via ", StringComparison.Ordinal) + 5)..]} | {bytes:F0} | {bytes / baseBytes:F2} | {parse * 1e6 / Stopwatch.Frequency:F0} | {parse / baseParse:F2} |");

@@ -213,4 +213,17 @@ public sealed class BinaryFieldContractTests
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(1, (int?)response.Json["hits"]!["total"]!["value"]);
     }
+
+    [Fact]
+    public async Task Search_Base64WithPlusSigns_IsWrittenUnescapedAsElasticsearchWritesIt()
+    {
+        // [0xFB, 0xEF] is "++8="; Jackson escapes only what JSON requires, so '+' is not \u002B on the wire.
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/vectors", Mappings);
+        await engine.PutAsync("/vectors/_doc/1?refresh=true", """{"proj":"++8="}""");
+
+        var response = await engine.PostAsync("/vectors/_search", """{"_source":false,"docvalue_fields":["proj"]}""");
+
+        Assert.Contains("\"proj\":[\"++8=\"]", response.Text, StringComparison.Ordinal);
+    }
 }
