@@ -20,7 +20,7 @@ namespace Rerank.Benchmarks.Storage;
 /// <item>mean response bytes for the window, per case;</item>
 /// <item>mean time to parse a response into ids and float[100 * H] (Stopwatch; <see cref="ProjectionParseBenchmarks"/> is the careful figure);</item>
 /// <item>nDCG@10 of the BM25 top 100 reranked by the student over each encoding's decoded u_p, its delta against
-/// float32, the mean top-10 overlap with float32's ranking, and the largest score change.</item>
+/// float32, the mean top-10 overlap with float32's ranking, and the largest score change (next to the scores' spread).</item>
 /// </list>
 /// </summary>
 internal static class StorageReport
@@ -45,6 +45,7 @@ internal static class StorageReport
         var overlap = encodings.ToDictionary(e => e, _ => 0.0);
         var maxScoreChange = encodings.ToDictionary(e => e, _ => 0.0);
         var bm25Ndcg = 0.0;
+        var scoreSpread = 0.0;
         var ids = new string[Window];
         var projections = new float[Window * hidden];
         var logits = new float[Window];
@@ -79,6 +80,8 @@ internal static class StorageReport
             var bm25 = decoded[ProjectionEncoding.Float32].Ids;
             bm25Ndcg += IrMetrics.Ndcg(bm25, judgments, Cutoff);
             var reference = Rerank(corpus.Model, embeddings.AsMemory(q * corpus.Model.Dim, corpus.Model.Dim), decoded[ProjectionEncoding.Float32], logits);
+            var mean = reference.Scores.Average();
+            scoreSpread += Math.Sqrt(reference.Scores.Average(s => (s - mean) * (s - mean)));
             foreach (var encoding in encodings)
             {
                 var (order, scores) = encoding == ProjectionEncoding.Float32
@@ -98,7 +101,7 @@ internal static class StorageReport
             }
         }
 
-        Console.WriteLine(Format(corpus, queries.Count, cases, responseBytes, parseTicks, ndcg, overlap, maxScoreChange, bm25Ndcg, clock.Elapsed));
+        Console.WriteLine(Format(corpus, queries.Count, cases, responseBytes, parseTicks, ndcg, overlap, maxScoreChange, bm25Ndcg, scoreSpread / queries.Count, clock.Elapsed));
         return 0;
     }
 
@@ -122,6 +125,7 @@ internal static class StorageReport
         Dictionary<ProjectionEncoding, double> overlap,
         Dictionary<ProjectionEncoding, double> maxScoreChange,
         double bm25Ndcg,
+        double scoreSpread,
         TimeSpan elapsed)
     {
         var culture = CultureInfo.InvariantCulture;
@@ -142,7 +146,7 @@ internal static class StorageReport
         }
 
         text.AppendLine();
-        text.AppendLine(culture, $"BM25 (first stage) nDCG@10: {bm25Ndcg / queryCount:F4}");
+        text.AppendLine(culture, $"BM25 (first stage) nDCG@10: {bm25Ndcg / queryCount:F4}; float32 student scores: mean standard deviation within a query's 100 candidates {scoreSpread:G3}");
         text.AppendLine();
         text.AppendLine("| encoding | reranked nDCG@10 | delta vs float32 | top-10 overlap with float32 | max abs score change |");
         text.AppendLine("|---|---|---|---|---|");
