@@ -46,6 +46,8 @@ internal static class StorageReport
         var maxScoreChange = encodings.ToDictionary(e => e, _ => 0.0);
         var bm25Ndcg = 0.0;
         var scoreSpread = 0.0;
+        var positions = corpus.Documents.Select((d, i) => (d.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        var expected = new float[hidden];
         var ids = new string[Window];
         var projections = new float[Window * hidden];
         var logits = new float[Window];
@@ -73,6 +75,17 @@ internal static class StorageReport
                 }
                 else
                 {
+                    // What came back is what was written, decoded: the model's u_p for float32, its quantisation otherwise.
+                    for (var h = 0; h < count; h++)
+                    {
+                        var stored = System.Text.Json.JsonSerializer.SerializeToElement(corpus.Stored(positions[ids[h]], cases[c].Encoding));
+                        _ = ProjectionCodec.TryDecode(stored, cases[c].Encoding, expected);
+                        if (!expected.AsSpan().SequenceEqual(result.Item2.AsSpan(h * hidden, hidden)))
+                        {
+                            throw new InvalidOperationException($"{cases[c].Name}: document {ids[h]} read back differs from what was written.");
+                        }
+                    }
+
                     decoded[cases[c].Encoding] = result;
                 }
             }
