@@ -226,4 +226,19 @@ public sealed class BinaryFieldContractTests
 
         Assert.Contains("\"proj\":[\"++8=\"]", response.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Search_DocValueFieldsOfAProjectionSizedValue_ReturnsTheBase64AsSent()
+    {
+        // 1,024 bytes (a float16 u_p of 512 values): its length needs two bytes in the doc value's length prefix.
+        var bytes = Enumerable.Range(0, 1024).Select(i => (byte)(i * 37 % 256)).ToArray();
+        var base64 = Convert.ToBase64String(bytes);
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/vectors", Mappings);
+        await engine.PutAsync("/vectors/_doc/1?refresh=true", $$"""{"proj":"{{base64}}"}""");
+
+        var response = await engine.PostAsync("/vectors/_search", """{"_source":false,"docvalue_fields":["proj"]}""");
+
+        Assert.Equal(base64, (string?)response.Json["hits"]!["hits"]![0]!["fields"]!["proj"]![0]);
+    }
 }
