@@ -43,6 +43,7 @@ internal sealed class DocumentParseContext
     private readonly Dictionary<string, long> _minIntegers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _minDoubles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _vectors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<byte[]>> _binaries = new(StringComparer.Ordinal);
 
     public DocumentParseContext(IndexMapping mapping, string id, SourceWriter source, MappingLimits? limits = null)
     {
@@ -70,6 +71,11 @@ internal sealed class DocumentParseContext
         foreach (var (path, min) in _minDoubles)
         {
             document.Add(new NumericDocValuesField(LuceneFieldNames.DocValues(path), NumericUtils.DoubleToSortableInt64(min)));
+        }
+
+        foreach (var (path, values) in _binaries)
+        {
+            document.Add(new BinaryDocValuesField(LuceneFieldNames.DocValues(path), BinaryValues.Encode(values)));
         }
 
         foreach (var name in _fieldNames)
@@ -292,6 +298,7 @@ internal sealed class DocumentParseContext
             Mapping.FieldType.Keyword => IndexKeyword(field, value, column),
             Mapping.FieldType.Boolean => IndexBoolean(field, value, column),
             Mapping.FieldType.Date => IndexDate(field, value, column),
+            Mapping.FieldType.Binary => IndexBinary(field, value, column),
             Mapping.FieldType.DenseVector => throw DocumentErrors.Field(
                 column, field.Path, "dense_vector", _id, value, "parsing_exception", $"Failed to parse object: expecting token of type [START_ARRAY] but found [{JsonTokens.XContent(value)}]"),
             _ => IndexNumber(field, value, column),
@@ -324,6 +331,33 @@ internal sealed class DocumentParseContext
             _fields.Add(field.Norms ? new TextField(field.Path, text, Field.Store.NO) : new Field(field.Path, text, TextWithoutNorms));
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// binary, as Elasticsearch's <c>BinaryFieldMapper</c>: without doc values nothing is indexed and the value is not
+    /// even decoded (it stays in _source only, and <c>exists</c> does not see it); with doc values each value must be a
+    /// Base64 string, and all of a document's values go into one doc value (<see cref="BinaryValues"/>).
+    /// An object is refused either way (Elasticsearch's parser would have to step over it).
+    /// </summary>
+    private bool IndexBinary(FieldMapping field, JsonNode value, int column)
+    {
+        if (!field.DocValues && value is not JsonObject)
+        {
+            return false;
+        }
+
+        if (!BinaryValues.TryDecode(value, out var bytes, out var reason))
+        {
+            throw DocumentErrors.Field(column, field.Path, "binary", _id, value, "x_content_parse_exception", $"{DocumentErrors.Location(column)} {reason}");
+        }
+
+        if (!_binaries.TryGetValue(field.Path, out var values))
+        {
+            _binaries[field.Path] = values = [];
+        }
+
+        values.Add(bytes);
         return true;
     }
 

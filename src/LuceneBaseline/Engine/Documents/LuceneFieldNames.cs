@@ -24,7 +24,7 @@ internal static class LuceneFieldNames
     // '#' keeps the doc-values names apart from the inverted field of the same path: Lucene 4.8 allows one
     // doc-values type per field name, and numeric fields need two (sort and terms aggregation).
 
-    /// <summary>The doc-values field of a mapped path: numeric (sort), sorted set (keyword, boolean) or binary (dense_vector).</summary>
+    /// <summary>The doc-values field of a mapped path: numeric (sort), sorted set (keyword, boolean) or binary (dense_vector; binary fields, <see cref="BinaryValues"/>).</summary>
     public static string DocValues(string path) => path + "#dv";
 
     /// <summary>The sorted-set doc-values field holding a numeric or date field's values as strings (terms aggregation).</summary>

@@ -17,7 +17,7 @@ internal static class FieldMappingParser
 
     private static readonly HashSet<string> UnsupportedTypes = new(StringComparer.Ordinal)
     {
-        "nested", "flattened", "geo_point", "geo_shape", "point", "shape", "ip", "binary", "scaled_float", "unsigned_long",
+        "nested", "flattened", "geo_point", "geo_shape", "point", "shape", "ip", "scaled_float", "unsigned_long",
         "integer_range", "float_range", "long_range", "double_range", "date_range", "ip_range", "date_nanos", "wildcard",
         "constant_keyword", "match_only_text", "search_as_you_type", "completion", "token_count", "alias", "join",
         "percolator", "rank_feature", "rank_features", "sparse_vector", "semantic_text", "histogram", "version", "murmur3",
@@ -63,6 +63,7 @@ internal static class FieldMappingParser
     private static readonly string[] BooleanShared = ["index", "doc_values", "null_value", "fields", "meta"];
     private static readonly string[] DateShared = ["index", "doc_values", "ignore_malformed", "null_value", "fields", "meta"];
     private static readonly string[] DenseVectorShared = ["index", "meta"];
+    private static readonly string[] BinaryShared = ["doc_values", "meta"];
 
     private static readonly Dictionary<string, VectorSimilarity> Similarities = new(StringComparer.Ordinal)
     {
@@ -233,6 +234,11 @@ internal static class FieldMappingParser
             throw MappingErrors.Parsing($"Type [{typeName}] cannot be used in multi field");
         }
 
+        if (inMultiField && type == FieldType.Binary)
+        {
+            throw MappingErrors.Unsupported($"type [binary] as a multi-field [{name}]");
+        }
+
         if (inMultiField && type == FieldType.DenseVector)
         {
             throw MappingErrors.Parsing($"Field [{name}] of type [{typeName}] can't be used in multifields");
@@ -246,6 +252,7 @@ internal static class FieldMappingParser
             FieldType.Boolean => ParseBoolean(path, name, node),
             FieldType.Date => ParseDate(path, name, node),
             FieldType.DenseVector => ParseDenseVector(path, name, node),
+            FieldType.Binary => ParseBinary(path, name, node),
             _ => ParseNumber(path, name, type, node),
         };
     }
@@ -449,6 +456,21 @@ internal static class FieldMappingParser
         return similarityNull
             ? throw EngineException.IllegalArgument("Field [index] requires field [similarity] to be configured and not null")
             : field with { Similarity = similarity ?? VectorSimilarity.Cosine };
+    }
+
+    /// <summary>
+    /// binary (Elasticsearch's <c>BinaryFieldMapper</c>): never searchable (<c>index</c> is not a parameter), doc values off
+    /// by default; <c>store</c> is refused with the other types' (the engine stores no fields), and so are multi-fields.
+    /// </summary>
+    private static FieldMapping ParseBinary(string path, string name, JsonObject node)
+    {
+        var field = new FieldMapping { Path = path, Type = FieldType.Binary, Index = false, DocValues = false };
+        foreach (var (key, value) in Parameters(node, name, "binary", ["fields"]))
+        {
+            field = ParseShared(field, key, value, name, "binary", BinaryShared);
+        }
+
+        return field;
     }
 
     private static int ParseDims(JsonNode? value, string name)

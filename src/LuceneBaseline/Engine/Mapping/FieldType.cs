@@ -15,5 +15,6 @@ internal enum FieldType
     Boolean,
     Date,
     DenseVector,
+    Binary,
     Object,
 }

@@ -19,6 +19,7 @@ internal static class FieldTypes
         ["boolean"] = FieldType.Boolean,
         ["date"] = FieldType.Date,
         ["dense_vector"] = FieldType.DenseVector,
+        ["binary"] = FieldType.Binary,
         ["object"] = FieldType.Object,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -251,6 +251,17 @@ internal static class MappingParser
             return json;
         }
 
+        if (field.Type == FieldType.Binary)
+        {
+            if (field.DocValues)
+            {
+                json["doc_values"] = true;
+            }
+
+            AddMeta(json, field);
+            return json;
+        }
+
         if (field.Type == FieldType.Date && field.Format is not null)
         {
             json["format"] = field.Format;

@@ -69,7 +69,12 @@ internal sealed class FieldsFetcher
                     throw SearchErrors.NoDocValues(field.Path, FieldTypes.Name(field.Type));
                 }
 
-                CheckFormat(field, request.Format);
+                if (field.Type != FieldType.Binary)
+                {
+                    // Elasticsearch's binary doc values print as Base64 whatever the format (DocValueFormat.BINARY).
+                    CheckFormat(field, request.Format);
+                }
+
                 _docValueFields.Add((field, request.Format));
             }
         }
@@ -250,6 +255,9 @@ internal sealed class FieldsFetcher
             {
                 case FieldType.Text:
                     return JsonValue.Create(text);
+                case FieldType.Binary:
+                    // Elasticsearch's binary fetcher is the identity: the value as _source holds it.
+                    return scalar.DeepClone();
                 case FieldType.Keyword:
                     return field.IgnoreAbove is { } limit && text.Length > limit ? null : JsonValue.Create(text);
                 case FieldType.Boolean:
@@ -278,6 +286,11 @@ internal sealed class FieldsFetcher
 
     private static JsonArray? DocValues(FieldMapping field, string? format, AtomicReader reader, int doc)
     {
+        if (field.Type == FieldType.Binary)
+        {
+            return BinaryDocValues(field, reader, doc);
+        }
+
         var keywordLike = field.Type is FieldType.Keyword or FieldType.Boolean;
         var values = DocValueTerms.Open(reader, field);
         if (values is null)
@@ -330,6 +343,27 @@ internal sealed class FieldsFetcher
                 FieldType.Float or FieldType.HalfFloat => JsonValue.Create((float)d),
                 _ => JsonValue.Create(l),
             });
+        }
+
+        return array;
+    }
+
+    /// <summary>A binary field's values (sorted, distinct) as Base64 strings; null when the document has none.</summary>
+    private static JsonArray? BinaryDocValues(FieldMapping field, AtomicReader reader, int doc)
+    {
+        var path = LuceneFieldNames.DocValues(field.Path);
+        var values = reader.GetBinaryDocValues(path);
+        if (values is null || reader.GetDocsWithField(path) is not { } present || !present.Get(doc))
+        {
+            return null;
+        }
+
+        var scratch = new BytesRef();
+        values.Get(doc, scratch);
+        var array = new JsonArray();
+        foreach (var value in BinaryValues.DecodeToBase64(scratch.Bytes.AsSpan(scratch.Offset, scratch.Length)))
+        {
+            array.Add(value);
         }
 
         return array;

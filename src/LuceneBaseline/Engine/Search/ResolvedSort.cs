@@ -220,6 +220,12 @@ internal sealed class ResolvedSort
             throw SearchErrors.NoDocValues(clause.Field, FieldTypes.Name(type));
         }
 
+        if (type == FieldType.Binary)
+        {
+            // Elasticsearch's BytesBinaryIndexFieldData.sortField.
+            throw EngineException.IllegalArgument("can't sort on binary field");
+        }
+
         var kind = type switch
         {
             FieldType.Keyword => SortValueKind.Bytes,

@@ -161,6 +161,8 @@ internal static class UrlQueryBuilder
                 return Analyzed(path, text, phrase, target);
             case FieldType.Keyword:
                 return new TermQuery(new Term(path, text));
+            case FieldType.Binary:
+                return Fail(lenient, target, Queries.FieldQueries.BinaryNotSearchable);
             case FieldType.Boolean:
                 return JavaBooleans.IsBoolean(text) ? new TermQuery(new Term(path, text)) : Fail(lenient, target, JavaBooleans.InvalidReason(text));
             case FieldType.Date:

@@ -180,6 +180,11 @@ internal static class AggregationExecutor
             throw SearchErrors.NoDocValues(field.Path, FieldTypes.Name(field.Type));
         }
 
+        if (field.Type == FieldType.Binary)
+        {
+            throw SearchErrors.Unsupported($"aggregation [{spec.TypeName}] on the binary field [{field.Path}]");
+        }
+
         var numericOnly = spec.Type is AggregationType.Min or AggregationType.Max or AggregationType.Avg or AggregationType.Sum or AggregationType.Stats;
         if (field.Type == FieldType.DenseVector || (numericOnly && field.Type == FieldType.Keyword))
         {

@@ -26,6 +26,9 @@ namespace Rerank.LuceneBaseline.Engine.Search.Queries;
 /// </remarks>
 internal static class FieldQueries
 {
+    /// <summary>Elasticsearch's <c>BinaryFieldType.termQuery</c> error: a binary field has nothing to search.</summary>
+    public const string BinaryNotSearchable = "Binary fields do not support searching";
+
     /// <summary>The query for one exact value (<c>term</c>, and each token of <c>match</c>).</summary>
     public static Query Term(QueryBuildContext context, string field, JsonNode value, bool caseInsensitive = false)
     {
@@ -58,6 +61,7 @@ internal static class FieldQueries
                 FieldType.Date => DateRange(context, mapping, value, value, includeLower: true, includeUpper: true, formatter: null, zone: null),
                 _ when FieldTypes.IsInteger(mapping.Type) => IntegerTerm(mapping, value),
                 _ when FieldTypes.IsFloatingPoint(mapping.Type) => FloatingTerm(mapping, value),
+                FieldType.Binary => throw QueryErrors.IllegalArgument(BinaryNotSearchable),
                 _ => throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries"),
             };
         });
@@ -103,6 +107,8 @@ internal static class FieldQueries
                     return LuceneQueries.ConstantScore(new TermSetFilter(
                         field,
                         values.Select(v => PrefixCoded(NumericUtils.DoubleToSortableInt64(IndexedDouble(type, QueryNumbers.ParseFloating(type, v)))))));
+                case FieldType.Binary:
+                    throw QueryErrors.IllegalArgument(BinaryNotSearchable);
                 default:
                     throw QueryErrors.IllegalArgument($"Field [{field}] of type [{FieldTypes.Name(mapping.Type)}] doesn't support term queries");
             }
@@ -247,7 +253,8 @@ internal static class FieldQueries
     /// </summary>
     public static void CheckSearchable(FieldMapping mapping)
     {
-        if (mapping.Index || mapping.Type == FieldType.DenseVector)
+        // dense_vector and binary are never term-searchable; their own errors say so (not "not indexed").
+        if (mapping.Index || mapping.Type is FieldType.DenseVector or FieldType.Binary)
         {
             return;
         }

@@ -175,7 +175,7 @@ internal sealed class MultiMatchQueryBuilder : QueryNode
             IEnumerable<string> names = pattern == QueryBuildContext.IdField ? [pattern] : context.MatchingFieldNames(pattern);
             foreach (var name in names)
             {
-                if (isPattern && context.LeafField(name)?.Type == FieldType.DenseVector)
+                if (isPattern && context.LeafField(name)?.Type is FieldType.DenseVector or FieldType.Binary)
                 {
                     continue;
                 }
