@@ -1,0 +1,62 @@
+using System.Net.Sockets;
+
+namespace Rerank.Sidecar.Forwarding;
+
+/// <summary>How an upstream request failed, and the status and Elasticsearch-shaped error the client gets for it.</summary>
+internal static class UpstreamFailure
+{
+    public const string Connect = "connect";
+    public const string Timeout = "timeout";
+    public const string Other = "other";
+
+    /// <summary>connect when no connection could be made (refused, unreachable, name not found, connect timeout).</summary>
+    public static string Classify(Exception? exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
+                case SocketException:
+                    return Connect;
+                case TimeoutException:
+                    return Timeout;
+            }
+        }
+
+        return Other;
+    }
+
+    public static int Status(string kind) => kind switch
+    {
+        Connect => 503,
+        Timeout => 504,
+        _ => 502,
+    };
+
+    public static string Type(string kind) => kind switch
+    {
+        Connect => "connect_exception",
+        Timeout => "timeout_exception",
+        _ => "upstream_exception",
+    };
+
+    public static string Reason(string kind, string upstream, Exception? exception) => kind switch
+    {
+        Connect => $"cannot connect to the upstream [{upstream}]: {Describe(exception)}",
+        Timeout => $"the upstream [{upstream}] did not answer in time",
+        _ => $"the upstream [{upstream}] failed: {Describe(exception)}",
+    };
+
+    private static string Describe(Exception? exception)
+    {
+        // The innermost message says most (e.g. "Connection refused"); exception messages carry no request content.
+        var innermost = exception;
+        while (innermost?.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return innermost?.Message ?? "no response";
+    }
+}
