@@ -3,6 +3,7 @@ using Rerank.Cli.Bench;
 using Rerank.Cli.Engine;
 using Rerank.Cli.Eval;
 using Rerank.Cli.Model;
+using Rerank.Cli.Serve;
 
 namespace Rerank.Cli;
 
@@ -16,6 +17,7 @@ internal static class RerankCommand
         root.Subcommands.Add(EngineCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }
