@@ -9,7 +9,7 @@ internal static class UpstreamFailure
     public const string Timeout = "timeout";
     public const string Other = "other";
 
-    /// <summary>connect when no connection could be made (refused, unreachable, name not found, connect timeout).</summary>
+    /// <summary>connect when no connection could be made (refused, unreachable, name not found, connect timeout), else other.</summary>
     public static string Classify(Exception? exception)
     {
         for (var inner = exception; inner is not null; inner = inner.InnerException)
@@ -17,10 +17,16 @@ internal static class UpstreamFailure
             switch (inner)
             {
                 case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
-                case SocketException:
+                    return Connect;
+                case HttpRequestException { HttpRequestError: not HttpRequestError.Unknown }:
+                    // A connection was made and then failed (reset, ended early, bad framing): the upstream's fault.
+                    return Other;
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound or SocketError.TimedOut }:
                     return Connect;
                 case TimeoutException:
-                    return Timeout;
+                    // SocketsHttpHandler.ConnectTimeout surfaces as a TimeoutException: the upstream is unreachable.
+                    // Callers report timeouts of a connected request themselves (YARP's RequestTimedOut, their own tokens).
+                    return Connect;
             }
         }
 
