@@ -38,7 +38,9 @@ public sealed class PassThroughTests : IAsyncLifetime
     {
         var body = new byte[70_000];
         new Random(7).NextBytes(body);
-        using var request = new HttpRequestMessage(HttpMethod.Put, "/books/_doc/a%2Fb%20c?refresh=wait_for&routing=x%2By&pretty");
+        // Sent as written: the client's own Uri would otherwise canonicalise %41 to A before the sidecar sees it.
+        var target = new Uri(_sidecar.Urls[0], "/").ToString().TrimEnd('/') + "/books/_doc/a%2Fb%20c%41?refresh=wait_for&routing=x%2By&pretty";
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(target, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }));
         request.Headers.TryAddWithoutValidation("Authorization", "ApiKey c2VjcmV0OmtleQ==");
         request.Headers.TryAddWithoutValidation("X-Opaque-Id", "trace-42");
         request.Headers.TryAddWithoutValidation("X-Custom", "a, b");
@@ -51,7 +53,7 @@ public sealed class PassThroughTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var seen = Assert.Single(_upstream.Requests);
         Assert.Equal("PUT", seen.Method);
-        Assert.Equal("/books/_doc/a%2Fb%20c?refresh=wait_for&routing=x%2By&pretty", seen.RawTarget);
+        Assert.Equal("/books/_doc/a%2Fb%20c%41?refresh=wait_for&routing=x%2By&pretty", seen.RawTarget);
         Assert.Equal("ApiKey c2VjcmV0OmtleQ==", seen.Headers["Authorization"]);
         Assert.Equal("trace-42", seen.Headers["X-Opaque-Id"]);
         Assert.Equal("a, b", seen.Headers["X-Custom"]);

@@ -133,6 +133,8 @@ public sealed class SidecarHost : IAsyncDisposable
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<IEncoderSource>(sp => sp.GetRequiredService<ModelRegistry>());
 
+        // WRITE PATH SERVICES GO HERE (src/Sidecar/Writes registers its batching encoder and middleware services).
+
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SidecarMetrics.MeterName)
             .AddPrometheusExporter(prometheus =>
