@@ -77,7 +77,19 @@ internal sealed partial class SidecarIndexConfigSource : IIndexConfigSource
                 continue;
             }
 
-            var outcome = await FetchAsync(index, authorization).ConfigureAwait(false);
+            IndexConfigOutcome outcome;
+            try
+            {
+                outcome = await FetchAsync(index, authorization).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                // Never leave waiters on an entry that will not complete.
+                _entries.TryRemove(new KeyValuePair<string, Entry>(index, fresh));
+                fresh.Fail(exception);
+                throw;
+            }
+
             if (outcome.Cacheable && _options.IndexConfigTtl > TimeSpan.Zero && Interlocked.Read(ref _generation) == generation)
             {
                 fresh.ExpiresAt = _time.GetUtcNow() + _options.IndexConfigTtl;
@@ -210,5 +222,7 @@ internal sealed partial class SidecarIndexConfigSource : IIndexConfigSource
         public DateTimeOffset ExpiresAt { get; set; } = DateTimeOffset.MinValue;
 
         public void Complete(IndexConfigOutcome outcome) => _completion.TrySetResult(outcome);
+
+        public void Fail(Exception exception) => _completion.TrySetException(exception);
     }
 }

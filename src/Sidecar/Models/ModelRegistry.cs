@@ -40,6 +40,7 @@ internal sealed partial class ModelRegistry : IEncoderSource, IAsyncDisposable
     private volatile FrozenDictionary<string, LoadedModel> _byId = FrozenDictionary<string, LoadedModel>.Empty;
     private volatile IReadOnlyList<ModelStatus> _status = [];
     private Task? _polling;
+    private int _disposed;
 
     public ModelRegistry(SidecarOptions options, SidecarMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -257,8 +258,15 @@ internal sealed partial class ModelRegistry : IEncoderSource, IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>Stops polling and releases every model (each is disposed when its last call returns). Idempotent: the
+    /// container disposes the registry once as itself and once as <see cref="IEncoderSource"/>.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_polling is not null)
         {
