@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Rerank.Sidecar.Hosting;
+using Rerank.Sidecar.Models;
 using Rerank.Sidecar.Tests.Models;
 using Rerank.TestUtilities;
 
@@ -86,6 +88,23 @@ public sealed class DiagnosticsTests : IAsyncLifetime
         var broken = body["models"]!.AsArray().Single(m => ((string)m!["directory"]!).EndsWith("broken", StringComparison.Ordinal))!;
         Assert.False((bool)broken["loaded"]!);
         Assert.False(string.IsNullOrEmpty((string?)broken["error"]));
+    }
+
+    [Fact]
+    public async Task Health_ReloadFailedButLastGoodServes_StaysReady_AndShowsTheError()
+    {
+        var directory = Path.Combine(_models.Path, "tiny");
+        var id = TinyBundles.Write(directory, seed: 1);
+        await using var sidecar = await StartAsync(_engine.Url, _models.Path);
+        File.WriteAllText(Path.Combine(directory, "manifest.json"), "{}");
+        await sidecar.Services.GetRequiredService<ModelRegistry>().ScanAsync(TestContext.Current.CancellationToken);
+
+        var (status, body) = await HealthAsync(sidecar);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var model = Assert.Single(body["models"]!.AsArray())!;
+        Assert.Equal(id, (string)model["model_id"]!);
+        Assert.False(string.IsNullOrEmpty((string?)model["error"]));
     }
 
     [Fact]

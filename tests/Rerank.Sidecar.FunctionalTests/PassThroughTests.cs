@@ -201,6 +201,24 @@ public sealed class PassThroughTests : IAsyncLifetime
         Assert.Equal(method, Assert.Single(_upstream.Requests).Method);
     }
 
+    [Fact]
+    public async Task Forward_ValidRerankMetaInAGzipMappingChange_IsForwardedWithTheSameBytes()
+    {
+        var gzip = Gzip("""{"_meta":{"rerank":{"version":1,"model":"m1","text_fields":["title"]}},"properties":{"title":{"type":"text"}}}""");
+        using var content = new ByteArrayContent(gzip);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        using var response = await _client.PutAsync("/books/_mapping?master_timeout=30s", content, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = Assert.Single(_upstream.Requests);
+        Assert.Equal("/books/_mapping?master_timeout=30s", seen.RawTarget);
+        Assert.Equal(gzip, seen.Body);
+        Assert.Equal(gzip.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), seen.Headers["Content-Length"]);
+        Assert.Equal("gzip", seen.Headers["Content-Encoding"]);
+    }
+
     private static byte[] Gzip(string text)
     {
         using var buffer = new MemoryStream();

@@ -91,6 +91,19 @@ public sealed class SidecarIndexConfigSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetAsync_TtlZero_AsksEveryTime()
+    {
+        var options = new SidecarOptions { Upstream = _upstream.Url, IndexConfigTtl = TimeSpan.Zero };
+        var source = new SidecarIndexConfigSource(_client, options, new SidecarMetrics(_meters.Factory), _time, NullLogger<SidecarIndexConfigSource>.Instance);
+        AnswerMappings("{\"books\":{\"mappings\":{\"_meta\":{\"rerank\":" + Valid + "}}}}");
+
+        await source.GetAsync("books", null, TestContext.Current.CancellationToken);
+        await source.GetAsync("books", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, _upstream.Requests.Count);
+    }
+
+    [Fact]
     public async Task GetAsync_OtherIndexName_IsCachedSeparately()
     {
         AnswerMappings("""{"x":{"mappings":{}}}""");
