@@ -107,17 +107,19 @@ public sealed class DiagnosticsTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty((string?)model["error"]));
     }
 
-    [Fact]
-    public async Task Health_Post_Is405AsElasticsearchAnswersAWrongMethod()
+    [Theory]
+    [InlineData("/_rerank/health")]
+    [InlineData("/_rerank/metrics")]
+    public async Task OwnRoutes_Post_Is405AsElasticsearchAnswersAWrongMethod(string path)
     {
         await using var sidecar = await StartAsync(_engine.Url, models: null);
         using var client = new HttpClient { BaseAddress = sidecar.Urls[0] };
 
-        using var response = await client.PostAsync("/_rerank/health", null, TestContext.Current.CancellationToken);
+        using var response = await client.PostAsync(path, null, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
-        Assert.Equal("Incorrect HTTP method for uri [/_rerank/health] and method [POST], allowed: [GET]", (string)body["error"]!);
+        Assert.Equal($"Incorrect HTTP method for uri [{path}] and method [POST], allowed: [GET]", (string)body["error"]!);
         Assert.Equal(405, (int)body["status"]!);
     }
 

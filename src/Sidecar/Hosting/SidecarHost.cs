@@ -29,6 +29,9 @@ namespace Rerank.Sidecar.Hosting;
 /// </remarks>
 public sealed class SidecarHost : IAsyncDisposable
 {
+    /// <summary>Prometheus text exposition of the <c>Rerank.Sidecar</c> meter.</summary>
+    internal const string MetricsPath = "/_rerank/metrics";
+
     private readonly WebApplication _app;
 
     private SidecarHost(WebApplication app, IReadOnlyList<Uri> urls, Uri upstream)
@@ -145,9 +148,6 @@ public sealed class SidecarHost : IAsyncDisposable
             }));
     }
 
-    /// <summary>Prometheus text exposition of the <c>Rerank.Sidecar</c> meter.</summary>
-    internal const string MetricsPath = "/_rerank/metrics";
-
     private static void Configure(WebApplication app)
     {
         var health = app.Services.GetRequiredService<HealthEndpoint>();
@@ -155,7 +155,15 @@ public sealed class SidecarHost : IAsyncDisposable
 
         // 1. The sidecar's own routes.
         app.Use((context, next) =>
-            context.Request.Path.Equals(HealthEndpoint.Path, StringComparison.Ordinal) ? OwnRouteAsync(context, health.InvokeAsync) : next(context));
+        {
+            var path = context.Request.Path;
+            if (path.Equals(HealthEndpoint.Path, StringComparison.Ordinal))
+            {
+                return OwnRouteAsync(context, health.InvokeAsync);
+            }
+
+            return path.Equals(MetricsPath, StringComparison.Ordinal) ? OwnRouteAsync(context, next) : next(context);
+        });
         app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
             context.Request.Path.Equals(MetricsPath, StringComparison.Ordinal) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)));
 
