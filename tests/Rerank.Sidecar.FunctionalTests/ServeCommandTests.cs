@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Rerank.Sidecar.Tests;
 using Rerank.TestUtilities;
 
 namespace Rerank.Sidecar.FunctionalTests;
@@ -101,6 +102,45 @@ public sealed partial class ServeCommandTests
         {
             again.Kill(entireProcessTree: true);
             await again.WaitForExitAsync(cancellation);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_WithCluster_ForwardsThereWithoutStartingTheEngine()
+    {
+        await using var cluster = await RecordingUpstream.StartAsync();
+        var cancellation = TestContext.Current.CancellationToken;
+        using var process = Process.Start(Rerank("serve", "--cluster", cluster.Url.ToString(), "--urls", "http://127.0.0.1:0"))!;
+        var errors = process.StandardError.ReadToEndAsync(cancellation);
+        try
+        {
+            var printed = new StringBuilder();
+            Uri? url = null;
+            while (url is null && await process.StandardOutput.ReadLineAsync(cancellation) is { } line)
+            {
+                printed.AppendLine(line);
+                var match = ListeningLine().Match(line);
+                url = match.Success ? new Uri(match.Groups[1].Value) : null;
+            }
+
+            Assert.True(url is not null, $"no listening line; printed: {printed}");
+            Assert.DoesNotContain("embedded engine", printed.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"serve: forwarding to {cluster.Url.ToString().TrimEnd('/')}", printed.ToString(), StringComparison.Ordinal);
+            using var client = new HttpClient { BaseAddress = url };
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/books/_search?q=dune");
+            request.Headers.TryAddWithoutValidation("Authorization", "Basic ZWxhc3RpYzpjaGFuZ2VtZQ==");
+            using var response = await client.SendAsync(request, cancellation);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var seen = Assert.Single(cluster.Requests);
+            Assert.Equal("/books/_search?q=dune", seen.RawTarget);
+            Assert.Equal("Basic ZWxhc3RpYzpjaGFuZ2VtZQ==", seen.Headers["Authorization"]);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(cancellation);
+            await errors;
         }
     }
 
