@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Rerank.Cli.Common;
+using Rerank.Cli.Engine;
+using Rerank.CommandLine;
+using Rerank.LuceneBaseline.Engine.Http;
+using Rerank.Sidecar.Hosting;
+
+namespace Rerank.Cli.Serve;
+
+/// <summary>
+/// <c>rerank serve</c>: the sidecar in the foreground, in front of <c>--cluster</c> or, without one, of the embedded
+/// engine started in-process on a free loopback port (the same forwarding path either way; docs/sidecar.md).
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var cluster = new Option<string?>("--cluster") { Description = "The Elasticsearch cluster to front (http(s)://host:port). Default: the embedded engine, started in-process." };
+        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The embedded engine's indices when there is no --cluster (default: $RERANK_DATA_DIR/engine, else ~/.local/share/rerank/engine)." };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "Model bundles: a bundle directory, or a directory with one bundle per subdirectory (reloaded when they change)." };
+        var urls = new Option<string>("--urls") { Description = "Addresses the sidecar listens on, separated by ';' (port 0 picks a free port).", DefaultValueFactory = _ => "http://127.0.0.1:9201" };
+        dataDir.NotAFile();
+        models.NotAFile();
+        cluster.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<string?>();
+            if (value is not null && !TryParseCluster(value, out _))
+            {
+                r.AddError($"--cluster: '{value}' is not an http(s)://host:port URL.");
+            }
+        });
+        models.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<DirectoryInfo?>() is { Exists: false } missing)
+            {
+                r.AddError($"--models: the directory '{missing.FullName}' does not exist.");
+            }
+        });
+        urls.Validators.Add(r =>
+        {
+            var addresses = ListenAddresses.Split(r.GetValueOrDefault<string>() ?? "");
+            if (addresses.Length == 0)
+            {
+                r.AddError("--urls: no address given (http://host:port).");
+            }
+
+            foreach (var url in addresses)
+            {
+                if (ListenAddresses.Check(url) is { } problem)
+                {
+                    r.AddError($"--urls: {problem}.");
+                }
+            }
+        });
+
+        var command = new Command("serve", "Run the sidecar: forwards every request to the cluster (or the embedded engine), checks _meta.rerank, serves /_rerank/health and /_rerank/metrics (docs/sidecar.md). Ctrl+C stops it.")
+        {
+            cluster, dataDir, models, urls,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            using var logging = LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddFilter("Yarp", LogLevel.Warning)
+                .AddSimpleConsole(options => options.SingleLine = true));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+            EngineHost? engine = null;
+            SidecarHost? sidecar = null;
+            try
+            {
+                Uri upstream;
+                if (parse.GetValue(cluster) is { } clusterUrl)
+                {
+                    TryParseCluster(clusterUrl, out upstream);
+                }
+                else
+                {
+                    var engineOptions = new EngineHostOptions
+                    {
+                        DataDirectory = parse.GetValue(dataDir)?.FullName ?? DataPaths.Engine(),
+                        Urls = ["http://127.0.0.1:0"],
+                    };
+                    engine = await EngineHost.StartAsync(engineOptions, logging, cancellationToken: stop.Token);
+                    upstream = engine.Urls[0];
+                    output.WriteLine($"serve: embedded engine ({engine.IndexNames.Count} indices in {engineOptions.DataDirectory}) on {upstream.ToString().TrimEnd('/')}");
+                }
+
+                var options = new SidecarOptions
+                {
+                    Upstream = upstream,
+                    Urls = ListenAddresses.Split(parse.GetRequiredValue(urls)),
+                    ModelsDirectory = parse.GetValue(models)?.FullName,
+                };
+                sidecar = await SidecarHost.StartAsync(options, logging, cancellationToken: stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await DisposeAsync(sidecar, engine);
+                output.WriteLine("serve: stopping");
+                return 0;
+            }
+            catch (Exception exception)
+            {
+                await DisposeAsync(sidecar, engine);
+                var message = exception is OptionsValidationException validation
+                    ? string.Join("; ", validation.Failures)
+                    : UserErrors.OneLine(exception);
+                UserErrors.Write(error, $"the sidecar did not start: {message}");
+                return CommandLineHost.UserErrorExitCode;
+            }
+
+            output.WriteLine($"serve: forwarding to {sidecar.Upstream.ToString().TrimEnd('/')}");
+            foreach (var url in sidecar.Urls)
+            {
+                output.WriteLine($"serve: listening on {url.ToString().TrimEnd('/')}");
+            }
+
+            output.Flush();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                output.WriteLine("serve: stopping");
+            }
+
+            await DisposeAsync(sidecar, engine);
+            return 0;
+        });
+        return command;
+    }
+
+    private static bool TryParseCluster(string value, out Uri url) =>
+        Uri.TryCreate(value, UriKind.Absolute, out url!)
+        && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+        && url.Host.Length > 0;
+
+    private static async Task DisposeAsync(SidecarHost? sidecar, EngineHost? engine)
+    {
+        // The sidecar first, so nothing is forwarded to an engine that is closing.
+        if (sidecar is not null)
+        {
+            await sidecar.DisposeAsync();
+        }
+
+        if (engine is not null)
+        {
+            await engine.DisposeAsync();
+        }
+    }
+}
