@@ -51,7 +51,11 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var seen = Assert.Single(_upstream.Requests);
+        // A document write first looks up the index's _meta.rerank, with the caller's credentials.
+        var lookup = Assert.Single(_upstream.Requests, r => r.Method == "GET");
+        Assert.Equal("/books/_mapping", lookup.RawTarget);
+        Assert.Equal("ApiKey c2VjcmV0OmtleQ==", lookup.Headers["Authorization"]);
+        var seen = Assert.Single(_upstream.Requests, r => r.Method != "GET");
         Assert.Equal("PUT", seen.Method);
         Assert.Equal("/books/_doc/a%2Fb%20c%41?refresh=wait_for&routing=x%2By&pretty", seen.RawTarget);
         Assert.Equal("ApiKey c2VjcmV0OmtleQ==", seen.Headers["Authorization"]);
@@ -198,7 +202,8 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/books/_doc/1"), TestContext.Current.CancellationToken);
 
         Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal(method, Assert.Single(_upstream.Requests).Method);
+        // A POST to _doc is a write: the sidecar looks up the index's _meta.rerank first.
+        Assert.Equal(method, Assert.Single(_upstream.Requests, r => r.RawTarget != "/books/_mapping").Method);
     }
 
     [Fact]
