@@ -100,4 +100,22 @@ public sealed class MalformedBulkTests : IAsyncLifetime
         var count = await WritePathStack.OkAsync(_stack.Engine, HttpMethod.Get, $"/{Index}/_count");
         Assert.Equal((long)directCount["count"]!, (long)count["count"]!);
     }
+
+    [Fact]
+    public async Task Bulk_UnknownActionInALaterWindow_GetsTheEnginesRequestError_AndNothingIsWritten()
+    {
+        // 600 items: the sidecar has already streamed its first window (512 items, with vectors) when it meets the bad line.
+        var body = string.Concat(Enumerable.Range(0, 600).Select(i => $"{{\"index\":{{\"_id\":\"{i}\"}}}}\n{{\"title\":\"T{i}\",\"text\":\"x\"}}\n"))
+            + "{\"upsert\":{\"_id\":\"600\"}}\n{\"title\":\"c\",\"text\":\"d\"}\n";
+
+        var (directStatus, directText) = await WritePathStack.SendAsync(_stack.Engine, HttpMethod.Post, $"/{Twin}/_bulk?refresh=true", body, "application/x-ndjson");
+        var (status, text) = await WritePathStack.SendAsync(_stack.Sidecar, HttpMethod.Post, $"/{Index}/_bulk?refresh=true", body, "application/x-ndjson");
+
+        Assert.Equal(HttpStatusCode.BadRequest, directStatus);
+        Assert.True(status == directStatus, $"sidecar {(int)status} {text}");
+        Assert.Equal((string?)JsonNode.Parse(directText)!["error"]!["reason"], ((string?)JsonNode.Parse(text)!["error"]!["reason"])?.Replace(Index, Twin, StringComparison.Ordinal));
+        // Not even the first window's items: a real-time get finds none of them.
+        Assert.Equal(HttpStatusCode.NotFound, (await WritePathStack.SendAsync(_stack.Engine, HttpMethod.Get, $"/{Index}/_doc/0")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await WritePathStack.SendAsync(_stack.Engine, HttpMethod.Get, $"/{Index}/_doc/599")).Status);
+    }
 }

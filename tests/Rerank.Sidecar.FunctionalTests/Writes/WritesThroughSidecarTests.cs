@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Rerank.Sidecar.FunctionalTests.Writes;
@@ -131,5 +134,73 @@ public sealed class WritesThroughSidecarTests : IAsyncLifetime
         Assert.Equal(texts + 1, _stack.Encoders.Texts);
         var projection = Assert.Single(await _stack.ProjectionsAsync(["Walden Simple living, changed."]));
         StoredFields.AssertCurrent(await _stack.SourceAsync(Index, "10"), "Walden Simple living, changed.", projection, _stack.ModelId);
+    }
+
+    [Fact]
+    public async Task Bulk_GzipBody_IsDecoded_AndGetsVectors()
+    {
+        var body = Encoding.UTF8.GetBytes($"{{\"index\":{{\"_index\":\"{Index}\",\"_id\":\"20\"}}}}\n{{\"title\":\"Gzip\",\"text\":\"compressed on the wire\"}}\n");
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+
+        using var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        content.Headers.ContentEncoding.Add("gzip");
+        using var response = await _stack.Sidecar.PostAsync("/_bulk?refresh=true", content, TestContext.Current.CancellationToken);
+
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.False((bool)answer["errors"]!, answer.ToJsonString());
+        var projection = Assert.Single(await _stack.ProjectionsAsync(["Gzip compressed on the wire"]));
+        StoredFields.AssertCurrent(await _stack.SourceAsync(Index, "20"), "Gzip compressed on the wire", projection, _stack.ModelId);
+    }
+
+    [Fact]
+    public async Task Bulk_FourConcurrentClients_EveryDocumentCurrent()
+    {
+        var bulks = Enumerable.Range(0, 4).Select(client => string.Concat(Enumerable.Range(0, 25).Select(i =>
+            $"{{\"index\":{{\"_index\":\"{Index}\",\"_id\":\"c{client}-{i}\"}}}}\n{{\"title\":\"Client {client}\",\"text\":\"Document {i} of client {client}.\"}}\n")));
+
+        var answers = await Task.WhenAll(bulks.Select(body => WritePathStack.OkAsync(_stack.Sidecar, HttpMethod.Post, "/_bulk", body, "application/x-ndjson")));
+        await WritePathStack.OkAsync(_stack.Engine, HttpMethod.Post, $"/{Index}/_refresh");
+
+        Assert.All(answers, answer => Assert.False((bool)answer["errors"]!));
+        var status = await _stack.StatusAsync(_stack.SidecarUrl, Index);
+        Assert.Equal(100, (long)status["documents"]!);
+        Assert.Equal(100, (long)status["current"]!);
+        var projection = Assert.Single(await _stack.ProjectionsAsync(["Client 3 Document 24 of client 3."]));
+        StoredFields.AssertCurrent(await _stack.SourceAsync(Index, "c3-24"), "Client 3 Document 24 of client 3.", projection, _stack.ModelId);
+    }
+
+    [Fact]
+    public async Task Update_PartialDocIsStale_UpsertGetsVectors_ThenBackfillMakesAllCurrent()
+    {
+        await WritePathStack.OkAsync(_stack.Sidecar, HttpMethod.Put, $"/{Index}/_doc/30?refresh=true", """{"title":"Old title","text":"Body text."}""");
+        var body = string.Join('\n',
+            $$$"""{"update":{"_index":"{{{Index}}}","_id":"30"}}""",
+            """{"doc":{"title":"New title"}}""",
+            $$$"""{"update":{"_index":"{{{Index}}}","_id":"31"}}""",
+            """{"doc":{"title":"Ignored"},"upsert":{"title":"Fresh","text":"Inserted by upsert."}}""") + "\n";
+
+        var answer = await WritePathStack.OkAsync(_stack.Sidecar, HttpMethod.Post, "/_bulk?refresh=true", body, "application/x-ndjson");
+
+        Assert.Equal([200, 201], answer["items"]!.AsArray().Select(i => (int)i!["update"]!["status"]!));
+        var partial = await _stack.SourceAsync(Index, "30");
+        Assert.Equal("partial_update", StoredFields.Stale(partial));
+        Assert.Null(StoredFields.Projection(partial));
+        Assert.Null(StoredFields.TextHash(partial));
+        var projections = await _stack.ProjectionsAsync(["Fresh Inserted by upsert.", "New title Body text."]);
+        StoredFields.AssertCurrent(await _stack.SourceAsync(Index, "31"), "Fresh Inserted by upsert.", projections[0], _stack.ModelId);
+        var before = await _stack.StatusAsync(_stack.SidecarUrl, Index);
+        Assert.Equal(1, (long)before["stale"]!);
+
+        await InProcessCli.OkAsync("ingest", "backfill", "--cluster", _stack.SidecarUrl, "--index", Index, "--model", _stack.Bundle, "--json");
+
+        var after = await _stack.StatusAsync(_stack.SidecarUrl, Index);
+        Assert.Equal(2, (long)after["documents"]!);
+        Assert.Equal(2, (long)after["current"]!);
+        StoredFields.AssertCurrent(await _stack.SourceAsync(Index, "30"), "New title Body text.", projections[1], _stack.ModelId);
     }
 }
