@@ -19,6 +19,7 @@ internal sealed class CountingEncoder(IPassageEncoder inner, FaultyEncoderSource
             throw new InvalidOperationException("injected model failure");
         }
 
+        source.Gate.Wait(cancellationToken);
         return inner.Encode(texts, cancellationToken);
     }
 }

@@ -6,7 +6,8 @@ namespace Rerank.Sidecar.FunctionalTests.Writes;
 
 /// <summary>
 /// The sidecar's model registry seen through <see cref="CountingEncoder"/>s: counts every model call and text, and
-/// throws on the calls <see cref="FailCalls"/> names. Each registry encoder gets one wrapper for its lifetime, so the
+/// throws on the calls <see cref="FailCalls"/> names,
+/// and waits for <see cref="Gate"/>. Each registry encoder gets one wrapper for its lifetime, so the
 /// write path keeps one batcher per model as it does with the registry itself.
 /// </summary>
 internal sealed class FaultyEncoderSource(IEncoderSource inner) : IEncoderSource
@@ -17,6 +18,9 @@ internal sealed class FaultyEncoderSource(IEncoderSource inner) : IEncoderSource
 
     /// <summary>1-based numbers of the model calls that throw instead of encoding.</summary>
     public ISet<int> FailCalls { get; } = new HashSet<int>();
+
+    /// <summary>Every model call waits for this before encoding (set by default): reset, it is a stuck model.</summary>
+    public ManualResetEventSlim Gate { get; } = new(initialState: true);
 
     public int Calls => Volatile.Read(ref _calls);
 

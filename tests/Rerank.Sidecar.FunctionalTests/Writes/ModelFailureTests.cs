@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Rerank.IngestPipeline.Encoding;
 
 namespace Rerank.Sidecar.FunctionalTests.Writes;
@@ -58,5 +59,63 @@ public sealed class ModelFailureTests
         {
             StoredFields.AssertCurrent(await stack.SourceAsync("books", id), text, projection, stack.ModelId);
         }
+    }
+
+    private static string Bulk(int count) => string.Concat(Enumerable.Range(1, count).Select(i =>
+        $"{{\"index\":{{\"_index\":\"books\",\"_id\":\"{i}\"}}}}\n{{\"title\":\"Title {i}\",\"text\":\"Text {i}.\"}}\n"));
+
+    [Fact]
+    public async Task Bulk_ModelStuck_EveryDocumentWrittenStaleTimeout_ThenBackfillMakesAllCurrent()
+    {
+        await using var stack = await WritePathStack.StartAsync(new EncodingOptions { EncodeTimeout = TimeSpan.FromMilliseconds(200) });
+        await stack.InitAsync(stack.SidecarUrl, "books");
+        stack.Encoders.Gate.Reset();
+
+        // The model does not return until the test lets it: the write must not wait for it (the client gives up after 2 minutes).
+        JsonNode answer;
+        try
+        {
+            answer = await WritePathStack.OkAsync(stack.Sidecar, HttpMethod.Post, "/_bulk?refresh=true", Bulk(3), "application/x-ndjson");
+        }
+        finally
+        {
+            stack.Encoders.Gate.Set();
+        }
+
+        Assert.Equal(Enumerable.Repeat(201, 3), answer["items"]!.AsArray().Select(i => (int)i!["index"]!["status"]!));
+        foreach (var id in new[] { "1", "2", "3" })
+        {
+            var source = await stack.SourceAsync("books", id);
+            Assert.Equal("timeout", StoredFields.Stale(source));
+            Assert.Null(StoredFields.Projection(source));
+        }
+
+        Assert.Equal(3, (long)(await stack.StatusAsync(stack.SidecarUrl, "books"))["stale"]!);
+        await InProcessCli.OkAsync("ingest", "backfill", "--cluster", stack.EngineUrl, "--index", "books", "--model", stack.Bundle, "--json");
+        Assert.Equal(3, (long)(await stack.StatusAsync(stack.SidecarUrl, "books"))["current"]!);
+    }
+
+    [Fact]
+    public async Task Bulk_QueueFull_TextsBeyondTheRoomWrittenStaleQueueFull()
+    {
+        await using var stack = await WritePathStack.StartAsync(new EncodingOptions { QueueCapacity = 2, EncodeTimeout = TimeSpan.FromMinutes(2) });
+        await stack.InitAsync(stack.SidecarUrl, "books");
+
+        var answer = await WritePathStack.OkAsync(stack.Sidecar, HttpMethod.Post, "/_bulk?refresh=true", Bulk(5), "application/x-ndjson");
+
+        Assert.Equal(Enumerable.Repeat(201, 5), answer["items"]!.AsArray().Select(i => (int)i!["index"]!["status"]!));
+        var stale = new List<string?>();
+        foreach (var id in new[] { "1", "2", "3", "4", "5" })
+        {
+            stale.Add(StoredFields.Stale(await stack.SourceAsync("books", id)));
+        }
+
+        // Room for two texts: two are encoded, three are marked, none is lost.
+        Assert.Equal(2, stale.Count(s => s is null));
+        Assert.Equal(3, stale.Count(s => s == "queue_full"));
+        var status = await stack.StatusAsync(stack.SidecarUrl, "books");
+        Assert.Equal(5, (long)status["documents"]!);
+        Assert.Equal(2, (long)status["current"]!);
+        Assert.Equal(3, (long)status["stale"]!);
     }
 }
