@@ -38,7 +38,9 @@ internal static class ElasticsearchError
     {
         var body = Body(status, type, reason);
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        // The official clients check this header on the cluster's answers; the sidecar's own errors carry it too.
+        context.Response.Headers["X-elastic-product"] = "Elasticsearch";
         context.Response.ContentLength = body.Length;
         if (!HttpMethods.IsHead(context.Request.Method))
         {

@@ -1,11 +1,11 @@
 using System.IO.Compression;
 using System.IO.Pipelines;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.IngestPipeline.Writes;
+using Rerank.Sidecar.Hosting;
 
 namespace Rerank.Sidecar.Writes;
 
@@ -180,34 +180,6 @@ internal sealed partial class RerankWritesMiddleware(RequestDelegate next, Write
     private async Task RefuseAsync(HttpContext context, RerankConfigException exception)
     {
         Log.InvalidConfig(logger, exception.Index, exception.Message);
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status400BadRequest;
-        response.ContentType = "application/json; charset=UTF-8";
-        response.Headers["X-elastic-product"] = "Elasticsearch";
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("error");
-            json.WriteStartArray("root_cause");
-            WriteCause(json, exception.Message);
-            json.WriteEndArray();
-            json.WriteString("type", "illegal_argument_exception");
-            json.WriteString("reason", exception.Message);
-            json.WriteEndObject();
-            json.WriteNumber("status", 400);
-            json.WriteEndObject();
-        }
-
-        response.ContentLength = stream.Length;
-        await response.Body.WriteAsync(stream.GetBuffer().AsMemory(0, (int)stream.Length), context.RequestAborted);
-
-        static void WriteCause(Utf8JsonWriter json, string reason)
-        {
-            json.WriteStartObject();
-            json.WriteString("type", "illegal_argument_exception");
-            json.WriteString("reason", reason);
-            json.WriteEndObject();
-        }
+        await ElasticsearchError.WriteAsync(context, StatusCodes.Status400BadRequest, "illegal_argument_exception", exception.Message, context.RequestAborted);
     }
 }
