@@ -218,7 +218,9 @@ internal static class BulkRequestReader
 
             if (action == BulkAction.Update)
             {
-                (update, var bodySource) = UpdateBody.Parse(document!);
+                // The body's if_seq_no / if_primary_term, when given, replace the action line's (Elasticsearch sets the
+                // action line's first, then parses the body into the same request).
+                (update, var bodySource, options) = UpdateBody.Parse(document!, options);
                 updateSource = bodySource ?? (metadata["_source"] is { } metaSource ? SourceFilterParameters.Parse(metaSource, "bulk") : null);
             }
         }
