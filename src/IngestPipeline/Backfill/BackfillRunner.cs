@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Elastic.Clients.Elasticsearch;
-using Elastic.Transport;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.IngestPipeline.Encoding;
 using Rerank.IngestPipeline.MappingBootstrap;
@@ -154,27 +154,21 @@ internal sealed class BackfillRunner(ElasticsearchClient client, IPassageEncoder
             await BeforeWrite(batch.Select(item => item.Document.Id).ToList(), cancellationToken).ConfigureAwait(false);
         }
 
-        // PORT NOTE: the typed BulkUpdateOperation also writes if_seq_no/if_primary_term into the update's body line;
-        // Elasticsearch accepts that (UpdateRequest's parser declares both), the embedded engine refuses it as an
-        // unknown field. The action line alone carries them here, which both read.
-        var body = new System.Text.StringBuilder();
+        // The typed bulk update writes if_seq_no/if_primary_term both into the action line and into the body line;
+        // Elasticsearch's UpdateRequest parser reads either, and so does the embedded engine.
+        var request = new BulkRequest(index) { Operations = [] };
         for (var i = 0; i < batch.Count; i++)
         {
             var document = batch[i].Document;
-            var action = new JsonObject
+            request.Operations.Add(new BulkUpdateOperation<JsonObject, JsonObject>(document.Id)
             {
-                ["update"] = new JsonObject { ["_id"] = document.Id, ["if_seq_no"] = document.SeqNo, ["if_primary_term"] = document.PrimaryTerm },
-            };
-            body.Append(action.ToJsonString()).Append('\n');
-            body.Append(new JsonObject { ["doc"] = StoredFields(config, encoder.ModelId, encoded, i, batch[i].Text) }.ToJsonString()).Append('\n');
+                Doc = StoredFields(config, encoder.ModelId, encoded, i, batch[i].Text),
+                IfSequenceNumber = document.SeqNo,
+                IfPrimaryTerm = document.PrimaryTerm,
+            });
         }
 
-        var response = await client.Transport.RequestAsync<BulkResponse>(
-            new EndpointPath(Elastic.Transport.HttpMethod.POST, $"/{Uri.EscapeDataString(index)}/_bulk"),
-            PostData.String(body.ToString()),
-            null,
-            new RequestConfiguration { ContentType = "application/x-ndjson" },
-            cancellationToken).ConfigureAwait(false);
+        var response = await client.BulkAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.Items is null || response.Items.Count != batch.Count)
         {
             throw ClusterResponses.Describe(response, $"writing vectors to [{index}]", index);

@@ -1,15 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Rerank.IngestPipeline.Contracts;
 
 namespace Rerank.Cli.Tests.Ingest;
 
 /// <summary>
 /// <c>rerank ingest status</c> and <c>backfill</c> on the embedded engine. Expected vectors come from
-/// <c>rerank model encode</c> (one passage at a time) and expected hashes from a SHA-256 computed here.
+/// <c>rerank model encode</c> (one passage at a time) and expected hashes from a SHA-256 computed here. Indices use
+/// the default projection encoding, float16 (a <c>binary</c> field), unless a test names another.
 /// </summary>
 public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixture<IngestEngine>
 {
-    // Float32 stores u_p as JSON numbers; batched and one-at-a-time encodings agree to float rounding.
+    // The embedding (and a float32 projection) is stored as JSON numbers; batched and one-at-a-time encodings agree to
+    // float rounding.
     private const float Tolerance = 1e-4f;
 
     [Fact]
@@ -33,7 +36,7 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
         {
             var rerank = new JsonObject
             {
-                ["projection"] = new JsonArray([.. encoded[i].Projection.Select(v => (JsonNode)v)]),
+                ["projection"] = ProjectionCodec.Encode(encoded[i].Projection, ProjectionEncoding.Float16),
                 ["model"] = model,
                 ["text_hash"] = hash,
             };
@@ -94,13 +97,21 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
         {
             ["doc"] = new JsonObject { ["rerank"] = new JsonObject
             {
-                ["projection"] = new JsonArray([.. expected[0].Projection.Select(v => (JsonNode)v)]),
+                ["projection"] = ProjectionCodec.Encode(expected[0].Projection, ProjectionEncoding.Float16),
                 ["embedding"] = new JsonArray([.. expected[0].Embedding.Select(v => (JsonNode)v)]),
                 ["model"] = engine.ModelId,
                 ["text_hash"] = IngestEngine.Sha256(documents[0].Title + " " + documents[0].Text),
             } },
         }.ToJsonString());
-        await engine.OkAsync(HttpMethod.Post, $"/{index}/_update/d1?refresh=true", """{"doc": {"rerank": {"projection": [1,2,3,4,5,6,7,8], "model": "someone-else", "text_hash": "sha256:00"}}}""");
+        await engine.OkAsync(HttpMethod.Post, $"/{index}/_update/d1?refresh=true", new JsonObject
+        {
+            ["doc"] = new JsonObject { ["rerank"] = new JsonObject
+            {
+                ["projection"] = ProjectionCodec.Encode([1, 2, 3, 4, 5, 6, 7, 8], ProjectionEncoding.Float16),
+                ["model"] = "someone-else",
+                ["text_hash"] = "sha256:00",
+            } },
+        }.ToJsonString());
         await engine.OkAsync(HttpMethod.Post, $"/{index}/_update/d2?refresh=true", """{"doc": {"rerank": {"stale": "script_update"}}}""");
 
         var report = Backfill(index, "--batch", "5");
@@ -119,10 +130,41 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
             Assert.Equal(engine.ModelId, rerank["model"]!.GetValue<string>());
             Assert.Equal(IngestEngine.Sha256(documents[i].Title + " " + documents[i].Text), rerank["text_hash"]!.GetValue<string>());
             Assert.Null(rerank["stale"]);
-            AssertClose(expected[i].Projection, rerank["projection"]!, documents[i].Id);
+            // The exact base64 of the halves of `model encode`'s projection (docs/index-config.md's layout).
+            Assert.Equal(ProjectionCodec.Encode(expected[i].Projection, ProjectionEncoding.Float16).GetValue<string>(), rerank["projection"]!.GetValue<string>());
             AssertClose(expected[i].Embedding, rerank["embedding"]!, documents[i].Id);
             // The text is untouched.
             Assert.Equal(documents[i].Text, source["text"]!.GetValue<string>());
+        }
+    }
+
+    [Theory]
+    [InlineData("float32")]
+    [InlineData("int8")]
+    public async Task Backfill_OtherEncodings_StoreTheCodecOfModelEncode(string encoding)
+    {
+        var index = Init(encoding: encoding);
+        var documents = Enumerable.Range(0, 7).Select(i => (Id: $"e{i}", Title: $"heading {i}", Text: $"an abstract of study {i} on cells")).ToList();
+        await engine.BulkAsync(index, documents.Select(d => (d.Id, new JsonObject { ["title"] = d.Title, ["text"] = d.Text })));
+        var expected = engine.Encode(engine.Bundle, [.. documents.Select(d => d.Title + " " + d.Text)]);
+
+        var report = Backfill(index, "--batch", "3");
+
+        Assert.Equal(7, report["done"]);
+        Assert.Equal(7, Status(index)["current"]);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var stored = (await engine.SourceAsync(index, documents[i].Id))["rerank"]!["projection"]!;
+            if (encoding == "float32")
+            {
+                // A dense_vector: H JSON numbers.
+                AssertClose(expected[i].Projection, stored, documents[i].Id);
+            }
+            else
+            {
+                // Base64 of the float32 scale max|x|/127 and H rounded bytes.
+                Assert.Equal(ProjectionCodec.Encode(expected[i].Projection, ProjectionEncoding.Int8).GetValue<string>(), stored.GetValue<string>());
+            }
         }
     }
 
@@ -226,10 +268,11 @@ public sealed class IngestBackfillCommandTests(IngestEngine engine) : IClassFixt
         Assert.True(worst <= Tolerance, $"{id}: max |stored - encoded| = {worst.ToString(CultureInfo.InvariantCulture)}");
     }
 
-    private string Init(bool embedding = false)
+    private string Init(bool embedding = false, string? encoding = null)
     {
         var index = engine.NewIndexName();
-        string[] args = ["ingest", "init", "--cluster", engine.Url, "--index", index, "--model", engine.Bundle, "--fields", "title,text", "--projection-encoding", "float32"];
+        string[] args = ["ingest", "init", "--cluster", engine.Url, "--index", index, "--model", engine.Bundle, "--fields", "title,text"];
+        args = encoding is null ? args : [.. args, "--projection-encoding", encoding];
         var result = CliRunner.Run(embedding ? [.. args, "--embedding"] : args);
         Assert.True(result.ExitCode == 0, result.Error);
         return index;

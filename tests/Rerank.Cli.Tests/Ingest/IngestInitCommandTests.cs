@@ -11,25 +11,26 @@ public sealed class IngestInitCommandTests(IngestEngine engine) : IClassFixture<
         var index = engine.NewIndexName();
 
         var result = CliRunner.Run("ingest", "init", "--cluster", engine.Url, "--index", index, "--model", engine.Bundle,
-            "--fields", "title,text", "--projection-encoding", "float32", "--embedding");
+            "--fields", "title,text", "--embedding");
 
         Assert.True(result.ExitCode == 0, result.Error);
         var mappings = (await engine.OkAsync(HttpMethod.Get, $"/{index}/_mapping"))![index]!["mappings"]!;
         // docs/index-config.md, every key written out; d = 16 and H = 8 from the bundle's manifest.
         var expectedMeta = JsonNode.Parse($$$"""
             {"rerank": {"version": 1, "enabled": true, "model": "{{{engine.ModelId}}}", "text_fields": ["title", "text"],
-              "separator": " ", "projection_encoding": "float32",
+              "separator": " ", "projection_encoding": "float16",
               "fields": {"projection": "rerank.projection", "model": "rerank.model", "text_hash": "rerank.text_hash",
                          "stale": "rerank.stale", "embedding": "rerank.embedding"},
               "window": 100}}
             """);
-        // The engine echoes the default index_options of an indexed dense_vector, as Elasticsearch 8.14+ does.
+        // The default encoding, float16, is a binary field with doc values. The engine echoes the default
+        // index_options of an indexed dense_vector, as Elasticsearch 8.14+ does.
         var expectedProperties = JsonNode.Parse("""
             {"rerank": {"properties": {
               "embedding": {"type": "dense_vector", "dims": 16, "index": true, "similarity": "cosine",
                             "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100}},
               "model": {"type": "keyword"},
-              "projection": {"type": "dense_vector", "dims": 8, "index": false},
+              "projection": {"type": "binary", "doc_values": true},
               "stale": {"type": "keyword"},
               "text_hash": {"type": "keyword"}}}}
             """);
@@ -44,7 +45,7 @@ public sealed class IngestInitCommandTests(IngestEngine engine) : IClassFixture<
         var index = engine.NewIndexName();
         await engine.OkAsync(HttpMethod.Put, $"/{index}", """{"mappings": {"_meta": {"owner": "search-team"}, "properties": {"title": {"type": "text"}}}}""");
         string[] Init(string bundle) =>
-            ["ingest", "init", "--cluster", engine.Url, "--index", index, "--model", bundle, "--fields", "title", "--projection-encoding", "float32"];
+            ["ingest", "init", "--cluster", engine.Url, "--index", index, "--model", bundle, "--fields", "title"];
 
         var first = CliRunner.Run(Init(engine.Bundle));
         var afterFirst = (await engine.OkAsync(HttpMethod.Get, $"/{index}/_mapping"))![index]!["mappings"]!.ToJsonString();
@@ -74,12 +75,12 @@ public sealed class IngestInitCommandTests(IngestEngine engine) : IClassFixture<
         var before = (await engine.OkAsync(HttpMethod.Get, $"/{index}/_mapping"))!.ToJsonString();
 
         var result = CliRunner.Run("ingest", "init", "--cluster", engine.Url, "--index", index, "--model", engine.Bundle,
-            "--fields", "title,text", "--projection-encoding", "float32");
+            "--fields", "title,text");
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains("[rerank.projection] is mapped as [keyword] but the config needs [dense_vector, dims 8, index false]", line, StringComparison.Ordinal);
+        Assert.Contains("[rerank.projection] is mapped as [keyword] but the config needs [binary, doc_values true]", line, StringComparison.Ordinal);
         Assert.Contains("text field [title] is mapped as [long]", line, StringComparison.Ordinal);
         Assert.DoesNotContain("[text]", line, StringComparison.Ordinal);
         // Nothing was changed.
@@ -87,8 +88,9 @@ public sealed class IngestInitCommandTests(IngestEngine engine) : IClassFixture<
     }
 
     [Fact]
-    public async Task Init_VectorOfOtherDims_RefusesNamingTheDims()
+    public async Task Init_Float32VectorOfOtherDims_RefusesNamingTheDims()
     {
+        // float32 stores u_p as a dense_vector of H dims, so the dims are compared.
         var index = engine.NewIndexName();
         await engine.OkAsync(HttpMethod.Put, $"/{index}", """
             {"mappings": {"properties": {"rerank": {"properties": {"projection": {"type": "dense_vector", "dims": 12, "index": false}}}}}}

@@ -17,7 +17,7 @@ public sealed class SciFactBackfillTests(IngestEngine engine) : IClassFixture<In
         var lines = (await File.ReadAllLinesAsync(Path.Combine(folder, "corpus.jsonl"), TestContext.Current.CancellationToken))
             .Where(line => line.Length > 0).ToList();
         var index = engine.NewIndexName();
-        var init = CliRunner.Run("ingest", "init", "--cluster", engine.Url, "--index", index, "--model", engine.Bundle, "--fields", "title,text", "--projection-encoding", "float32");
+        var init = CliRunner.Run("ingest", "init", "--cluster", engine.Url, "--index", index, "--model", engine.Bundle, "--fields", "title,text");
         Assert.True(init.ExitCode == 0, init.Error);
         foreach (var chunk in lines.Chunk(1000))
         {

@@ -53,6 +53,34 @@ public sealed class BulkApiContractTests
         Assert.False((bool)(await engine.GetAsync("/index1/_doc/6")).Json["found"]!);
     }
 
+    [Theory]
+    // Elasticsearch's BulkRequestParser parses the update body, then sets the action line's _source (or else the
+    // URL's) over the body's.
+    [InlineData("/books/_bulk", "", ""","_source":true""", true)]
+    [InlineData("/books/_bulk", ""","_source":false""", ""","_source":true""", false)]
+    [InlineData("/books/_bulk", ""","_source":true""", ""","_source":false""", true)]
+    [InlineData("/books/_bulk?_source=false", "", ""","_source":true""", false)]
+    [InlineData("/books/_bulk?_source=true", "", ""","_source":false""", true)]
+    [InlineData("/books/_bulk?_source=false", ""","_source":true""", "", true)]
+    public async Task Bulk_UpdateSourceFromActionLineUrlAndBody_ActionLineThenUrlThenBody(string path, string action, string body, bool returnsGet)
+    {
+        await using var engine = await EngineServer.StartAsync();
+        await engine.PutAsync("/books/_doc/1", """{"title":"Dune"}""");
+
+        var response = await engine.BulkAsync(path, "{\"update\":{\"_id\":\"1\"" + action + "}}\n{\"doc\":{\"year\":1965}" + body + "}\n");
+
+        var item = response.Json["items"]![0]!["update"]!;
+        Assert.Equal(200, (int)item["status"]!);
+        if (returnsGet)
+        {
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"title":"Dune","year":1965}"""), item["get"]!["_source"]));
+        }
+        else
+        {
+            Assert.Null(item["get"]);
+        }
+    }
+
     [Fact]
     public async Task Bulk_MalformedActionLine_RejectsTheWholeRequest()
     {

@@ -34,7 +34,11 @@ internal sealed class BulkHandler
         WriteParameters.ConsumeOneNodeParameters(request);
         var requireAlias = request.BoolParam("require_alias", false);
         request.Param("list_executed_pipelines");
-        var defaultSource = SourceFilterParameters.Read(request, defaultFetch: false);
+        // Null when the URL gives no source filtering (Elasticsearch's parseFromRestRequest), so an update body's own
+        // `_source` can apply.
+        var defaultSource = request.HasParam("_source") || request.HasParam("_source_includes") || request.HasParam("_source_excludes")
+            ? SourceFilterParameters.Read(request, defaultFetch: false)
+            : null;
         request.RejectUnconsumedParameters();
 
         var operations = await BulkRequestReader.ReadAsync(request.Context.Request.Body, defaultIndex, request.Aborted).ConfigureAwait(false);
@@ -79,7 +83,7 @@ internal sealed class BulkHandler
         return RestResponse.Ok(new JsonObject { ["took"] = took, ["errors"] = errors, ["items"] = items });
     }
 
-    private JsonObject Execute(BulkOperation operation, SourceSpec defaultSource, Dictionary<string, (EngineIndex Index, long MaxSeqNo)> touched)
+    private JsonObject Execute(BulkOperation operation, SourceSpec? defaultSource, Dictionary<string, (EngineIndex Index, long MaxSeqNo)> touched)
     {
         if (operation.SourceError is { } sourceError)
         {
@@ -109,7 +113,10 @@ internal sealed class BulkHandler
         // Elasticsearch writes an item's status right after its _shards.
         var item = WriteResponses.Body(result, index, forcedRefresh: false);
         item.Insert(item.IndexOf("_shards") + 1, "status", WriteResponses.Status(result.Result));
-        var filter = operation.UpdateSource ?? (operation.Action == BulkAction.Update ? defaultSource : SourceSpec.None);
+        // Elasticsearch parses the update body, then sets the action line's `_source` (or else the URL's) over it.
+        var filter = operation.Action == BulkAction.Update
+            ? operation.UpdateSource ?? defaultSource ?? operation.UpdateBodySource ?? SourceSpec.None
+            : SourceSpec.None;
         if (operation.Action == BulkAction.Update && filter.Fetch)
         {
             item["get"] = WriteResponses.UpdatedGet(index.Get(result.Id), filter);

@@ -21,9 +21,11 @@ internal enum BulkAction
 /// <param name="Options">The item's <c>if_seq_no</c> / <c>if_primary_term</c>.</param>
 /// <param name="Source">index/create: the document. Null when the source line was not valid JSON (see <paramref name="SourceError"/>).</param>
 /// <param name="Update">update: the parsed body.</param>
-/// <param name="UpdateSource">update: the <c>_source</c> filter of the item's answer, when asked for.</param>
+/// <param name="UpdateSource">update: the action line's <c>_source</c> filter of the item's answer, when given.</param>
 /// <param name="SourceError">A source line that is not a JSON object fails only its own item, as in Elasticsearch.</param>
 /// <param name="RequireAlias">The item's <c>require_alias</c>; null when the item does not say (the request's applies).</param>
+/// <param name="UpdateBodySource">update: the body's <c>_source</c>, which applies only when neither the action line nor
+/// the URL gives one (Elasticsearch parses the body, then sets the action line's or the URL's over it).</param>
 internal sealed record BulkOperation(
     BulkAction Action,
     string Index,
@@ -33,7 +35,8 @@ internal sealed record BulkOperation(
     UpdateRequest? Update,
     SourceSpec? UpdateSource,
     EngineException? SourceError,
-    bool? RequireAlias = null)
+    bool? RequireAlias = null,
+    SourceSpec? UpdateBodySource = null)
 {
     public string ActionName => Action switch
     {

@@ -203,6 +203,7 @@ internal static class BulkRequestReader
         JsonObject? document = null;
         UpdateRequest? update = null;
         SourceSpec? updateSource = null;
+        SourceSpec? bodySource = null;
         EngineException? sourceError = null;
         if (action != BulkAction.Delete)
         {
@@ -218,8 +219,10 @@ internal static class BulkRequestReader
 
             if (action == BulkAction.Update)
             {
-                (update, var bodySource) = UpdateBody.Parse(document!);
-                updateSource = bodySource ?? (metadata["_source"] is { } metaSource ? SourceFilterParameters.Parse(metaSource, "bulk") : null);
+                // The body's if_seq_no / if_primary_term, when given, replace the action line's (Elasticsearch sets the
+                // action line's first, then parses the body into the same request).
+                (update, bodySource, options) = UpdateBody.Parse(document!, options);
+                updateSource = metadata["_source"] is { } metaSource ? SourceFilterParameters.Parse(metaSource, "bulk") : null;
             }
         }
 
@@ -250,7 +253,7 @@ internal static class BulkRequestReader
         }
 
         var requireAlias = metadata["require_alias"] is { } flag ? JsonArgs.ReadBool(flag) : (bool?)null;
-        return new BulkOperation(action, index ?? "", id, options, action == BulkAction.Update ? null : document, update, updateSource, sourceError, requireAlias);
+        return new BulkOperation(action, index ?? "", id, options, action == BulkAction.Update ? null : document, update, updateSource, sourceError, requireAlias, bodySource);
     }
 
     private static string? Text(JsonNode? node, string field, int lineNumber) => node?.GetValueKind() switch

@@ -49,7 +49,8 @@ internal sealed class DocumentHandlers
         var options = WriteParameters.Options(OpType.Index, ifSeqNo, ifPrimaryTerm);
 
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false) ?? [];
-        var (update, bodyFilter) = UpdateBody.Parse(body);
+        // The body may carry if_seq_no / if_primary_term too; Elasticsearch reads the URL's first, so the body's win.
+        (var update, var bodyFilter, options) = UpdateBody.Parse(body, options);
         EngineIndex.ValidateUpdate(id, update, options);
         var index = _catalog.GetOrCreateForWrite(request.RequiredRoute("index"));
         var result = index.Update(id, update, options);
