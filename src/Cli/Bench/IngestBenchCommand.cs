@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.CommandLine;
-using Rerank.IngestPipeline.Backfill;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.Model.Bundle;
 
@@ -123,7 +122,13 @@ internal static class IngestBenchCommand
     {
         static string F(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
         static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
-        static string Status(IndexStatus s) => $"{s.Current}/{s.Documents} current, {s.Stale} stale, {s.Missing} missing, {s.OtherModel} other model";
+        static string Status(IngestBenchmark.Pair p)
+        {
+            var s = p.SidecarStatus;
+            var reasons = p.StaleReasons.Count == 0 ? "" : $" ({string.Join(", ", p.StaleReasons.Select(r => $"{r.Key} {r.Value}"))})";
+            return $"{s.Current}/{s.Documents} current, {s.Stale} stale{reasons}, {s.Missing} missing, {s.OtherModel} other model";
+        }
+
         var load = loadAverage is null ? "unknown" : string.Join(" ", loadAverage.Select(l => l.ToString("0.00", CultureInfo.InvariantCulture)));
         output.WriteLine($"{name}: {r.Documents:N0} documents, bulks of {r.Batch} from {r.Clients} clients, model {r.ModelId}");
         output.WriteLine($"load average before the run: {load} ({Environment.ProcessorCount} cores)");
@@ -135,7 +140,7 @@ internal static class IngestBenchCommand
         for (var i = 0; i < r.Rounds.Count; i++)
         {
             var round = r.Rounds[i];
-            output.WriteLine($"  round {i + 1}: direct {F(round.DirectDocsPerSecond)} docs/s ({round.DirectDocuments} documents), sidecar {F(round.SidecarDocsPerSecond)} docs/s, ratio {Ratio(round.Ratio)}; sidecar index {Status(round.SidecarStatus)}");
+            output.WriteLine($"  round {i + 1}: direct {F(round.DirectDocsPerSecond)} docs/s ({round.DirectDocuments} documents), sidecar {F(round.SidecarDocsPerSecond)} docs/s, ratio {Ratio(round.Ratio)}; sidecar index {Status(round)}");
         }
 
         if (r.Grid.Count > 0)
@@ -153,7 +158,7 @@ internal static class IngestBenchCommand
             output.WriteLine($"best: MaxBatch {best.MaxBatch}, MaxDelay {Ms(best.MaxDelay)} ms: {F(best.SidecarDocsPerSecond)} docs/s through the sidecar, ratio {Ratio(best.Ratio)}");
             foreach (var cell in r.Grid.Where(p => p.SidecarStatus.Current != r.Documents))
             {
-                output.WriteLine($"  MaxBatch {cell.MaxBatch}, MaxDelay {Ms(cell.MaxDelay)} ms: sidecar index {Status(cell.SidecarStatus)}");
+                output.WriteLine($"  MaxBatch {cell.MaxBatch}, MaxDelay {Ms(cell.MaxDelay)} ms: sidecar index {Status(cell)}");
             }
         }
 
@@ -172,6 +177,7 @@ internal static class IngestBenchCommand
             ["sidecar_docs_per_second"] = p.SidecarDocsPerSecond,
             ["sidecar_to_direct"] = p.Ratio,
             ["sidecar_status"] = JsonSerializer.SerializeToNode(p.SidecarStatus),
+            ["sidecar_stale_reasons"] = new JsonObject(p.StaleReasons.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
         };
 
         var best = r.Best;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
 using Rerank.Cli.Ingest;
 using Rerank.IngestPipeline.Backfill;
 using Rerank.IngestPipeline.Contracts;
@@ -62,7 +63,7 @@ internal sealed class IngestBenchmark
     /// <summary>
     /// One direct pass and the sidecar pass compared with it: the sidecar's MaxBatch and MaxDelay, each side's rate,
     /// the documents the direct index holds after its pass (<c>_count</c>), and the sidecar index counted as
-    /// <c>rerank ingest status</c> counts it.
+    /// <c>rerank ingest status</c> counts it, with its stale documents by the reason they carry.
     /// </summary>
     public sealed record Pair(
         int MaxBatch,
@@ -70,7 +71,8 @@ internal sealed class IngestBenchmark
         double DirectDocsPerSecond,
         long DirectDocuments,
         double SidecarDocsPerSecond,
-        IndexStatus SidecarStatus)
+        IndexStatus SidecarStatus,
+        IReadOnlyDictionary<string, long> StaleReasons)
     {
         public double Ratio => SidecarDocsPerSecond / DirectDocsPerSecond;
     }
@@ -131,22 +133,23 @@ internal sealed class IngestBenchmark
             return (documents.Count / elapsed.TotalSeconds, count);
         }
 
-        async Task<(double Rate, IndexStatus Status)> SidecarAsync(Uri sidecarUrl, IReadOnlyList<byte[]> sent)
+        async Task<(double Rate, IndexStatus Status, IReadOnlyDictionary<string, long> Reasons)> SidecarAsync(Uri sidecarUrl, IReadOnlyList<byte[]> sent)
         {
             var index = await CreateIndexAsync(http, engineUrl, cancellationToken);
             await IndexInitializer.InitAsync(cluster, index, config, bundle.Manifest.Heads.Dim, bundle.Manifest.Heads.IemHidden, cancellationToken);
             var elapsed = await BulkAsync(http, sidecarUrl, index, sent, cancellationToken);
             await SendAsync(http, HttpMethod.Post, engineUrl, $"/{index}/_refresh", cancellationToken);
             var status = await IndexStatusCounter.CountAsync(cluster, index, cancellationToken);
+            var reasons = await StaleReasonsAsync(http, engineUrl, index, config.Fields.Stale, cancellationToken);
             await SendAsync(http, HttpMethod.Delete, engineUrl, "/" + index, cancellationToken);
-            return (sent.Sum(CountItems) / elapsed.TotalSeconds, status);
+            return (sent.Sum(CountItems) / elapsed.TotalSeconds, status, reasons);
         }
 
         async Task<Pair> PairAsync(Uri sidecarUrl, EncodingOptions encoding)
         {
             var direct = await DirectAsync();
             var sidecar = await SidecarAsync(sidecarUrl, bodies);
-            return new Pair(encoding.MaxBatch, encoding.MaxDelay, direct.Rate, direct.Documents, sidecar.Rate, sidecar.Status);
+            return new Pair(encoding.MaxBatch, encoding.MaxDelay, direct.Rate, direct.Documents, sidecar.Rate, sidecar.Status, sidecar.Reasons);
         }
 
         // 1. Warm-up: the engine takes the whole corpus, the sidecar one bulk per client (the model is the slow part).
@@ -217,6 +220,19 @@ internal sealed class IngestBenchmark
         var text = await SendAsync(http, HttpMethod.Get, engineUrl, $"/{index}/_count", cancellationToken);
         using var json = System.Text.Json.JsonDocument.Parse(text);
         return json.RootElement.GetProperty("count").GetInt64();
+    }
+
+    /// <summary>Documents per stale reason (a terms aggregation on the stale field, as stored by the write path).</summary>
+    private static async Task<IReadOnlyDictionary<string, long>> StaleReasonsAsync(HttpClient http, Uri engineUrl, string index, string staleField, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["size"] = 0,
+            ["aggs"] = new JsonObject { ["reasons"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = staleField, ["size"] = 100 } } },
+        };
+        var text = await SendAsync(http, HttpMethod.Post, engineUrl, $"/{index}/_search", cancellationToken, body.ToJsonString());
+        var buckets = JsonNode.Parse(text)!["aggregations"]!["reasons"]!["buckets"]!.AsArray();
+        return buckets.ToDictionary(b => b!["key"]!.GetValue<string>(), b => b!["doc_count"]!.GetValue<long>(), StringComparer.Ordinal);
     }
 
     /// <summary>Bulk items in a body: every other non-empty line (index actions and their sources).</summary>

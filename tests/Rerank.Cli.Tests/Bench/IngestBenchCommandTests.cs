@@ -171,5 +171,6 @@ public sealed class IngestBenchCommandTests : IDisposable
         Assert.Equal(0, status["missing"]!.GetValue<long>());
         Assert.Equal(0, status["stale"]!.GetValue<long>());
         Assert.Equal(0, status["other_model"]!.GetValue<long>());
+        Assert.Empty(pass["sidecar_stale_reasons"]!.AsObject());
     }
 }
