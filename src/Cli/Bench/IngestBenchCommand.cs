@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rerank.Cli.Common;
 using Rerank.CommandLine;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.Model.Bundle;
@@ -64,6 +65,9 @@ internal static class IngestBenchCommand
 
             // The machine's load before anything runs: these figures only mean something next to it.
             var loadAverage = ReadLoadAverage();
+
+            // The sidecars' warnings (timeouts, a model not loaded) on standard error, beside the figures they explain.
+            using var logging = CliLogging.Create();
             var work = Path.Combine(Path.GetTempPath(), "rerank-bench-ingest", Guid.NewGuid().ToString("N"));
             try
             {
@@ -74,7 +78,7 @@ internal static class IngestBenchCommand
                     RandomBundle.Write(bundle, new RandomBundleSettings());
                 }
 
-                var benchmark = new IngestBenchmark(documents, bundle, parse.GetValue(rounds), parse.GetValue(batch), parse.GetValue(clients), cells);
+                var benchmark = new IngestBenchmark(documents, bundle, parse.GetValue(rounds), parse.GetValue(batch), parse.GetValue(clients), cells, logging);
                 var result = await benchmark.RunAsync(work, cancellationToken);
                 Write(output, name, loadAverage, result);
                 if (parse.GetValue(json) is { } file)

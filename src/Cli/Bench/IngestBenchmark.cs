@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Rerank.Cli.Ingest;
 using Rerank.IngestPipeline.Backfill;
 using Rerank.IngestPipeline.Contracts;
@@ -48,10 +49,12 @@ internal sealed class IngestBenchmark
     private readonly int _batchSize;
     private readonly int _clients;
     private readonly IngestGrid _grid;
+    private readonly ILoggerFactory? _loggerFactory;
     private int _indices;
 
-    public IngestBenchmark(IReadOnlyList<BeirDocument> documents, string bundleDirectory, int rounds, int batchSize, int clients, IngestGrid grid)
+    public IngestBenchmark(IReadOnlyList<BeirDocument> documents, string bundleDirectory, int rounds, int batchSize, int clients, IngestGrid grid, ILoggerFactory? loggerFactory)
     {
+        _loggerFactory = loggerFactory;
         _documents = documents;
         _bundle = bundleDirectory;
         _rounds = rounds;
@@ -155,7 +158,7 @@ internal sealed class IngestBenchmark
         // 1. Warm-up: the engine takes the whole corpus, the sidecar one bulk per client (the model is the slow part).
         var defaults = new EncodingOptions();
         var rounds = new List<Pair>();
-        await using (var sidecar = await StartSidecarAsync(engineUrl, defaults, cancellationToken))
+        await using (var sidecar = await StartSidecarAsync(http, engineUrl, defaults, cancellationToken))
         {
             await DirectAsync();
             await SidecarAsync(sidecar.Urls[0], [.. bodies.Take(_clients)]);
@@ -172,17 +175,40 @@ internal sealed class IngestBenchmark
         foreach (var (maxBatch, maxDelay) in _grid.Cells)
         {
             var encoding = defaults with { MaxBatch = maxBatch, MaxDelay = maxDelay };
-            await using var sidecar = await StartSidecarAsync(engineUrl, encoding, cancellationToken);
+            await using var sidecar = await StartSidecarAsync(http, engineUrl, encoding, cancellationToken);
             grid.Add(await PairAsync(sidecar.Urls[0], encoding));
         }
 
         return new Result(documents.Count, bundle.ModelId, _batchSize, _clients, rounds, grid);
     }
 
-    private Task<SidecarHost> StartSidecarAsync(Uri engineUrl, EncodingOptions encoding, CancellationToken cancellationToken) =>
-        SidecarHost.StartAsync(
+    /// <summary>Starts a sidecar and waits until <c>/_rerank/health</c> says ready (the upstream answers, the model is loaded).</summary>
+    private async Task<SidecarHost> StartSidecarAsync(HttpClient http, Uri engineUrl, EncodingOptions encoding, CancellationToken cancellationToken)
+    {
+        var sidecar = await SidecarHost.StartAsync(
             new SidecarOptions { Upstream = engineUrl, Urls = ["http://127.0.0.1:0"], ModelsDirectory = _bundle, Encoding = encoding },
+            _loggerFactory,
             cancellationToken: cancellationToken);
+        var health = new Uri(sidecar.Urls[0], "/_rerank/health");
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await http.GetAsync(health, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return sidecar;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                await sidecar.DisposeAsync();
+                throw new InvalidOperationException($"the sidecar was not ready within 30 s: {text[..Math.Min(500, text.Length)]}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
 
     private async Task<string> CreateIndexAsync(HttpClient http, Uri engineUrl, CancellationToken cancellationToken)
     {
