@@ -137,10 +137,10 @@ internal static class IngestBenchCommand
         output.WriteLine($"{name}: {r.Documents:N0} documents, bulks of {r.Batch} from {r.Clients} clients, model {r.ModelId}");
         output.WriteLine($"load average before the run: {load} ({Environment.ProcessorCount} cores)");
         output.WriteLine();
-        output.WriteLine($"{"indexing (mean of rounds)",-52} {"docs/s",10} {"ratio",7}");
-        output.WriteLine($"{"engine _bulk, direct (baseline)",-52} {F(r.DirectDocsPerSecond),10} {Ratio(1),7}");
+        output.WriteLine($"{"indexing (mean of rounds)",-60} {"docs/s",10} {"ratio",7}");
+        output.WriteLine($"{"engine _bulk, direct (baseline)",-60} {F(r.DirectDocsPerSecond),10} {Ratio(1),7}");
         var defaults = r.Rounds[0];
-        output.WriteLine($"{$"through the sidecar, vectors (MaxBatch {defaults.MaxBatch}, MaxDelay {Ms(defaults.MaxDelay)} ms)",-52} {F(r.SidecarDocsPerSecond),10} {Ratio(r.Ratio),7}");
+        output.WriteLine($"{$"through the sidecar, vectors (MaxBatch {defaults.MaxBatch}, MaxDelay {Ms(defaults.MaxDelay)} ms)",-60} {F(r.SidecarDocsPerSecond),10} {Ratio(r.Ratio),7}");
         for (var i = 0; i < r.Rounds.Count; i++)
         {
             var round = r.Rounds[i];
