@@ -14,6 +14,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "End-to-end benchmarks, reported as ratios against a baseline measured in the same run.");
         bench.Subcommands.Add(CreateEngine());
+        bench.Subcommands.Add(IngestBenchCommand.Create());
         return bench;
     }
 
