@@ -148,6 +148,9 @@ public sealed partial class ServeCommandTests
     [InlineData("--cluster", "not a url", "error: --cluster: 'not a url' is not an http(s)://host:port URL.")]
     [InlineData("--urls", "https://127.0.0.1:9201", "error: --urls: 'https://127.0.0.1:9201' is not an address")]
     [InlineData("--models", "/no/such/models/dir", "error: --models: the directory '/no/such/models/dir' does not exist.")]
+    [InlineData("--encode-batch", "0", "error: --encode-batch must be at least 1 (is 0).")]
+    [InlineData("--encode-delay-ms", "-1", "error: --encode-delay-ms must be at least 0 (is -1).")]
+    [InlineData("--encode-timeout-ms", "0", "error: --encode-timeout-ms must be at least 1 (is 0).")]
     public async Task Serve_BadOption_IsOneErrorLine_ExitCode1(string option, string value, string expected)
     {
         var cancellation = TestContext.Current.CancellationToken;

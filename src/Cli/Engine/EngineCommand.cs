@@ -16,22 +16,7 @@ internal static class EngineCommand
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';' (port 0 picks a free port).", DefaultValueFactory = _ => "http://127.0.0.1:9200" };
         var maxContent = new Option<long>("--max-content-length") { Description = "Largest request body in bytes (http.max_content_length).", DefaultValueFactory = _ => 100L * 1024 * 1024 }.AtLeast(1L);
         dataDir.NotAFile();
-        urls.Validators.Add(r =>
-        {
-            var addresses = ListenAddresses.Split(r.GetValueOrDefault<string>() ?? "");
-            if (addresses.Length == 0)
-            {
-                r.AddError("--urls: no address given (http://host:port).");
-            }
-
-            foreach (var url in addresses)
-            {
-                if (ListenAddresses.Check(url) is { } problem)
-                {
-                    r.AddError($"--urls: {problem}.");
-                }
-            }
-        });
+        ListenAddresses.AddValidator(urls);
 
         var command = new Command("engine", "Run the embedded engine: a subset of Elasticsearch's REST API on Lucene.Net (docs/embedded-engine.md). Ctrl+C stops it.")
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 
@@ -11,6 +12,27 @@ namespace Rerank.Cli.Engine;
 /// </summary>
 internal static class ListenAddresses
 {
+    /// <summary>Adds the check of every address to <paramref name="urls"/> (<c>--urls</c> of <c>engine</c> and <c>serve</c>).</summary>
+    public static void AddValidator(Option<string> urls)
+    {
+        urls.Validators.Add(r =>
+        {
+            var addresses = Split(r.GetValueOrDefault<string>() ?? "");
+            if (addresses.Length == 0)
+            {
+                r.AddError("--urls: no address given (http://host:port).");
+            }
+
+            foreach (var url in addresses)
+            {
+                if (Check(url) is { } problem)
+                {
+                    r.AddError($"--urls: {problem}.");
+                }
+            }
+        });
+    }
+
     /// <summary>The addresses of <paramref name="value"/>, separated by ';'.</summary>
     public static string[] Split(string value) =>
         value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

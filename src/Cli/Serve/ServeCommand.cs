@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Rerank.Cli.Common;
 using Rerank.Cli.Engine;
 using Rerank.CommandLine;
+using Rerank.IngestPipeline.Encoding;
 using Rerank.LuceneBaseline.Engine.Http;
 using Rerank.Sidecar.Hosting;
 
@@ -22,6 +23,9 @@ internal static class ServeCommand
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The embedded engine's indices when there is no --cluster (default: $RERANK_DATA_DIR/engine, else ~/.local/share/rerank/engine)." };
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model bundles: a bundle directory, or a directory with one bundle per subdirectory (reloaded when they change)." };
         var urls = new Option<string>("--urls") { Description = "Addresses the sidecar listens on, separated by ';' (port 0 picks a free port).", DefaultValueFactory = _ => "http://127.0.0.1:9201" };
+        var encodeBatch = new Option<int>("--encode-batch") { Description = "Passages per model call on the write path, at most.", DefaultValueFactory = _ => new EncodingOptions().MaxBatch }.AtLeast(1);
+        var encodeDelay = new Option<int>("--encode-delay-ms") { Description = "How long a write-path batch waits for more passages after its first, in milliseconds (0: encode what is queued at once).", DefaultValueFactory = _ => (int)new EncodingOptions().MaxDelay.TotalMilliseconds }.AtLeast(0);
+        var encodeTimeout = new Option<int>("--encode-timeout-ms") { Description = "How long a write waits for its vectors, in milliseconds; then its documents are written without them and marked stale (timeout).", DefaultValueFactory = _ => (int)new EncodingOptions().EncodeTimeout.TotalMilliseconds }.AtLeast(1);
         dataDir.NotAFile();
         models.NotAFile();
         cluster.Validators.Add(r =>
@@ -39,26 +43,11 @@ internal static class ServeCommand
                 r.AddError($"--models: the directory '{missing.FullName}' does not exist.");
             }
         });
-        urls.Validators.Add(r =>
-        {
-            var addresses = ListenAddresses.Split(r.GetValueOrDefault<string>() ?? "");
-            if (addresses.Length == 0)
-            {
-                r.AddError("--urls: no address given (http://host:port).");
-            }
-
-            foreach (var url in addresses)
-            {
-                if (ListenAddresses.Check(url) is { } problem)
-                {
-                    r.AddError($"--urls: {problem}.");
-                }
-            }
-        });
+        ListenAddresses.AddValidator(urls);
 
         var command = new Command("serve", "Run the sidecar: forwards every request to the cluster (or the embedded engine), checks _meta.rerank, serves /_rerank/health and /_rerank/metrics (docs/sidecar.md). Ctrl+C stops it.")
         {
-            cluster, dataDir, models, urls,
+            cluster, dataDir, models, urls, encodeBatch, encodeDelay, encodeTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -105,6 +94,12 @@ internal static class ServeCommand
                     Upstream = upstream,
                     Urls = ListenAddresses.Split(parse.GetRequiredValue(urls)),
                     ModelsDirectory = parse.GetValue(models)?.FullName,
+                    Encoding = new EncodingOptions
+                    {
+                        MaxBatch = parse.GetValue(encodeBatch),
+                        MaxDelay = TimeSpan.FromMilliseconds(parse.GetValue(encodeDelay)),
+                        EncodeTimeout = TimeSpan.FromMilliseconds(parse.GetValue(encodeTimeout)),
+                    },
                 };
                 sidecar = await SidecarHost.StartAsync(options, logging, cancellationToken: stop.Token);
             }
