@@ -25,7 +25,8 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Addresses the sidecar listens on, separated by ';' (port 0 picks a free port).", DefaultValueFactory = _ => "http://127.0.0.1:9201" };
         var encodeBatch = new Option<int>("--encode-batch") { Description = "Passages per model call on the write path, at most.", DefaultValueFactory = _ => new EncodingOptions().MaxBatch }.AtLeast(1);
         var encodeDelay = new Option<int>("--encode-delay-ms") { Description = "How long a write-path batch waits for more passages after its first, in milliseconds (0: encode what is queued at once).", DefaultValueFactory = _ => (int)new EncodingOptions().MaxDelay.TotalMilliseconds }.AtLeast(0);
-        var encodeTimeout = new Option<int>("--encode-timeout-ms") { Description = "How long a write waits for its vectors, in milliseconds; then its documents are written without them and marked stale (timeout).", DefaultValueFactory = _ => (int)new EncodingOptions().EncodeTimeout.TotalMilliseconds }.AtLeast(1);
+        var encodeTimeout = new Option<int>("--encode-timeout-ms") { Description = "How long the model may go without finishing a batch while a write waits on it, in milliseconds; then the write's documents are written without vectors, marked stale (timeout).", DefaultValueFactory = _ => (int)new EncodingOptions().EncodeTimeout.TotalMilliseconds }.AtLeast(1);
+        var encodeMaxWait = new Option<int>("--encode-max-wait-ms") { Description = "The longest a write waits for its vectors in all, however busy the model is, in milliseconds (at least --encode-timeout-ms).", DefaultValueFactory = _ => (int)new EncodingOptions().MaxWait.TotalMilliseconds }.AtLeast(1);
         dataDir.NotAFile();
         models.NotAFile();
         cluster.Validators.Add(r =>
@@ -47,7 +48,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run the sidecar: forwards every request to the cluster (or the embedded engine), checks _meta.rerank, serves /_rerank/health and /_rerank/metrics (docs/sidecar.md). Ctrl+C stops it.")
         {
-            cluster, dataDir, models, urls, encodeBatch, encodeDelay, encodeTimeout,
+            cluster, dataDir, models, urls, encodeBatch, encodeDelay, encodeTimeout, encodeMaxWait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -99,6 +100,7 @@ internal static class ServeCommand
                         MaxBatch = parse.GetValue(encodeBatch),
                         MaxDelay = TimeSpan.FromMilliseconds(parse.GetValue(encodeDelay)),
                         EncodeTimeout = TimeSpan.FromMilliseconds(parse.GetValue(encodeTimeout)),
+                        MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(encodeMaxWait)),
                     },
                 };
                 sidecar = await SidecarHost.StartAsync(options, logging, cancellationToken: stop.Token);

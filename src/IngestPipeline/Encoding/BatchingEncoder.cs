@@ -16,9 +16,12 @@ namespace Rerank.IngestPipeline.Encoding;
 ///    <see cref="EncodingOptions.MaxBatch"/> or <see cref="EncodingOptions.MaxDelay"/> has passed since the first.
 ///    Texts whose writer stopped waiting (timeout, cancellation) are dropped from the batch unencoded.
 /// 3. The model runs on the batch; if it throws, every text of that batch gets <see cref="StaleReason.ModelError"/>.
-/// 4. The writer waits at most <see cref="EncodingOptions.EncodeTimeout"/> for all its texts; the ones not done by then
-///    get <see cref="StaleReason.Timeout"/>. While one model call has been running longer than that (a stuck model),
-///    new texts get <see cref="StaleReason.Timeout"/> at once instead of each write waiting out its own timeout.
+/// 4. The writer waits for all its texts while the model makes progress: it gives up (the texts not done get
+///    <see cref="StaleReason.Timeout"/>) once no model call has started or finished for
+///    <see cref="EncodingOptions.EncodeTimeout"/>, or after <see cref="EncodingOptions.MaxWait"/> in all. So a write
+///    queued behind others on a busy but healthy model is encoded (measured: four clients of 500-document bulks left
+///    thousands of documents stale when the timeout counted queueing; docs/write-path.md). While one model call has
+///    been running longer than the timeout (a stuck model), new texts get <see cref="StaleReason.Timeout"/> at once.
 ///    Nothing here throws to the writer except its own cancellation.
 /// </remarks>
 internal sealed partial class BatchingEncoder : IDisposable
@@ -32,6 +35,7 @@ internal sealed partial class BatchingEncoder : IDisposable
     private int _queued;
     private int _disposed;
     private long _batchStarted;
+    private long _lastProgress;
 
     public BatchingEncoder(IPassageEncoder encoder, EncodingOptions options, IngestMetrics metrics, ILogger logger, TimeProvider time)
     {
@@ -130,7 +134,7 @@ internal sealed partial class BatchingEncoder : IDisposable
             var all = Task.WhenAll(pending.Select(p => p.Completion.Task));
             try
             {
-                await all.WaitAsync(_options.EncodeTimeout, _time, cancellationToken).ConfigureAwait(false);
+                await WaitWhileProgressingAsync(all, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -159,6 +163,34 @@ internal sealed partial class BatchingEncoder : IDisposable
         }
 
         return outcomes;
+    }
+
+    /// <summary>Step 4: waits for <paramref name="all"/>; throws <see cref="TimeoutException"/> when the model stalls or the cap passes.</summary>
+    private async Task WaitWhileProgressingAsync(Task all, CancellationToken cancellationToken)
+    {
+        var waiting = _time.GetTimestamp();
+        while (true)
+        {
+            var left = _options.MaxWait - _time.GetElapsedTime(waiting);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException();
+            }
+
+            try
+            {
+                await all.WaitAsync(left < _options.EncodeTimeout ? left : _options.EncodeTimeout, _time, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException)
+            {
+                var progress = Volatile.Read(ref _lastProgress);
+                if (progress == 0 || _time.GetElapsedTime(progress) >= _options.EncodeTimeout)
+                {
+                    throw;
+                }
+            }
+        }
     }
 
     public void Dispose()
@@ -257,6 +289,7 @@ internal sealed partial class BatchingEncoder : IDisposable
 
         var started = _time.GetTimestamp();
         Volatile.Write(ref _batchStarted, started == 0 ? 1 : started);
+        Volatile.Write(ref _lastProgress, started == 0 ? 1 : started);
         try
         {
             var encoding = Encoder.Encode(texts, CancellationToken.None);
@@ -286,6 +319,8 @@ internal sealed partial class BatchingEncoder : IDisposable
         finally
         {
             Volatile.Write(ref _batchStarted, 0);
+            var finished = _time.GetTimestamp();
+            Volatile.Write(ref _lastProgress, finished == 0 ? 1 : finished);
         }
     }
 

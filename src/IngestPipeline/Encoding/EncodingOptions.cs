@@ -15,8 +15,18 @@ public sealed record EncodingOptions
     /// <summary>Texts queued (waiting for a batch) per model, at most; a text beyond it is written stale (<c>queue_full</c>). Default 4096.</summary>
     public int QueueCapacity { get; init; } = 4096;
 
-    /// <summary>How long a write waits for the vectors of the texts it submitted together; then they are written stale (<c>timeout</c>). Default 10 s.</summary>
+    /// <summary>
+    /// How long the model may go without finishing a batch while a write waits on it; then that write's texts are
+    /// written stale (<c>timeout</c>). Queueing behind other writes while the model keeps finishing batches does not
+    /// count against it (<see cref="MaxWait"/> bounds that). Default 10 s.
+    /// </summary>
     public TimeSpan EncodeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest a write waits for its vectors in all, however busy the model is; the texts not done by then are
+    /// written stale (<c>timeout</c>). At least <see cref="EncodeTimeout"/>. Default 60 s.
+    /// </summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Bulk items held (read, not yet written on) at once, at most. Default 512.</summary>
     public int BulkWindowDocuments { get; init; } = 512;
@@ -52,6 +62,11 @@ public sealed record EncodingOptions
         if (EncodeTimeout <= TimeSpan.Zero)
         {
             errors.Add($"[{nameof(EncodeTimeout)}] must be positive, got [{EncodeTimeout}]");
+        }
+
+        if (MaxWait < EncodeTimeout)
+        {
+            errors.Add($"[{nameof(MaxWait)}] must be at least [{nameof(EncodeTimeout)}] ({EncodeTimeout}), got [{MaxWait}]");
         }
 
         if (BulkWindowDocuments < 1)

@@ -153,6 +153,68 @@ public sealed class BatchingEncoderTests(TinyModel tiny) : IClassFixture<TinyMod
         Assert.Contains("[EncodeTimeout] must be positive", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EncodeAsync_QueuedBehindAWorkingModelLongerThanTheTimeout_IsEncoded()
+    {
+        // 40 one-text calls of at least 50 ms each: over 2 s in all, twice the timeout, but the model never stalls.
+        var encoder = new SlowEncoder(new StudentPassageEncoder(tiny.Model), TimeSpan.FromMilliseconds(50));
+        using var batcher = Create(encoder, new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromSeconds(1) });
+        var texts = Enumerable.Range(0, 40).Select(i => $"text {i}").ToArray();
+
+        var outcomes = await batcher.EncodeAsync(texts, TestContext.Current.CancellationToken);
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.StaleReason));
+        Assert.Equal(40, encoder.Calls);
+    }
+
+    [Fact]
+    public async Task EncodeAsync_WorkingModelPastMaxWait_RestAreTimeoutAndNotEncoded()
+    {
+        var encoder = new SlowEncoder(new StudentPassageEncoder(tiny.Model), TimeSpan.FromMilliseconds(50));
+        var options = new EncodingOptions { MaxBatch = 1, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMilliseconds(200), MaxWait = TimeSpan.FromMilliseconds(400) };
+        using var batcher = Create(encoder, options);
+        var texts = Enumerable.Range(0, 40).Select(i => $"text {i}").ToArray();
+
+        var outcomes = await batcher.EncodeAsync(texts, TestContext.Current.CancellationToken);
+        batcher.Dispose();
+        await batcher.Completion.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // 40 calls need at least 2 s; the write gave up at 400 ms, so the last texts are timeout and never reach the model.
+        Assert.Equal(StaleReason.Timeout, outcomes[^1].StaleReason);
+        Assert.InRange(encoder.Calls, 1, 39);
+        Assert.Equal(outcomes.Count(o => o.Succeeded), encoder.Calls - (outcomes[encoder.Calls - 1].Succeeded ? 0 : 1));
+    }
+
+    [Fact]
+    public void Validate_MaxWaitBelowTheTimeout_IsRefused()
+    {
+        var options = new EncodingOptions { EncodeTimeout = TimeSpan.FromSeconds(10), MaxWait = TimeSpan.FromSeconds(5) };
+
+        var exception = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("[MaxWait] must be at least [EncodeTimeout]", exception.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class SlowEncoder(IPassageEncoder inner, TimeSpan perCall) : IPassageEncoder
+    {
+        private int _calls;
+
+        public string ModelId => inner.ModelId;
+
+        public int Dim => inner.Dim;
+
+        public int ProjectionDim => inner.ProjectionDim;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Rerank.Model.Runtime.PassageEncoding Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            Thread.Sleep(perCall);
+            return inner.Encode(texts, cancellationToken);
+        }
+    }
+
     private BatchingEncoder Create(IPassageEncoder encoder, EncodingOptions options) =>
         new(encoder, options, new IngestMetrics(_meters), NullLogger.Instance, TimeProvider.System);
 }

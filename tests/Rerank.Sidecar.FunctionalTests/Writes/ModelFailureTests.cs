@@ -14,7 +14,7 @@ public sealed class ModelFailureTests
     public async Task Bulk_ModelThrowsMidBulk_EveryDocumentWritten_FailedOnesStale_ThenBackfillMakesAllCurrent()
     {
         // Four texts per model call, at once: the bulk's twelve texts go to the model in three calls; the second throws.
-        await using var stack = await WritePathStack.StartAsync(new EncodingOptions { MaxBatch = 4, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMinutes(2) });
+        await using var stack = await WritePathStack.StartAsync(new EncodingOptions { MaxBatch = 4, MaxDelay = TimeSpan.Zero, EncodeTimeout = TimeSpan.FromMinutes(2), MaxWait = TimeSpan.FromMinutes(2) });
         await stack.InitAsync(stack.SidecarUrl, "books");
         stack.Encoders.FailCalls.Add(2);
         var texts = Enumerable.Range(1, 12).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => $"Title {i} Text number {i} of twelve.");
@@ -98,7 +98,7 @@ public sealed class ModelFailureTests
     [Fact]
     public async Task Bulk_QueueFull_TextsBeyondTheRoomWrittenStaleQueueFull()
     {
-        await using var stack = await WritePathStack.StartAsync(new EncodingOptions { QueueCapacity = 2, EncodeTimeout = TimeSpan.FromMinutes(2) });
+        await using var stack = await WritePathStack.StartAsync(new EncodingOptions { QueueCapacity = 2, EncodeTimeout = TimeSpan.FromMinutes(2), MaxWait = TimeSpan.FromMinutes(2) });
         await stack.InitAsync(stack.SidecarUrl, "books");
 
         var answer = await WritePathStack.OkAsync(stack.Sidecar, HttpMethod.Post, "/_bulk?refresh=true", Bulk(5), "application/x-ndjson");

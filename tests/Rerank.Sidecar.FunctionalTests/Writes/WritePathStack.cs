@@ -68,7 +68,7 @@ internal sealed class WritePathStack : IAsyncDisposable
                 Upstream = engine.Url,
                 Urls = ["http://127.0.0.1:0"],
                 ModelsDirectory = Path.Combine(temp.Path, "models"),
-                Encoding = encoding ?? new EncodingOptions { EncodeTimeout = TimeSpan.FromMinutes(2) },
+                Encoding = encoding ?? new EncodingOptions(),
             };
             var host = await SidecarHost.StartAsync(
                 options, loggerFactory: null, timeProvider: null, meterFactory: null,
