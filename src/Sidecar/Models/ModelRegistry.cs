@@ -38,6 +38,11 @@ internal sealed partial class ModelRegistry : IEncoderSource, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Func<string, StudentModel> _load;
     private volatile FrozenDictionary<string, LoadedModel> _byId = FrozenDictionary<string, LoadedModel>.Empty;
+
+    // One handle per model id, so a caller sees the same encoder for as long as the id is served: the write path keys
+    // its batching queue on it, and a new handle per call once made every write replace (and close) the queue that
+    // concurrent writes were waiting on, which marked their documents model_not_loaded.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ModelHandle> _handles = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<ModelStatus> _status = [];
     private Task? _polling;
     private int _disposed;
@@ -58,7 +63,9 @@ internal sealed partial class ModelRegistry : IEncoderSource, IAsyncDisposable
     public IPassageEncoder? Find(string modelId)
     {
         ArgumentNullException.ThrowIfNull(modelId);
-        return _byId.TryGetValue(modelId, out var model) ? new ModelHandle(this, model.ModelId, model.Dim, model.ProjectionDim) : null;
+        return _byId.TryGetValue(modelId, out var model)
+            ? _handles.GetOrAdd(model.ModelId, static (id, m) => new ModelHandle(m.Registry, id, m.Model.Dim, m.Model.ProjectionDim), (Registry: this, Model: model))
+            : null;
     }
 
     /// <summary>Leases the model now loaded under <paramref name="modelId"/>; the caller releases it. Null when none is.</summary>
@@ -200,6 +207,11 @@ internal sealed partial class ModelRegistry : IEncoderSource, IAsyncDisposable
         _byId = _directories.Values
             .Where(s => s.Current is not null)
             .ToFrozenDictionary(s => s.Current!.ModelId, s => s.Current!, StringComparer.Ordinal);
+        foreach (var id in _handles.Keys.Where(id => !_byId.ContainsKey(id)))
+        {
+            _handles.TryRemove(id, out _);
+        }
+
         _status = [.. _directories.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new ModelStatus(d.Key, d.Value.Current?.ModelId, d.Value.Error))];
     }
 

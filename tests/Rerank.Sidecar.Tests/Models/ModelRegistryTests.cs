@@ -52,6 +52,8 @@ public sealed class ModelRegistryTests : IDisposable
         var actual = encoder.Encode(Passages, TestContext.Current.CancellationToken);
         Assert.Equal(expected.Embeddings, actual.Embeddings);
         Assert.Equal(expected.Projections, actual.Projections);
+        // One encoder per id: the write path keeps one batching queue per encoder instance.
+        Assert.Same(encoder, registry.Find(b));
         Assert.NotNull(registry.Find(a));
         Assert.Null(registry.Find("no-such-model"));
         Assert.Equal(2, registry.Status.Count);
