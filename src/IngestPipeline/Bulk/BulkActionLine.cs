@@ -6,7 +6,9 @@ namespace Rerank.IngestPipeline.Bulk;
 /// <param name="Kind">The action.</param>
 /// <param name="Index">The action's <c>_index</c>, or null when it has none (the path's index applies).</param>
 /// <param name="InvalidIndex">The action has an <c>_index</c> that is not one string: the cluster rejects the item.</param>
-internal readonly record struct BulkActionLine(BulkActionKind Kind, string? Index, bool InvalidIndex)
+/// <param name="Id">The action's <c>_id</c> when it is a string, else null.</param>
+/// <param name="Routing">The action's <c>routing</c> when it is a string, else null.</param>
+internal readonly record struct BulkActionLine(BulkActionKind Kind, string? Index, bool InvalidIndex, string? Id = null, string? Routing = null)
 {
     /// <summary>
     /// Reads an action line. False when it is not one Elasticsearch accepts (not JSON, not exactly one of the four
@@ -52,6 +54,8 @@ internal readonly record struct BulkActionLine(BulkActionKind Kind, string? Inde
             }
 
             string? index = null;
+            string? id = null;
+            string? routing = null;
             var indexSeen = false;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
@@ -61,9 +65,23 @@ internal readonly record struct BulkActionLine(BulkActionKind Kind, string? Inde
                 }
 
                 var isIndex = reader.ValueTextEquals("_index"u8);
+                var isId = reader.ValueTextEquals("_id"u8);
+                var isRouting = reader.ValueTextEquals("routing"u8);
                 if (!reader.Read())
                 {
                     return false;
+                }
+
+                if ((isId || isRouting) && reader.TokenType == JsonTokenType.String)
+                {
+                    if (isId)
+                    {
+                        id = reader.GetString();
+                    }
+                    else
+                    {
+                        routing = reader.GetString();
+                    }
                 }
 
                 if (isIndex)
@@ -81,7 +99,7 @@ internal readonly record struct BulkActionLine(BulkActionKind Kind, string? Inde
                 return false;
             }
 
-            action = new BulkActionLine(kind, index, indexSeen && index is null);
+            action = new BulkActionLine(kind, index, indexSeen && index is null, id, routing);
             return true;
         }
         catch (JsonException)

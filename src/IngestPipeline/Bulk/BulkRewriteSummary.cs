@@ -26,4 +26,7 @@ public sealed record BulkRewriteSummary
 
     /// <summary>The most body bytes held in memory at once.</summary>
     public long PeakWindowBytes { get; init; }
+
+    /// <summary>Scripted updates of enabled indices (at most 10,000), for the host to mark stale after the cluster answers.</summary>
+    public IReadOnlyList<Rerank.IngestPipeline.Writes.ScriptedUpdate> ScriptedUpdates { get; init; } = [];
 }

@@ -18,9 +18,13 @@ namespace Rerank.IngestPipeline.Bulk;
 /// </remarks>
 internal sealed class BulkRewriter(WritePipeline pipeline, string? pathIndex, string? authorization)
 {
+    /// <summary>Scripted updates remembered per request for their stale marks; beyond it they are found by their hash.</summary>
+    internal const int MaxScriptedUpdates = 10_000;
+
     private readonly Dictionary<string, RerankIndexConfig?> _configs = new(StringComparer.Ordinal);
     private readonly List<byte[]> _lines = [];
     private readonly List<Item> _items = [];
+    private readonly List<ScriptedUpdate> _scripted = [];
     private long _windowBytes;
     private int _itemCount;
     private int _rewritten;
@@ -101,6 +105,7 @@ internal sealed class BulkRewriter(WritePipeline pipeline, string? pathIndex, st
             RestPassedThrough = restPassedThrough,
             PeakWindowItems = _peakItems,
             PeakWindowBytes = _peakBytes,
+            ScriptedUpdates = _scripted,
         };
     }
 
@@ -113,6 +118,12 @@ internal sealed class BulkRewriter(WritePipeline pipeline, string? pathIndex, st
             var config = item.BodyLine < 0 || item.Action.Kind == BulkActionKind.Delete || item.Action.InvalidIndex
                 ? null
                 : await ConfigAsync(item.Action.Index ?? pathIndex, cancellationToken).ConfigureAwait(false);
+            if (config is not null && item.Action.Kind == BulkActionKind.Update && item.Action.Id is { } id
+                && _scripted.Count < MaxScriptedUpdates && DocumentEditor.HasScript(_lines[item.BodyLine]))
+            {
+                _scripted.Add(new ScriptedUpdate(item.Action.Index ?? pathIndex!, id, item.Action.Routing, config.Fields.Stale));
+            }
+
             var write = config is null ? null : DocumentEditor.Prepare(ToKind(item.Action.Kind), _lines[item.BodyLine], config, Metrics);
             if (write is null)
             {

@@ -20,6 +20,35 @@ internal static class DocumentEditor
 
     private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false };
 
+    /// <summary>True when an update body has a top-level <c>script</c>; false for anything else, malformed bodies included.</summary>
+    public static bool HasScript(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("script"u8))
+                {
+                    return true;
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Parses <paramref name="body"/> and applies the rules that need no model; null when the write is forwarded
     /// unchanged (not a JSON object, or nothing in it concerns the passage).

@@ -24,6 +24,8 @@ public static class RerankWritesExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(options ?? new EncodingOptions());
         services.TryAddSingleton<IngestMetrics>();
+        // Needs the host's UpstreamClient and SidecarOptions (SidecarHost registers them).
+        services.TryAddSingleton<StaleMarker>();
         services.TryAddSingleton(sp => new WritePipeline(
             sp.GetRequiredService<IIndexConfigSource>(),
             sp.GetRequiredService<IEncoderSource>(),

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+using Rerank.IngestPipeline.Bulk;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.IngestPipeline.Writes;
 using Rerank.Sidecar.Hosting;
@@ -21,8 +22,11 @@ namespace Rerank.Sidecar.Writes;
 ///    invalid <c>_meta.rerank</c> of the first window's indices is still a clean 400.
 /// 3. Single documents: the body is read whole (up to <c>MaxLineBytes</c>; a larger one is forwarded as is),
 ///    rewritten, and sent with its new <c>Content-Length</c>.
+/// 4. Scripted updates of enabled indices change the text in ways the sidecar cannot see: once the cluster has
+///    answered (200 for a bulk, whose items are not read, so a failed script is marked too; 2xx for <c>_update</c>),
+///    <see cref="StaleMarker"/> marks their documents <c>script_update</c>.
 /// </remarks>
-internal sealed partial class RerankWritesMiddleware(RequestDelegate next, WritePipeline pipeline, ILogger<RerankWritesMiddleware> logger)
+internal sealed partial class RerankWritesMiddleware(RequestDelegate next, WritePipeline pipeline, StaleMarker marker, ILogger<RerankWritesMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -69,12 +73,13 @@ internal sealed partial class RerankWritesMiddleware(RequestDelegate next, Write
         // Cancelled when the forwarder is done: a body the upstream stopped reading need not be encoded any further.
         using var forwarded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var aborted = forwarded.Token;
+        BulkRewriteSummary? summary = null;
         var producer = Task.Run(async () =>
         {
             try
             {
                 await using var output = new FirstWriteStream(pipe.Writer.AsStream(leaveOpen: true), started);
-                await pipeline.RewriteBulkAsync(body, output, index, authorization, aborted);
+                summary = await pipeline.RewriteBulkAsync(body, output, index, authorization, aborted);
                 await pipe.Writer.CompleteAsync();
             }
             catch (Exception exception)
@@ -121,6 +126,12 @@ internal sealed partial class RerankWritesMiddleware(RequestDelegate next, Write
                 Log.BulkRewriteStopped(logger, exception);
             }
         }
+
+        // Step 4: the cluster has answered the bulk; its scripted updates of enabled indices are marked stale.
+        if (summary is { ScriptedUpdates.Count: > 0 } && context.Response.StatusCode == StatusCodes.Status200OK)
+        {
+            await marker.MarkAsync(summary.ScriptedUpdates, authorization, context.RequestAborted);
+        }
     }
 
     private async Task DocumentAsync(HttpContext context, Stream body, WriteRoute route, string? authorization)
@@ -146,10 +157,20 @@ internal sealed partial class RerankWritesMiddleware(RequestDelegate next, Write
         }
 
         var rewritten = await pipeline.RewriteDocumentAsync(route.Kind, route.Index!, bytes, authorization, context.RequestAborted);
+        var scripted = route.Kind == DocumentWriteKind.Update && route.Id is not null && DocumentEditor.HasScript(bytes.Span)
+            ? await pipeline.Configs.GetAsync(route.Index!, authorization, context.RequestAborted)
+            : null;
         var forwarded = rewritten ?? bytes.ToArray();
         request.Body = new MemoryStream(forwarded, writable: false);
         request.ContentLength = forwarded.Length;
         await next(context);
+
+        // Step 4, for one scripted update that the cluster applied.
+        if (scripted is { Enabled: true } && context.Response.StatusCode is >= 200 and < 300)
+        {
+            var routing = request.Query["routing"].ToString();
+            await marker.MarkAsync([new ScriptedUpdate(route.Index!, route.Id!, routing.Length > 0 ? routing : null, scripted.Fields.Stale)], authorization, context.RequestAborted);
+        }
     }
 
     private static Stream? Decoded(HttpRequest request)

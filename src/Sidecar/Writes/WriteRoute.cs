@@ -11,7 +11,8 @@ namespace Rerank.Sidecar.Writes;
 /// <param name="Bulk">True for the bulk endpoints (then <see cref="Kind"/> is unused).</param>
 /// <param name="Kind">The single-document write's kind.</param>
 /// <param name="Index">The path's index (null for <c>/_bulk</c>).</param>
-internal readonly record struct WriteRoute(bool Bulk, DocumentWriteKind Kind, string? Index)
+/// <param name="Id">The path's document id, when it has one.</param>
+internal readonly record struct WriteRoute(bool Bulk, DocumentWriteKind Kind, string? Index, string? Id = null)
 {
     public static WriteRoute? Match(string method, PathString path)
     {
@@ -39,9 +40,9 @@ internal readonly record struct WriteRoute(bool Bulk, DocumentWriteKind Kind, st
             case 4 when IsIndex(segments[1]) && segments[3].Length > 0:
                 return segments[2] switch
                 {
-                    "_doc" => new WriteRoute(false, DocumentWriteKind.Index, segments[1]),
-                    "_create" => new WriteRoute(false, DocumentWriteKind.Create, segments[1]),
-                    "_update" when post => new WriteRoute(false, DocumentWriteKind.Update, segments[1]),
+                    "_doc" => new WriteRoute(false, DocumentWriteKind.Index, segments[1], segments[3]),
+                    "_create" => new WriteRoute(false, DocumentWriteKind.Create, segments[1], segments[3]),
+                    "_update" when post => new WriteRoute(false, DocumentWriteKind.Update, segments[1], segments[3]),
                     _ => null,
                 };
             default:
