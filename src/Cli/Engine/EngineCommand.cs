@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Rerank.Cli.Common;
 using Rerank.CommandLine;
@@ -37,23 +36,13 @@ internal static class EngineCommand
                 .SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
                 .AddSimpleConsole(options => options.SingleLine = true));
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-
-            // Ctrl+C and SIGTERM (docker stop, systemd) stop the engine the same way: indices are committed and closed.
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var stop = new StopSignal(cancellationToken);
             EngineHost host;
             try
             {
                 host = await EngineHost.StartAsync(options, logging, cancellationToken: stop.Token);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsStopping)
             {
                 // Ctrl+C or SIGTERM during start-up: nothing was served, so nothing to report.
                 output.WriteLine("engine: stopping");
@@ -75,15 +64,7 @@ internal static class EngineCommand
                     output.WriteLine($"engine: listening on {url.ToString().TrimEnd('/')}");
                 }
 
-                output.Flush();
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    output.WriteLine("engine: stopping");
-                }
+                await stop.WaitAsync(output, "engine");
             }
 
             return 0;

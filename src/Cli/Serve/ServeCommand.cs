@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rerank.Cli.Common;
@@ -59,15 +58,7 @@ internal static class ServeCommand
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
                 .AddFilter("Yarp", LogLevel.Warning)
                 .AddSimpleConsole(options => options.SingleLine = true));
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var stop = new StopSignal(cancellationToken);
 
             EngineHost? engine = null;
             SidecarHost? sidecar = null;
@@ -105,7 +96,7 @@ internal static class ServeCommand
                 };
                 sidecar = await SidecarHost.StartAsync(options, logging, cancellationToken: stop.Token);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsStopping)
             {
                 await DisposeAsync(sidecar, engine);
                 output.WriteLine("serve: stopping");
@@ -127,15 +118,7 @@ internal static class ServeCommand
                 output.WriteLine($"serve: listening on {url.ToString().TrimEnd('/')}");
             }
 
-            output.Flush();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                output.WriteLine("serve: stopping");
-            }
+            await stop.WaitAsync(output, "serve");
 
             await DisposeAsync(sidecar, engine);
             return 0;
