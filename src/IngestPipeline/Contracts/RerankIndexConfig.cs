@@ -15,7 +15,15 @@ public sealed record RerankIndexConfig
 
     public const string DefaultSeparator = " ";
     public const int DefaultWindow = 100;
-    public const int MaxWindow = 1000;
+
+    /// <summary>The largest window any config or request may ask for.</summary>
+    public const int WindowLimit = 1000;
+    public const int DefaultBudgetMilliseconds = 200;
+    public const int BudgetLimitMilliseconds = 60_000;
+    public const ScoreMode DefaultScoreMode = ScoreMode.Model;
+    public const double DefaultLinearWeight = 0.5;
+    public const int DefaultRrfK = 60;
+    public const double DefaultMaxMissingFraction = 0.5;
     public const ProjectionEncoding DefaultProjectionEncoding = ProjectionEncoding.Float16;
 
     public int Version { get; init; } = CurrentVersion;
@@ -37,4 +45,22 @@ public sealed record RerankIndexConfig
 
     /// <summary>First-stage candidates reranked per search (1 to <see cref="MaxWindow"/>).</summary>
     public int Window { get; init; } = DefaultWindow;
+
+    /// <summary>The largest window a request's <c>ext.rerank.window</c> may ask for (<see cref="Window"/> to <see cref="WindowLimit"/>).</summary>
+    public int MaxWindow { get; init; } = WindowLimit;
+
+    /// <summary>Time allowed to the rerank stage of a search (query encoding and scoring); over it the first stage answers.</summary>
+    public int BudgetMilliseconds { get; init; } = DefaultBudgetMilliseconds;
+
+    /// <summary>How a reranked hit's score is made.</summary>
+    public ScoreMode ScoreMode { get; init; } = DefaultScoreMode;
+
+    /// <summary>The model's weight in <see cref="ScoreMode.Linear"/> (0 to 1; the first stage gets the rest).</summary>
+    public double LinearWeight { get; init; } = DefaultLinearWeight;
+
+    /// <summary>The rank constant k of <see cref="ScoreMode.Rrf"/> (1 or more).</summary>
+    public int RrfK { get; init; } = DefaultRrfK;
+
+    /// <summary>Above this fraction of window candidates without usable vectors the search falls back to the first stage.</summary>
+    public double MaxMissingFraction { get; init; } = DefaultMaxMissingFraction;
 }

@@ -12,7 +12,10 @@ public static class RerankIndexConfigReader
     private const string Prefix = "_meta.rerank";
 
     private static readonly HashSet<string> s_keys =
-        ["version", "enabled", "model", "text_fields", "separator", "projection_encoding", "fields", "window"];
+        [
+            "version", "enabled", "model", "text_fields", "separator", "projection_encoding", "fields", "window",
+            "max_window", "budget_ms", "score_mode", "linear_weight", "rrf_k", "max_missing_fraction",
+        ];
 
     private static readonly HashSet<string> s_fieldKeys = ["projection", "embedding", "model", "text_hash", "stale"];
 
@@ -152,9 +155,43 @@ public static class RerankIndexConfigReader
         var window = RerankIndexConfig.DefaultWindow;
         if (rerank.TryGetProperty("window", out var windowElement)
             && (windowElement.ValueKind != JsonValueKind.Number || !windowElement.TryGetInt32(out window)
-                || window < 1 || window > RerankIndexConfig.MaxWindow))
+                || window < 1 || window > RerankIndexConfig.WindowLimit))
         {
-            errors.Add($"[{Prefix}.window] must be an integer from 1 to {RerankIndexConfig.MaxWindow}, got {Describe(windowElement)}");
+            errors.Add($"[{Prefix}.window] must be an integer from 1 to {RerankIndexConfig.WindowLimit}, got {Describe(windowElement)}");
+            window = RerankIndexConfig.DefaultWindow;
+        }
+
+        var maxWindow = RerankIndexConfig.WindowLimit;
+        if (rerank.TryGetProperty("max_window", out var maxWindowElement)
+            && (maxWindowElement.ValueKind != JsonValueKind.Number || !maxWindowElement.TryGetInt32(out maxWindow)
+                || maxWindow < window || maxWindow > RerankIndexConfig.WindowLimit))
+        {
+            errors.Add($"[{Prefix}.max_window] must be an integer from the window ({window}) to {RerankIndexConfig.WindowLimit}, got {Describe(maxWindowElement)}");
+        }
+
+        var budget = RerankIndexConfig.DefaultBudgetMilliseconds;
+        if (rerank.TryGetProperty("budget_ms", out var budgetElement)
+            && (budgetElement.ValueKind != JsonValueKind.Number || !budgetElement.TryGetInt32(out budget)
+                || budget < 1 || budget > RerankIndexConfig.BudgetLimitMilliseconds))
+        {
+            errors.Add($"[{Prefix}.budget_ms] must be an integer from 1 to {RerankIndexConfig.BudgetLimitMilliseconds}, got {Describe(budgetElement)}");
+        }
+
+        var scoreMode = RerankIndexConfig.DefaultScoreMode;
+        if (rerank.TryGetProperty("score_mode", out var scoreModeElement)
+            && (scoreModeElement.ValueKind != JsonValueKind.String || !ScoreModeNames.TryParse(scoreModeElement.GetString(), out scoreMode)))
+        {
+            errors.Add($"[{Prefix}.score_mode] must be one of {string.Join(", ", ScoreModeNames.All)}, got {Describe(scoreModeElement)}");
+        }
+
+        var linearWeight = ReadFraction(rerank, "linear_weight", RerankIndexConfig.DefaultLinearWeight, errors);
+        var maxMissing = ReadFraction(rerank, "max_missing_fraction", RerankIndexConfig.DefaultMaxMissingFraction, errors);
+
+        var rrfK = RerankIndexConfig.DefaultRrfK;
+        if (rerank.TryGetProperty("rrf_k", out var rrfKElement)
+            && (rrfKElement.ValueKind != JsonValueKind.Number || !rrfKElement.TryGetInt32(out rrfK) || rrfK < 1))
+        {
+            errors.Add($"[{Prefix}.rrf_k] must be an integer of 1 or more, got {Describe(rrfKElement)}");
         }
 
         var fields = ReadFields(rerank, errors);
@@ -184,6 +221,12 @@ public static class RerankIndexConfigReader
             ProjectionEncoding = encoding,
             Fields = fields,
             Window = window,
+            MaxWindow = maxWindow,
+            BudgetMilliseconds = budget,
+            ScoreMode = scoreMode,
+            LinearWeight = linearWeight,
+            RrfK = rrfK,
+            MaxMissingFraction = maxMissing,
         };
     }
 
@@ -219,7 +262,29 @@ public static class RerankIndexConfigReader
             ["projection_encoding"] = ProjectionEncodingNames.ToName(config.ProjectionEncoding),
             ["fields"] = fields,
             ["window"] = config.Window,
+            ["max_window"] = config.MaxWindow,
+            ["budget_ms"] = config.BudgetMilliseconds,
+            ["score_mode"] = ScoreModeNames.ToName(config.ScoreMode),
+            ["linear_weight"] = config.LinearWeight,
+            ["rrf_k"] = config.RrfK,
+            ["max_missing_fraction"] = config.MaxMissingFraction,
         };
+    }
+
+    private static double ReadFraction(JsonElement rerank, string key, double fallback, List<string> errors)
+    {
+        if (!rerank.TryGetProperty(key, out var element))
+        {
+            return fallback;
+        }
+
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var value) && value is >= 0 and <= 1)
+        {
+            return value;
+        }
+
+        errors.Add($"[{Prefix}.{key}] must be a number from 0 to 1, got {Describe(element)}");
+        return fallback;
     }
 
     private static RerankStoredFields ReadFields(JsonElement rerank, List<string> errors)

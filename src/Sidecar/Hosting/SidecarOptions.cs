@@ -1,4 +1,5 @@
 using Rerank.IngestPipeline.Encoding;
+using Rerank.Sidecar.Search;
 
 namespace Rerank.Sidecar.Hosting;
 
@@ -43,4 +44,7 @@ public sealed record SidecarOptions
 
     /// <summary>How the write path batches passages into the models and bounds what a write may hold (docs/write-path.md).</summary>
     public EncodingOptions Encoding { get; init; } = new();
+
+    /// <summary>Bounds and policies of the search path (docs/search.md).</summary>
+    public SearchOptions Search { get; init; } = new();
 }

@@ -25,6 +25,45 @@ public sealed class RerankIndexConfigReaderTests
         Assert.Equal("rerank.model", config.Fields.Model);
         Assert.Equal("rerank.text_hash", config.Fields.TextHash);
         Assert.Equal("rerank.stale", config.Fields.Stale);
+        Assert.Equal(1000, config.MaxWindow);
+        Assert.Equal(200, config.BudgetMilliseconds);
+        Assert.Equal(ScoreMode.Model, config.ScoreMode);
+        Assert.Equal(0.5, config.LinearWeight);
+        Assert.Equal(60, config.RrfK);
+        Assert.Equal(0.5, config.MaxMissingFraction);
+    }
+
+    [Fact]
+    public void Read_SearchKeys_AreRead()
+    {
+        var config = Read("""
+            {"version": 1, "model": "m1", "text_fields": ["t"], "window": 50, "max_window": 200, "budget_ms": 80,
+             "score_mode": "linear", "linear_weight": 0.7, "rrf_k": 10, "max_missing_fraction": 0.25}
+            """);
+
+        Assert.Equal(50, config.Window);
+        Assert.Equal(200, config.MaxWindow);
+        Assert.Equal(80, config.BudgetMilliseconds);
+        Assert.Equal(ScoreMode.Linear, config.ScoreMode);
+        Assert.Equal(0.7, config.LinearWeight);
+        Assert.Equal(10, config.RrfK);
+        Assert.Equal(0.25, config.MaxMissingFraction);
+    }
+
+    [Fact]
+    public void Read_BadSearchKeys_ReportsEachByName()
+    {
+        var error = Fail("""
+            {"version": 1, "model": "m1", "text_fields": ["t"], "window": 300, "max_window": 200, "budget_ms": 0,
+             "score_mode": "max", "linear_weight": 1.5, "rrf_k": 0, "max_missing_fraction": "half"}
+            """);
+
+        Assert.Contains("[_meta.rerank.max_window] must be an integer from the window (300) to 1000, got [200]", error.Message);
+        Assert.Contains("[_meta.rerank.budget_ms] must be an integer from 1 to 60000, got [0]", error.Message);
+        Assert.Contains("[_meta.rerank.score_mode] must be one of model, linear, rrf, got [max]", error.Message);
+        Assert.Contains("[_meta.rerank.linear_weight] must be a number from 0 to 1, got [1.5]", error.Message);
+        Assert.Contains("[_meta.rerank.rrf_k] must be an integer of 1 or more, got [0]", error.Message);
+        Assert.Contains("[_meta.rerank.max_missing_fraction] must be a number from 0 to 1, got [half]", error.Message);
     }
 
     [Fact]
