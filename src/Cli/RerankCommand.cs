@@ -4,6 +4,7 @@ using Rerank.Cli.Engine;
 using Rerank.Cli.Eval;
 using Rerank.Cli.Ingest;
 using Rerank.Cli.Model;
+using Rerank.Cli.Quickstart;
 using Rerank.Cli.Serve;
 
 namespace Rerank.Cli;
@@ -19,6 +20,7 @@ internal static class RerankCommand
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
