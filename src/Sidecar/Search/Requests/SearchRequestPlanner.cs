@@ -57,7 +57,13 @@ internal static class SearchRequestPlanner
 
         using (document)
         {
-            return JsonBody.HasRerankExtension(document.RootElement) ? JsonBody.WithoutRerankExtension(document.RootElement) : null;
+            // Not a conditional expression: its type would be byte[], and a null byte[] converts to an empty, non-null memory.
+            if (!JsonBody.HasRerankExtension(document.RootElement))
+            {
+                return null;
+            }
+
+            return JsonBody.WithoutRerankExtension(document.RootElement);
         }
     }
 
