@@ -15,6 +15,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "End-to-end benchmarks, reported as ratios against a baseline measured in the same run.");
         bench.Subcommands.Add(CreateEngine());
         bench.Subcommands.Add(IngestBenchCommand.Create());
+        bench.Subcommands.Add(SearchBenchCommand.Create());
         return bench;
     }
 

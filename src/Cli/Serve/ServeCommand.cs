@@ -7,6 +7,7 @@ using Rerank.CommandLine;
 using Rerank.IngestPipeline.Encoding;
 using Rerank.LuceneBaseline.Engine.Http;
 using Rerank.Sidecar.Hosting;
+using Rerank.Sidecar.Search;
 
 namespace Rerank.Cli.Serve;
 
@@ -16,6 +17,9 @@ namespace Rerank.Cli.Serve;
 /// </summary>
 internal static class ServeCommand
 {
+    /// <summary>The environment variable that holds the admin key when <c>--admin-key</c> is not given.</summary>
+    internal const string AdminKeyVariable = "RERANK_ADMIN_KEY";
+
     public static Command Create()
     {
         var cluster = new Option<string?>("--cluster") { Description = "The Elasticsearch cluster to front (http(s)://host:port). Default: the embedded engine, started in-process." };
@@ -26,6 +30,7 @@ internal static class ServeCommand
         var encodeDelay = new Option<int>("--encode-delay-ms") { Description = "How long a write-path batch waits for more passages after its first, in milliseconds (0: encode what is queued at once).", DefaultValueFactory = _ => (int)new EncodingOptions().MaxDelay.TotalMilliseconds }.AtLeast(0);
         var encodeTimeout = new Option<int>("--encode-timeout-ms") { Description = "How long the model may go without finishing a batch while a write waits on it, in milliseconds; then the write's documents are written without vectors, marked stale (timeout).", DefaultValueFactory = _ => (int)new EncodingOptions().EncodeTimeout.TotalMilliseconds }.AtLeast(1);
         var encodeMaxWait = new Option<int>("--encode-max-wait-ms") { Description = "The longest a write waits for its vectors in all, however busy the model is, in milliseconds (at least --encode-timeout-ms).", DefaultValueFactory = _ => (int)new EncodingOptions().MaxWait.TotalMilliseconds }.AtLeast(1);
+        var adminKey = new Option<string?>("--admin-key") { Description = $"Turns on the admin endpoints under /_rerank/_admin/ and is the key they ask for (header X-Rerank-Admin-Key). Default: the environment variable {AdminKeyVariable}; neither: the endpoints are off." };
         dataDir.NotAFile();
         models.NotAFile();
         cluster.Validators.Add(r =>
@@ -44,10 +49,17 @@ internal static class ServeCommand
             }
         });
         ListenAddresses.AddValidator(urls);
-
-        var command = new Command("serve", "Run the sidecar: forwards every request to the cluster (or the embedded engine), checks _meta.rerank, serves /_rerank/health and /_rerank/metrics (docs/sidecar.md). Ctrl+C stops it.")
+        adminKey.Validators.Add(r =>
         {
-            cluster, dataDir, models, urls, encodeBatch, encodeDelay, encodeTimeout, encodeMaxWait,
+            if (r.GetValueOrDefault<string?>() is { } value && string.IsNullOrWhiteSpace(value))
+            {
+                r.AddError("--admin-key: the key must not be empty.");
+            }
+        });
+
+        var command = new Command("serve", "Run the sidecar: forwards every request to the cluster (or the embedded engine), checks _meta.rerank, serves /_rerank/health and /_rerank/metrics, and /_rerank/_admin/ with an admin key (docs/sidecar.md). Ctrl+C stops it.")
+        {
+            cluster, dataDir, models, urls, encodeBatch, encodeDelay, encodeTimeout, encodeMaxWait, adminKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +73,7 @@ internal static class ServeCommand
             using var stop = new StopSignal(cancellationToken);
 
             EngineHost? engine = null;
+            string? key, keySource;
             SidecarHost? sidecar = null;
             try
             {
@@ -81,6 +94,7 @@ internal static class ServeCommand
                     output.WriteLine($"serve: embedded engine ({engine.IndexNames.Count} indices in {engineOptions.DataDirectory}) on {upstream.ToString().TrimEnd('/')}");
                 }
 
+                (key, keySource) = ResolveAdminKey(parse.GetValue(adminKey), Environment.GetEnvironmentVariable(AdminKeyVariable));
                 var options = new SidecarOptions
                 {
                     Upstream = upstream,
@@ -93,6 +107,7 @@ internal static class ServeCommand
                         EncodeTimeout = TimeSpan.FromMilliseconds(parse.GetValue(encodeTimeout)),
                         MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(encodeMaxWait)),
                     },
+                    Search = new SearchOptions { AdminKey = key },
                 };
                 sidecar = await SidecarHost.StartAsync(options, logging, cancellationToken: stop.Token);
             }
@@ -118,6 +133,11 @@ internal static class ServeCommand
                 output.WriteLine($"serve: listening on {url.ToString().TrimEnd('/')}");
             }
 
+            // Where the key came from, never the key.
+            output.WriteLine(keySource is null
+                ? $"serve: admin endpoints off (no --admin-key or {AdminKeyVariable})"
+                : $"serve: admin endpoints on /_rerank/_admin/ (key from {keySource})");
+
             await stop.WaitAsync(output, "serve");
 
             await DisposeAsync(sidecar, engine);
@@ -125,6 +145,12 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>The key the admin endpoints ask for and where it came from: <c>--admin-key</c> wins over the variable; an empty variable is unset.</summary>
+    internal static (string? Key, string? Source) ResolveAdminKey(string? option, string? environment) =>
+        option is not null ? (option, "--admin-key")
+        : !string.IsNullOrWhiteSpace(environment) ? (environment, AdminKeyVariable)
+        : (null, null);
 
     private static bool TryParseCluster(string value, out Uri url) =>
         Uri.TryCreate(value, UriKind.Absolute, out url!)

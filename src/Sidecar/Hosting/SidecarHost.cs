@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Rerank.IngestPipeline.Diagnostics;
 using Rerank.IngestPipeline.Writes;
+using Rerank.Sidecar.Admin;
 using Rerank.Sidecar.Diagnostics;
 using Rerank.Sidecar.Forwarding;
 using Rerank.Sidecar.IndexConfig;
@@ -131,6 +132,7 @@ public sealed class SidecarHost : IAsyncDisposable
         services.AddHttpForwarder();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<HealthEndpoint>();
+        services.TryAddSingleton<AdminEndpoints>();
 
         // The write path (src/Sidecar/Writes) resolves these two interfaces; each is the same singleton as its class.
         services.TryAddSingleton<SidecarIndexConfigSource>();
@@ -170,6 +172,10 @@ public sealed class SidecarHost : IAsyncDisposable
         });
         app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
             context.Request.Path.Equals(MetricsPath, StringComparison.Ordinal) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)));
+
+        // Admin endpoints (key-protected); nothing under /_rerank/_admin is ever forwarded.
+        var admin = app.Services.GetRequiredService<AdminEndpoints>();
+        app.Use((context, next) => AdminEndpoints.Matches(context.Request.Path) ? admin.InvokeAsync(context) : next(context));
 
         // 2. Mapping changes: _meta.rerank checked at the door; the config cache emptied around anything that can change it.
         app.UseMiddleware<MetaValidationMiddleware>();
