@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Rerank.Cli.Common;
 using Rerank.CommandLine;
 using Rerank.IngestPipeline.Contracts;
@@ -28,7 +29,8 @@ internal static class EvalRerankCommand
         var encoding = new Option<string>("--projection-encoding") { Description = "How projections are stored before scoring, as in the sidecar's index: float16, int8 or float32.", DefaultValueFactory = _ => ProjectionEncodingNames.Float16 };
         var candidates = new Option<FileInfo?>("--candidates") { Description = "First stage from this TREC run (qid Q0 docid rank score tag) instead of BM25." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the metrics as JSON to this file." };
-        var sidecar = new Option<Uri?>("--sidecar") { Description = "Send every query through this running sidecar (its base URL) instead of reranking offline." };
+        var run = new Option<FileInfo?>("--run") { Description = "Also write the reranked windows in TREC run format to this file (the score mode's scores)." };
+        var sidecar = new Option<string?>("--sidecar") { Description = "Send every query through this running sidecar (its base URL) instead of reranking offline." };
         var index = new Option<string?>("--index") { Description = "With --sidecar: the index (or alias) to search." };
         var template = new Option<FileInfo?>("--query-template") { Description = "With --sidecar: a JSON search body in which {{query}} is replaced by the query text, JSON-escaped (write it inside quotes)." };
         var firstStageRun = new Option<FileInfo?>("--first-stage-run") { Description = "With --sidecar: write the first stage's hits as a TREC run to this file (scores as returned)." };
@@ -39,27 +41,22 @@ internal static class EvalRerankCommand
         encoding.AcceptOnlyFromAmong([.. ProjectionEncodingNames.All]);
         model.NotAFile();
         json.OutputFile();
+        run.OutputFile();
         firstStageRun.OutputFile();
-        window.Validators.Add(r =>
+        Between(window, 1, RerankIndexConfig.WindowLimit);
+        Between(linearWeight, 0.0, 1.0);
+        sidecar.Validators.Add(r =>
         {
-            var value = r.GetValueOrDefault<int>();
-            if (value is < 1 or > RerankIndexConfig.WindowLimit)
+            if (r.GetValueOrDefault<string?>() is { } value && !TryParseUrl(value, out _))
             {
-                r.AddError($"--window must be from 1 to {RerankIndexConfig.WindowLimit} (is {value}).");
-            }
-        });
-        linearWeight.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is var value && !(value is >= 0 and <= 1))
-            {
-                r.AddError($"--linear-weight must be from 0 to 1 (is {value}).");
+                r.AddError($"--sidecar: '{value}' is not an absolute http or https URL.");
             }
         });
         var bm25 = new Bm25CommandOptions();
 
         var command = new Command("rerank", "Evaluate the student reranking a first-stage window (BM25 as eval bm25, a TREC run, or a running sidecar) beside the first stage: nDCG, MRR, recall, MAP and precision.")
         {
-            model, data, split, window, scoreMode, linearWeight, rrfK, branch, encoding, candidates, json, sidecar, index, template, firstStageRun, concurrency, timeout,
+            model, data, split, window, scoreMode, linearWeight, rrfK, branch, encoding, candidates, json, run, sidecar, index, template, firstStageRun, concurrency, timeout,
         };
         foreach (var option in bm25.All)
         {
@@ -123,7 +120,7 @@ internal static class EvalRerankCommand
             };
 
             RerankEvaluationResult result;
-            if (parse.GetValue(sidecar) is { } url)
+            if (parse.GetValue(sidecar) is { } sidecarUrl && TryParseUrl(sidecarUrl, out var url))
             {
                 var branchName = parse.GetResult(branch) is { Implicit: false } ? parse.GetValue(branch) : null;
                 result = await ThroughSidecarAsync(
@@ -148,11 +145,44 @@ internal static class EvalRerankCommand
                 output.WriteLine($"metrics written to {jsonFile.FullName}");
             }
 
+            if (parse.GetValue(run) is { } runFile)
+            {
+                await using var writer = new StreamWriter(runFile.FullName);
+                TrecRunFile.Write(writer, result.RerankRun, "rerank-student");
+                output.WriteLine($"run written to {runFile.FullName}");
+            }
+
             return 0;
         });
 
         return command;
     }
+
+    /// <summary>Adds "from <paramref name="minimum"/> to <paramref name="maximum"/>"; a value that does not convert is the parser's to report.</summary>
+    private static void Between<T>(Option<T> option, T minimum, T maximum)
+        where T : struct, System.Numerics.INumber<T>
+    {
+        option.Validators.Add(r =>
+        {
+            T value;
+            try
+            {
+                value = r.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+
+            if (value < minimum || value > maximum)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be from {minimum} to {maximum} (is {value})."));
+            }
+        });
+    }
+
+    private static bool TryParseUrl(string value, out Uri url) =>
+        Uri.TryCreate(value, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
 
     private static async Task<RerankEvaluationResult> ThroughSidecarAsync(
         Uri url, string index, string dataDirectory, string split, RerankSettings settings, string? branch, string? templatePath,
