@@ -110,7 +110,8 @@ internal sealed partial class SearchMiddleware(
         {
             if (configError || config is null)
             {
-                var stripped = body.IsEmpty ? null : SearchRequestPlanner.StripExtension(body);
+                // Only a body that names "ext" can carry ext.rerank: others are not parsed.
+                var stripped = body.Span.IndexOf("\"ext\""u8) < 0 ? null : SearchRequestPlanner.StripExtension(body);
                 if (configError)
                 {
                     return await ForwardAsync(context, rawPath, stripped ?? body, null, SearchOutcomes.Fallback, SearchOutcomes.ConfigError);
