@@ -45,8 +45,15 @@ internal sealed record SearchPlan
     /// <summary>max(window, from + size): hits past the window keep first-stage order below it.</summary>
     public required int FirstStageSize { get; init; }
 
-    /// <summary>The query string for the first stage and the fetch: the user's without from, size and fetch-only parameters.</summary>
+    /// <summary>
+    /// The query string of the two-phase first stage (<see cref="FirstStageBody"/>): the user's without <c>from</c> and
+    /// <c>size</c> (the body carries them) and without the fetch-only parameters (<c>_source*</c>, <c>stored_fields</c>,
+    /// <c>docvalue_fields</c>, <c>explain</c>, <c>version</c>, <c>seq_no_primary_term</c>).
+    /// </summary>
     public required string UpstreamQueryString { get; init; }
+
+    /// <summary>The query string of <see cref="SinglePhaseBody"/>: the user's without <c>from</c> and <c>size</c>, fetch-only parameters kept.</summary>
+    public required string SinglePhaseQueryString { get; init; }
 
     /// <summary>The user's body without <c>ext.rerank</c> and the user's query string: a fallback may forward them as they are.</summary>
     public required ReadOnlyMemory<byte> PassThroughBody { get; init; }
@@ -54,11 +61,17 @@ internal sealed record SearchPlan
     public required string PassThroughQueryString { get; init; }
 
     /// <summary>
-    /// Builds the page fetch for the given hits: the user's query and fetch options (so highlights are right), filtered to
-    /// exactly these ids, <c>size</c> = their count, no aggregations, suggest, post_filter or total tracking.
+    /// Builds the page fetch for the given hits' ids: the user's query and fetch options (so highlights are right), filtered
+    /// to exactly these ids, <c>size</c> = their count, no aggregations, suggest, post_filter or total tracking. Give an id
+    /// once per hit (twice when two indices' hits share it): <c>size</c> counts the entries. Callable any number of times,
+    /// from any thread.
     /// </summary>
     public required Func<IReadOnlyList<string>, ReadOnlyMemory<byte>> BuildFetchBody { get; init; }
 
-    /// <summary>The query string of the page fetch: the user's fetch parameters (<c>_source*</c>, <c>stored_fields</c>, ...) kept.</summary>
+    /// <summary>
+    /// The query string of the page fetch: the user's with the fetch parameters (<c>_source*</c>, <c>stored_fields</c>, ...)
+    /// and <c>q</c> kept, without <c>from</c>, <c>size</c>, <c>track_total_hits</c>, <c>terminate_after</c>,
+    /// <c>rest_total_hits_as_int</c> and <c>suggest_*</c>.
+    /// </summary>
     public required string FetchQueryString { get; init; }
 }
