@@ -63,44 +63,16 @@ internal static class EvalRerankCommand
             command.Options.Add(option);
         }
 
-        command.Validators.Add(r =>
-        {
-            var throughSidecar = r.GetResult(sidecar) is { Implicit: false };
-            if (throughSidecar)
-            {
-                if (r.GetResult(index) is null)
-                {
-                    r.AddError("--sidecar needs --index (the index to search).");
-                }
-
-                // The sidecar ranks under the index's own config; a setting it would not use is refused, not ignored.
-                foreach (var offlineOnly in new Option[] { model, scoreMode, linearWeight, rrfK, encoding, candidates })
-                {
-                    if (r.GetResult(offlineOnly) is { Implicit: false })
-                    {
-                        r.AddError($"{offlineOnly.Name} is not supported with --sidecar (the sidecar uses the index's _meta.rerank).");
-                    }
-                }
-            }
-            else
-            {
-                if (r.GetResult(model) is null)
-                {
-                    r.AddError("--model is required (or --sidecar with --index).");
-                }
-
-                foreach (var sidecarOnly in new Option[] { index, template, firstStageRun, concurrency, timeout })
-                {
-                    if (r.GetResult(sidecarOnly) is { Implicit: false })
-                    {
-                        r.AddError($"{sidecarOnly.Name} needs --sidecar.");
-                    }
-                }
-            }
-        });
-
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // Checked here rather than by a command validator: System.CommandLine reports a validator's errors instead
+            // of a value it could not convert, and "--window abc" must name --window.
+            var problems = ModeProblems(parse, [model, scoreMode, linearWeight, rrfK, encoding, candidates], [index, template, firstStageRun, concurrency, timeout], sidecar, index);
+            if (problems.Count > 0)
+            {
+                throw new ArgumentException(string.Join("; ", problems));
+            }
+
             var output = parse.InvocationConfiguration.Output;
             var dataDirectory = parse.GetRequiredValue(data).FullName;
             StudentBranchNames.TryParse(parse.GetValue(branch), out var chosenBranch);
@@ -156,6 +128,34 @@ internal static class EvalRerankCommand
         });
 
         return command;
+    }
+
+    /// <summary>What is wrong in the choice between offline and sidecar mode: each option the chosen mode does not use is refused by name.</summary>
+    private static List<string> ModeProblems(ParseResult parse, Option[] offlineOnly, Option[] sidecarOnly, Option sidecar, Option index)
+    {
+        var problems = new List<string>();
+        if (parse.GetResult(sidecar) is { Implicit: false })
+        {
+            if (parse.GetResult(index) is null)
+            {
+                problems.Add("--sidecar needs --index (the index to search).");
+            }
+
+            // The sidecar ranks under the index's own config; a setting it would not use is refused, not ignored.
+            problems.AddRange(offlineOnly.Where(o => parse.GetResult(o) is { Implicit: false })
+                .Select(o => $"{o.Name} is not supported with --sidecar (the sidecar uses the index's _meta.rerank)."));
+        }
+        else
+        {
+            if (parse.GetResult(offlineOnly[0]) is null)
+            {
+                problems.Add("--model is required (or --sidecar with --index).");
+            }
+
+            problems.AddRange(sidecarOnly.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => $"{o.Name} needs --sidecar."));
+        }
+
+        return problems;
     }
 
     /// <summary>Adds "from <paramref name="minimum"/> to <paramref name="maximum"/>"; a value that does not convert is the parser's to report.</summary>
