@@ -67,7 +67,7 @@ internal static class EvalRerankCommand
         {
             // Checked here rather than by a command validator: System.CommandLine reports a validator's errors instead
             // of a value it could not convert, and "--window abc" must name --window.
-            var problems = ModeProblems(parse, [model, scoreMode, linearWeight, rrfK, encoding, candidates], [index, template, firstStageRun, concurrency, timeout], sidecar, index);
+            var problems = ModeProblems(parse, [model, scoreMode, linearWeight, rrfK, encoding, candidates, .. bm25.All], [index, template, firstStageRun, concurrency, timeout], sidecar, index);
             if (problems.Count > 0)
             {
                 throw new ArgumentException(string.Join("; ", problems));
@@ -120,7 +120,7 @@ internal static class EvalRerankCommand
             if (parse.GetValue(run) is { } runFile)
             {
                 await using var writer = new StreamWriter(runFile.FullName);
-                TrecRunFile.Write(writer, result.RerankRun, "rerank-student");
+                TrecRunFile.Write(writer, result.RerankRun, result.Sidecar is null ? "rerank-student" : "rerank-sidecar");
                 output.WriteLine($"run written to {runFile.FullName}");
             }
 
