@@ -102,4 +102,32 @@ public sealed class SearchFallbackTests
         Assert.Equal("applied", SearchStack.Header(response, "X-Rerank"));
         Assert.Equal(3, answer["hits"]!["hits"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task Search_SinglePhase_RerankedPageHasTheUsersFetchOptionsOnly()
+    {
+        await using var stack = await StartAsync(new SearchOptions { SinglePhaseMaxWindow = 10 }, ""","window":10""");
+        var first = await SearchStack.OkAsync(stack.Engine, HttpMethod.Post, "/books/_search", """{"query":{"match":{"text":"river"}},"size":10,"_source":false}""");
+        var firstIds = SearchStack.Ids(first);
+        var passages = SearchStack.Passages(20);
+        var logits = stack.IndependentLogits("river", [.. firstIds.Select(id => passages[id])]);
+        var expected = firstIds.Select((id, i) => (id, i)).OrderByDescending(x => logits[x.i]).Select(x => x.id).Take(5).ToList();
+
+        var (_, answer, response) = await SearchStack.SendAsync(stack.Sidecar, HttpMethod.Post, "/books/_search",
+            """{"query":{"match":{"text":"river"}},"size":5,"_source":["title"],"highlight":{"fields":{"text":{}}},"docvalue_fields":["genre"]}""");
+
+        using (response)
+        {
+            Assert.Equal("applied", SearchStack.Header(response, "X-Rerank"));
+        }
+
+        Assert.Equal(expected, SearchStack.Ids(answer!));
+        foreach (var hit in answer!["hits"]!["hits"]!.AsArray())
+        {
+            Assert.Contains("<em>river</em>", (string)hit!["highlight"]!["text"]![0]!, StringComparison.Ordinal);
+            Assert.Equal(["title"], hit["_source"]!.AsObject().Select(p => p.Key));
+            // The user's docvalue field stays; the rerank fields the sidecar added do not show.
+            Assert.Equal(["genre"], hit["fields"]!.AsObject().Select(p => p.Key));
+        }
+    }
 }
