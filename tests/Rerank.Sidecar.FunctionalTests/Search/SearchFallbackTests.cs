@@ -1,6 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Rerank.Sidecar.Diagnostics;
 using Rerank.Sidecar.Search;
 
 namespace Rerank.Sidecar.FunctionalTests.Search;
@@ -55,9 +59,15 @@ public sealed class SearchFallbackTests
     public async Task Search_ThrowingModel_FallsBack()
     {
         await using var stack = await StartAsync(new SearchOptions());
+        using var searches = new MetricCollector<long>(
+            stack.Services.GetRequiredService<IMeterFactory>(), SidecarMetrics.MeterName, SidecarMetrics.SearchRequestsName);
         stack.Scorer.Throw = true;
 
         await AssertFirstStageAsync(stack, "fallback:model_error");
+
+        var counted = Assert.Single(searches.GetMeasurementSnapshot());
+        Assert.Equal("fallback", counted.Tags["outcome"]);
+        Assert.Equal("model_error", counted.Tags["reason"]);
     }
 
     [Fact]

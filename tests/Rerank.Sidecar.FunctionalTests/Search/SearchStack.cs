@@ -47,6 +47,9 @@ internal sealed class SearchStack : IAsyncDisposable
 
     public string ModelId { get; }
 
+    /// <summary>The sidecar's services (its meter factory, for metric assertions).</summary>
+    public IServiceProvider Services => _host.Services;
+
     public FaultyQueryScorer Scorer => (FaultyQueryScorer)_host.Services.GetRequiredService<IQueryScorer>();
 
     public static async Task<SearchStack> StartAsync(SearchOptions? search = null, Uri? upstream = null)
