@@ -69,7 +69,8 @@ internal sealed partial class RerankSearch(
             // 1. The first stage, while the query is encoded.
             var singlePhase = plan.Window <= options.Search.SinglePhaseMaxWindow;
             var firstStarted = time.GetTimestamp();
-            var first = await SendAsync(context, rawPath, plan.UpstreamQueryString, singlePhase ? plan.SinglePhaseBody : plan.FirstStageBody).ConfigureAwait(false);
+            var first = await SendAsync(
+                context, rawPath, singlePhase ? plan.SinglePhaseQueryString : plan.UpstreamQueryString, singlePhase ? plan.SinglePhaseBody : plan.FirstStageBody).ConfigureAwait(false);
             metrics.SearchFirstStage(time.GetElapsedTime(firstStarted));
             if (first.Reason is { } firstFailure)
             {

@@ -63,49 +63,32 @@ internal sealed partial class SearchMiddleware(
             configError = true;
         }
 
-        // The body, decoded and bounded.
-        var decoded = Decoded(request);
-        if (decoded is null)
-        {
-            // A coding the sidecar cannot read: the cluster answers it.
-            if (config is null && !configError)
-            {
-                await next(context);
-                return (SearchOutcomes.Skipped, SkipReasons.NotEnabled);
-            }
-
-            return await ForwardAsync(context, null, null, null, SearchOutcomes.Skipped, SkipReasons.InvalidBody);
-        }
-
+        // The body as sent, bounded; then decoded (bounded too). What cannot be read goes on as it came.
+        var enabled = config is not null || configError;
         var limit = options.Search.MaxSearchBodyBytes;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16384];
-        int read;
-        while (buffer.Length <= limit && (read = await decoded.Stream.ReadAsync(chunk, context.RequestAborted)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-
-        ReadOnlyMemory<byte> body = buffer.ToArray();
-        if (body.Length > limit)
+        var raw = await ReadAsync(request.Body, limit, context.RequestAborted);
+        if (raw.Length > limit)
         {
             Log.BodyTooLarge(logger, limit);
-            request.Body = new PrefixedStream(body, decoded.Stream);
-            if (decoded.Decoded)
-            {
-                MarkDecoded(request, null);
-            }
-
-            if (config is null && !configError)
-            {
-                await next(context);
-                return (SearchOutcomes.Skipped, SkipReasons.NotEnabled);
-            }
-
-            await ForwardAsync(context, null, null, null, SearchOutcomes.Skipped, SkipReasons.BodyTooLarge, replaceBody: false);
-            return (SearchOutcomes.Skipped, SkipReasons.BodyTooLarge);
+            request.Body = new PrefixedStream(raw, request.Body);
+            return await ForwardUntouchedAsync(context, enabled, SkipReasons.BodyTooLarge);
         }
 
+        request.Body = new MemoryStream(raw, writable: false);
+        var decoded = await DecodeAsync(request, raw, limit, context.RequestAborted);
+        if (decoded is null)
+        {
+            // A coding the sidecar does not read, or a broken one: the cluster answers it.
+            return await ForwardUntouchedAsync(context, enabled, SkipReasons.InvalidBody);
+        }
+
+        if (decoded.Length > limit)
+        {
+            Log.BodyTooLarge(logger, limit);
+            return await ForwardUntouchedAsync(context, enabled, SkipReasons.BodyTooLarge);
+        }
+
+        ReadOnlyMemory<byte> body = decoded;
         try
         {
             if (configError || config is null)
@@ -119,9 +102,8 @@ internal sealed partial class SearchMiddleware(
 
                 if (stripped is null)
                 {
-                    // Not enabled and nothing of ours in it: untouched and invisible.
-                    await ForwardAsync(context, rawPath, body, null, null, null);
-                    return (SearchOutcomes.Skipped, SkipReasons.NotEnabled);
+                    // Not enabled and nothing of ours in it: untouched (the bytes as sent) and invisible.
+                    return await ForwardUntouchedAsync(context, enabled: false, SkipReasons.NotEnabled);
                 }
 
                 return await ForwardAsync(context, rawPath, stripped.Value, null, SearchOutcomes.Skipped, SkipReasons.NotEnabled);
@@ -219,19 +201,65 @@ internal sealed partial class SearchMiddleware(
         }
     }
 
-    private static DecodedBody? Decoded(HttpRequest request)
+    /// <summary>The request as it came (its body already buffered in <c>Request.Body</c>); the header only for an enabled index.</summary>
+    private async Task<(string Outcome, string Reason)> ForwardUntouchedAsync(HttpContext context, bool enabled, string reason)
     {
-        var encoding = request.Headers.ContentEncoding.ToString().Trim();
-        Stream? stream = encoding.ToLowerInvariant() switch
+        if (!enabled)
         {
-            "" or "identity" => request.Body,
-            "gzip" or "x-gzip" => new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
-            "deflate" => new ZLibStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
-            "br" => new BrotliStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
-            _ => null,
-        };
-        return stream is null ? null : new DecodedBody(stream, encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase));
+            await next(context);
+            return (SearchOutcomes.Skipped, SkipReasons.NotEnabled);
+        }
+
+        return await ForwardAsync(context, null, null, null, SearchOutcomes.Skipped, reason, replaceBody: false);
     }
 
-    private sealed record DecodedBody(Stream Stream, bool Decoded);
+    /// <summary>Up to <paramref name="limit"/> + 1 bytes of <paramref name="stream"/>: more than the limit means too large.</summary>
+    private static async Task<byte[]> ReadAsync(Stream stream, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16384];
+        int read;
+        while (buffer.Length <= limit && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The body decoded per <c>Content-Encoding</c> (gzip, deflate, br, identity), bounded; null when it cannot be.</summary>
+    private static async Task<byte[]?> DecodeAsync(HttpRequest request, byte[] raw, int limit, CancellationToken cancellationToken)
+    {
+        var encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
+        var source = new MemoryStream(raw, writable: false);
+        Stream? stream = encoding switch
+        {
+            "" or "identity" => null,
+            "gzip" or "x-gzip" => new GZipStream(source, CompressionMode.Decompress),
+            "deflate" => new ZLibStream(source, CompressionMode.Decompress),
+            "br" => new BrotliStream(source, CompressionMode.Decompress),
+            _ => Stream.Null,
+        };
+        if (stream is null)
+        {
+            return raw;
+        }
+
+        if (stream == Stream.Null)
+        {
+            return null;
+        }
+
+        await using (stream)
+        {
+            try
+            {
+                return await ReadAsync(stream, limit, cancellationToken);
+            }
+            catch (InvalidDataException)
+            {
+                return null;
+            }
+        }
+    }
 }

@@ -30,6 +30,8 @@ internal static class JsonBody
         MaxDepth = MaxDepth + 16,
     };
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>
     /// Parses <paramref name="body"/>: true with a document (null for an empty or blank body), false when it is not
     /// JSON, is nested deeper than <see cref="MaxDepth"/> or repeats a key in an object.
@@ -37,6 +39,12 @@ internal static class JsonBody
     public static bool TryParse(ReadOnlyMemory<byte> body, out JsonDocument? document)
     {
         document = null;
+        if (body.Span.StartsWith(Utf8ByteOrderMark))
+        {
+            // Jackson skips a byte order mark; JsonDocument reads one only from a stream.
+            body = body[Utf8ByteOrderMark.Length..];
+        }
+
         if (IsBlank(body.Span))
         {
             return true;

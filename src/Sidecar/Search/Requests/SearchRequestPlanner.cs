@@ -5,7 +5,8 @@ namespace Rerank.Sidecar.Search.Requests;
 
 /// <summary>Decides whether and how a search is reranked (docs/search.md "Interception").</summary>
 /// <remarks>
-/// <see cref="Plan"/> checks, in this order, and answers with the first that applies:
+/// <see cref="Plan"/> checks, in this order, and answers with the first that applies (a config that is not enabled is
+/// <c>skipped:not_enabled</c> before all of them):
 /// 1. the body is empty or a JSON object without duplicate keys, whose <c>ext</c> (if any) is an object, else
 ///    <c>skipped:invalid_body</c> (forwarded as it is, for the cluster to answer);
 /// 2. <c>ext.rerank</c> is valid, else 400 <c>illegal_argument_exception</c>;
@@ -21,11 +22,18 @@ namespace Rerank.Sidecar.Search.Requests;
 /// </remarks>
 internal static class SearchRequestPlanner
 {
-    /// <summary>Plans a search of an index whose <c>_meta.rerank</c> is enabled. Never throws for any body or query string.</summary>
+    /// <summary>
+    /// Plans a search of an index whose <c>_meta.rerank</c> is enabled (a disabled config gives <c>skipped:not_enabled</c>
+    /// with <see cref="StripExtension"/>'s body). Never throws for any body or query string.
+    /// </summary>
     public static SearchPlanResult Plan(SearchRequest request, RerankIndexConfig config)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(config);
+        if (!config.Enabled)
+        {
+            return new SearchPlanResult.Skip(SkipReasons.NotEnabled, StripExtension(request.Body) ?? request.Body, request.QueryString);
+        }
 
         if (!JsonBody.TryParse(request.Body, out var document))
         {
@@ -57,7 +65,13 @@ internal static class SearchRequestPlanner
 
         using (document)
         {
-            return JsonBody.HasRerankExtension(document.RootElement) ? JsonBody.WithoutRerankExtension(document.RootElement) : null;
+            // Not a conditional expression: its type would be byte[], and a null byte[] converts to an empty, non-null memory.
+            if (!JsonBody.HasRerankExtension(document.RootElement))
+            {
+                return null;
+            }
+
+            return JsonBody.WithoutRerankExtension(document.RootElement);
         }
     }
 
