@@ -127,13 +127,13 @@ public sealed partial class ServeCommandTests
             Assert.DoesNotContain("embedded engine", printed.ToString(), StringComparison.Ordinal);
             Assert.Contains($"serve: forwarding to {cluster.Url.ToString().TrimEnd('/')}", printed.ToString(), StringComparison.Ordinal);
             using var client = new HttpClient { BaseAddress = url };
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/books/_search?q=dune");
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/books/_count?q=dune");
             request.Headers.TryAddWithoutValidation("Authorization", "Basic ZWxhc3RpYzpjaGFuZ2VtZQ==");
             using var response = await client.SendAsync(request, cancellation);
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var seen = Assert.Single(cluster.Requests);
-            Assert.Equal("/books/_search?q=dune", seen.RawTarget);
+            Assert.Equal("/books/_count?q=dune", seen.RawTarget);
             Assert.Equal("Basic ZWxhc3RpYzpjaGFuZ2VtZQ==", seen.Headers["Authorization"]);
         }
         finally

@@ -9,6 +9,9 @@ namespace Rerank.Cli.Eval;
 /// <summary>Writes a BM25 evaluation as a console table and as the JSON contract of <c>--json</c> (docs/cli.md).</summary>
 internal static class Bm25EvaluationOutput
 {
+    /// <summary>The metrics at the top of the JSON (and of each side of <c>eval rerank</c>'s JSON).</summary>
+    public static readonly IReadOnlyList<string> HeadlineMetrics = ["ndcg@10", "mrr@10", "recall@100", "map@100"];
+
     private static readonly string[] Families = ["ndcg", "mrr", "recall", "map", "p"];
 
     public static void WriteTable(TextWriter output, Bm25EvaluationResult result)
@@ -56,18 +59,9 @@ internal static class Bm25EvaluationOutput
         using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
-        json.WriteNumber("ndcg@10", means["ndcg@10"]);
-        json.WriteNumber("mrr@10", means["mrr@10"]);
-        json.WriteNumber("recall@100", means["recall@100"]);
-        json.WriteNumber("map@100", means["map@100"]);
+        WriteHeadline(json, means);
         json.WriteNumber("queries", result.Report.QueriesEvaluated);
-        json.WriteStartObject("metrics");
-        foreach (var (name, value) in means)
-        {
-            json.WriteNumber(name, value);
-        }
-
-        json.WriteEndObject();
+        WriteAllMetrics(json, means);
         json.WriteString("dataset", result.Dataset);
         json.WriteString("split", settings.Split);
         json.WriteNumber("documents", result.DocumentCount);
@@ -95,6 +89,31 @@ internal static class Bm25EvaluationOutput
         json.WriteNumber("build_seconds", result.IndexBuildTime.TotalSeconds);
         json.WriteEndObject();
         json.WriteNumber("search_seconds", result.SearchTime.TotalSeconds);
+        json.WriteEndObject();
+    }
+
+    /// <summary>The headline metrics, <c>ndcg@10</c>, <c>mrr@10</c>, <c>recall@100</c>, <c>map@100</c>, as numbers of the open object.</summary>
+    public static void WriteHeadline(Utf8JsonWriter json, IReadOnlyDictionary<string, double> means)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(means);
+        foreach (var name in HeadlineMetrics)
+        {
+            json.WriteNumber(name, means[name]);
+        }
+    }
+
+    /// <summary>Every metric, in report order, under <c>metrics</c> in the open object.</summary>
+    public static void WriteAllMetrics(Utf8JsonWriter json, IReadOnlyDictionary<string, double> means)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(means);
+        json.WriteStartObject("metrics");
+        foreach (var (name, value) in means)
+        {
+            json.WriteNumber(name, value);
+        }
+
         json.WriteEndObject();
     }
 

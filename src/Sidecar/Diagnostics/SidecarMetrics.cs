@@ -20,6 +20,14 @@ internal sealed class SidecarMetrics
     public const string IndexConfigRejectedName = "rerank.sidecar.index_config.rejected";
     public const string ModelReloadsName = "rerank.sidecar.model.reloads";
     public const string ModelLoadDurationName = "rerank.sidecar.model.load.duration";
+    public const string SearchRequestsName = "rerank.sidecar.search.requests";
+    public const string SearchDurationName = "rerank.sidecar.search.duration";
+    public const string SearchFirstStageDurationName = "rerank.sidecar.search.first_stage.duration";
+    public const string SearchEncodeDurationName = "rerank.sidecar.search.encode.duration";
+    public const string SearchScoreDurationName = "rerank.sidecar.search.score.duration";
+    public const string SearchFetchDurationName = "rerank.sidecar.search.fetch.duration";
+    public const string SearchCandidatesName = "rerank.sidecar.search.candidates";
+    public const string SearchMissingFractionName = "rerank.sidecar.search.missing_fraction";
 
     private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal)
     {
@@ -37,6 +45,14 @@ internal sealed class SidecarMetrics
     private readonly Counter<long> _configRejected;
     private readonly Counter<long> _modelReloads;
     private readonly Histogram<double> _modelLoadDuration;
+    private readonly Counter<long> _searches;
+    private readonly Histogram<double> _searchDuration;
+    private readonly Histogram<double> _firstStageDuration;
+    private readonly Histogram<double> _encodeDuration;
+    private readonly Histogram<double> _scoreDuration;
+    private readonly Histogram<double> _fetchDuration;
+    private readonly Histogram<long> _candidates;
+    private readonly Histogram<double> _missingFraction;
 
     public SidecarMetrics(IMeterFactory meterFactory)
     {
@@ -61,6 +77,45 @@ internal sealed class SidecarMetrics
             ModelReloadsName, "{reload}", "Model bundle loads, by result: loaded, failed (the last good one stays), unloaded.");
         _modelLoadDuration = meter.CreateHistogram(
             ModelLoadDurationName, "s", "Duration of loading one model bundle.", advice: advice);
+        _searches = meter.CreateCounter<long>(
+            SearchRequestsName, "{request}", "Searches of /{target}/_search, by outcome (applied, fallback, skipped) and reason.");
+        _searchDuration = meter.CreateHistogram(
+            SearchDurationName, "s", "Duration of an intercepted search, from its arrival to the end of the answer, by outcome.", advice: advice);
+        _firstStageDuration = meter.CreateHistogram(
+            SearchFirstStageDurationName, "s", "Duration of the first-stage call of a reranked search.", advice: advice);
+        _encodeDuration = meter.CreateHistogram(
+            SearchEncodeDurationName, "s", "Duration of encoding a search's query (runs alongside the first stage).", advice: advice);
+        _scoreDuration = meter.CreateHistogram(
+            SearchScoreDurationName, "s", "Duration of scoring a search's window in one batched call.", advice: advice);
+        _fetchDuration = meter.CreateHistogram(
+            SearchFetchDurationName, "s", "Duration of fetching a reranked page's documents.", advice: advice);
+        _candidates = meter.CreateHistogram<long>(
+            SearchCandidatesName, "{candidate}", "First-stage candidates in a reranked search's window.");
+        _missingFraction = meter.CreateHistogram<double>(
+            SearchMissingFractionName, "1", "Fraction of a window's candidates without a usable vector.");
+    }
+
+    /// <summary>One intercepted search; <paramref name="outcome"/> is applied, fallback or skipped.</summary>
+    public void Search(string outcome, string reason, TimeSpan duration)
+    {
+        var tags = new TagList { { "outcome", outcome }, { "reason", reason } };
+        _searches.Add(1, tags);
+        _searchDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    public void SearchFirstStage(TimeSpan duration) => _firstStageDuration.Record(duration.TotalSeconds);
+
+    public void SearchEncode(TimeSpan duration) => _encodeDuration.Record(duration.TotalSeconds);
+
+    public void SearchScore(TimeSpan duration) => _scoreDuration.Record(duration.TotalSeconds);
+
+    public void SearchFetch(TimeSpan duration) => _fetchDuration.Record(duration.TotalSeconds);
+
+    /// <summary>The window of a search that reached the model: its size and the fraction without usable vectors.</summary>
+    public void SearchWindow(int candidates, double missingFraction)
+    {
+        _candidates.Record(candidates);
+        _missingFraction.Record(missingFraction);
     }
 
     public void Forwarded(string method, int statusCode, TimeSpan duration)

@@ -17,6 +17,7 @@ using Rerank.Sidecar.Diagnostics;
 using Rerank.Sidecar.Forwarding;
 using Rerank.Sidecar.IndexConfig;
 using Rerank.Sidecar.Models;
+using Rerank.Sidecar.Search;
 using Rerank.Sidecar.Writes;
 
 namespace Rerank.Sidecar.Hosting;
@@ -143,6 +144,13 @@ public sealed class SidecarHost : IAsyncDisposable
         // The write path: one batching encoder per model, shared by every write (docs/write-path.md).
         services.AddRerankWrites(options.Encoding);
 
+        // The search path (src/Sidecar/Search): IQueryScorer is the seam tests replace.
+        services.TryAddSingleton(options.Search);
+        services.TryAddSingleton<IQueryScorer, RegistryQueryScorer>();
+        services.TryAddSingleton<ModelBreaker>();
+        services.TryAddSingleton<SearchUpstream>();
+        services.TryAddSingleton<RerankSearch>();
+
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SidecarMetrics.MeterName)
             .AddMeter(IngestMetrics.MeterName)
@@ -181,10 +189,13 @@ public sealed class SidecarHost : IAsyncDisposable
         app.UseMiddleware<MetaValidationMiddleware>();
         app.UseMiddleware<ConfigInvalidationMiddleware>();
 
-        // 3. Writes to enabled indices get their passage vectors (_bulk, _doc, _create, _update); others pass on untouched.
+        // 3. Searches of enabled indices are reranked (docs/search.md); others pass on (ext.rerank removed).
+        app.UseMiddleware<SearchMiddleware>();
+
+        // 4. Writes to enabled indices get their passage vectors (_bulk, _doc, _create, _update); others pass on untouched.
         app.UseRerankWrites();
 
-        // 4. Everything else goes upstream unchanged.
+        // 5. Everything else goes upstream unchanged.
         app.Run(forwarder.InvokeAsync);
     }
 

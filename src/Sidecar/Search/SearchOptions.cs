@@ -21,8 +21,11 @@ public sealed record SearchOptions
     /// <summary>
     /// Windows up to this size are served in one upstream call (the first stage also returns the user's <c>_source</c>,
     /// highlights and fields for every candidate); larger ones fetch the page in a second call. 0 always fetches.
+    /// Default 10: measured on the embedded engine (docs/search.md), one call wins up to a window of 10 and loses from 20.
     /// </summary>
-    public int SinglePhaseMaxWindow { get; init; }
+    public int SinglePhaseMaxWindow { get; init; } = DefaultSinglePhaseMaxWindow;
+
+    public const int DefaultSinglePhaseMaxWindow = 10;
 
     /// <summary>The key that unlocks <c>/_rerank/_admin/...</c> (header <c>X-Rerank-Admin-Key</c>); null turns the admin endpoints off.</summary>
     public string? AdminKey { get; init; }
