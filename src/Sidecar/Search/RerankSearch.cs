@@ -126,7 +126,7 @@ internal sealed partial class RerankSearch(
                 IReadOnlyCollection<string> remove = singlePhase ? [.. plan.AddedFetchFields] : [];
                 if (!singlePhase && page.Count > 0)
                 {
-                    var ids = page.Select(h => hits.Hits[h.FirstStageIndex].GetProperty("_id").GetString()!).Distinct().ToList();
+                    var ids = page.Select(h => hits.Hits[h.FirstStageIndex].GetProperty("_id").GetString()!).ToList();
                     var fetchStarted = time.GetTimestamp();
                     var fetch = await SendAsync(context, rawPath, plan.FetchQueryString, plan.BuildFetchBody(ids)).ConfigureAwait(false);
                     metrics.SearchFetch(time.GetElapsedTime(fetchStarted));

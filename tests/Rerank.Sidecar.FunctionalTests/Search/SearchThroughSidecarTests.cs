@@ -247,6 +247,45 @@ public sealed class SearchThroughSidecarTests(SearchFixture fixture) : IClassFix
         Assert.True(JsonNode.DeepEquals(direct["hits"]!["hits"], answer!["hits"]!["hits"]));
     }
 
+    [Fact]
+    public async Task Search_IndicesWithDifferentConfigs_FallBackWithConfigError()
+    {
+        var direct = await SearchStack.OkAsync(Stack.Engine, HttpMethod.Post, "/books,othermodel/_search", $$$$"""{"query":{{{{Query}}}},"size":6}""");
+
+        var (status, answer, response) = await SearchStack.SendAsync(Stack.Sidecar, HttpMethod.Post, "/books,othermodel/_search",
+            $$$$"""{"query":{{{{Query}}}},"size":6,"ext":{"rerank":{"window":5}}}""");
+
+        using (response)
+        {
+            Assert.Equal(200, (int)status);
+            Assert.Equal("fallback:config_error", SearchStack.Header(response, "X-Rerank"));
+        }
+
+        Assert.True(JsonNode.DeepEquals(direct["hits"]!["hits"], answer!["hits"]!["hits"]));
+    }
+
+    [Fact]
+    public async Task Search_Concurrent_EveryAnswerIsTheSameRerank()
+    {
+        var (expected, _) = await ExpectedWindowAsync(10);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            var (_, answer, response) = await SearchStack.SendAsync(Stack.Sidecar, HttpMethod.Get, "/books/_search",
+                $$$$"""{"query":{{{{Query}}}},"size":10}""");
+            using (response)
+            {
+                return (Header: SearchStack.Header(response, "X-Rerank"), Ids: SearchStack.Ids(answer!));
+            }
+        }));
+
+        Assert.All(answers, a =>
+        {
+            Assert.Equal("applied", a.Header);
+            Assert.Equal(expected, a.Ids);
+        });
+    }
+
     internal sealed class Book
     {
         public string? Title { get; set; }
