@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Rerank.Sidecar.Diagnostics;
 using Rerank.Sidecar.Search;
 
@@ -138,6 +140,29 @@ public sealed class SearchFallbackTests
             Assert.Equal(["title"], hit["_source"]!.AsObject().Select(p => p.Key));
             // The user's docvalue field stays; the rerank fields the sidecar added do not show.
             Assert.Equal(["genre"], hit["fields"]!.AsObject().Select(p => p.Key));
+        }
+    }
+
+    [Fact]
+    public async Task Search_QueryText_IsLoggedOnlyAtDebug()
+    {
+        var logs = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
+        var stack = await SearchStack.StartAsync(new SearchOptions(), loggerFactory: loggerFactory);
+        await using (stack)
+        {
+            await stack.CreateAsync(stack.Sidecar, "books", stack.Mapping(), 10);
+            const string Secret = "zanzibarquokka";
+            var body = "{\"query\":{\"match\":{\"text\":\"river " + Secret + "\"}},\"size\":3}";
+            (await SearchStack.SendAsync(stack.Sidecar, HttpMethod.Post, "/books/_search", body)).Response.Dispose();
+            stack.Scorer.Throw = true;
+            (await SearchStack.SendAsync(stack.Sidecar, HttpMethod.Post, "/books/_search", body)).Response.Dispose();
+
+            var records = logs.GetSnapshot();
+            Assert.Contains(records, r => r.Id.Id == 3120 && r.Level == LogLevel.Debug && r.Message.Contains(Secret, StringComparison.Ordinal));
+            Assert.Contains(records, r => r.Id.Id == 3125 && r.Level == LogLevel.Error);
+            Assert.DoesNotContain(records, r => r.Level > LogLevel.Debug && (r.Message.Contains(Secret, StringComparison.Ordinal)
+                || (r.Exception?.ToString().Contains(Secret, StringComparison.Ordinal) ?? false)));
         }
     }
 }
