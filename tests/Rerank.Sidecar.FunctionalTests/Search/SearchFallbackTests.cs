@@ -41,6 +41,8 @@ public sealed class SearchFallbackTests
         }
 
         Assert.True(JsonNode.DeepEquals(direct["hits"]!["hits"], answer!["hits"]!["hits"]), answer.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(direct["hits"]!["max_score"], answer["hits"]!["max_score"]));
+        Assert.True(JsonNode.DeepEquals(direct["hits"]!["total"], answer["hits"]!["total"]));
     }
 
     [Fact]
@@ -67,6 +69,8 @@ public sealed class SearchFallbackTests
 
         await AssertFirstStageAsync(stack, "fallback:model_error");
 
+        // Counted once the answer is written, which the client may see first.
+        await searches.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(10));
         var counted = Assert.Single(searches.GetMeasurementSnapshot());
         Assert.Equal("fallback", counted.Tags["outcome"]);
         Assert.Equal("model_error", counted.Tags["reason"]);
@@ -116,7 +120,7 @@ public sealed class SearchFallbackTests
     }
 
     [Fact]
-    public async Task Search_SinglePhase_RerankedPageHasTheUsersFetchOptionsOnly()
+    public async Task Search_SinglePhase_RerankedPageHasTheUsersFetchOptionsOnly_AndAFallbackIsTheEnginesAnswer()
     {
         await using var stack = await StartAsync(new SearchOptions { SinglePhaseMaxWindow = 10 }, ""","window":10""");
         var first = await SearchStack.OkAsync(stack.Engine, HttpMethod.Post, "/books/_search", """{"query":{"match":{"text":"river"}},"size":10,"_source":false}""");
@@ -141,6 +145,10 @@ public sealed class SearchFallbackTests
             // The user's docvalue field stays; the rerank fields the sidecar added do not show.
             Assert.Equal(["genre"], hit["fields"]!.AsObject().Select(p => p.Key));
         }
+
+        // A fallback in single phase is answered from the first stage's own hits: the engine's answer to the request.
+        stack.Scorer.Throw = true;
+        await AssertFirstStageAsync(stack, "fallback:model_error", """{"query":{"match":{"text":"river"}},"from":2,"size":5,"_source":["title"],"highlight":{"fields":{"text":{}}},"docvalue_fields":["genre"]}""");
     }
 
     [Fact]
