@@ -100,7 +100,7 @@ internal sealed partial class RerankSearch(
             if (hits.Window > 0 && (missing == hits.Window || fraction > config.MaxMissingFraction))
             {
                 Log.MissingVectors(logger, missing, hits.Window);
-                return SearchOutcomes.MissingVectors;
+                return await FallBackAsync(context, singlePhase, answer, document!.RootElement, hits, plan, SearchOutcomes.MissingVectors).ConfigureAwait(false);
             }
 
             // 3. The rerank stage under the budget.
@@ -113,7 +113,7 @@ internal sealed partial class RerankSearch(
                 var failure = await ScoreAsync(encode, encodeStarted, hits, plan, config, logits, aborted).ConfigureAwait(false);
                 if (failure is not null)
                 {
-                    return failure;
+                    return await FallBackAsync(context, singlePhase, answer, document!.RootElement, hits, plan, failure).ConfigureAwait(false);
                 }
             }
 
@@ -165,8 +165,35 @@ internal sealed partial class RerankSearch(
         }
         finally
         {
+            // An encoding no longer awaited (an early fallback) is cancelled, and its failure observed.
             await encoding.CancelAsync().ConfigureAwait(false);
+            Observe(encode);
         }
+    }
+
+    /// <summary>
+    /// A fallback once the first stage is in hand. In single phase its hits already carry the user's fetch options, so
+    /// the page is sliced from them in first-stage order with their own scores (what the cluster answers the user's
+    /// request) and answered here; in two phases the caller forwards the user's request.
+    /// </summary>
+    private static async Task<string?> FallBackAsync(
+        HttpContext context, bool singlePhase, UpstreamAnswer answer, JsonElement root, FirstStageHits hits, SearchPlan plan, string reason)
+    {
+        if (!singlePhase)
+        {
+            return reason;
+        }
+
+        var page = new List<PageHit>(plan.Size);
+        for (var position = plan.From; position < Math.Min(hits.Hits.Length, plan.From + plan.Size); position++)
+        {
+            page.Add(new PageHit(position, position + 1, hits.Scores[position], float.NaN));
+        }
+
+        // Scores, max_score and every hit's JSON as the first stage gave them; only the added rerank fields go.
+        var body = SearchResponseComposer.Compose(root, page, i => hits.Hits[i], hits.Scores, null, [.. plan.AddedFetchFields], null, keepScores: true);
+        await WriteAsync(context, answer, body, SearchOutcomes.Fallback + ":" + reason, null, null).ConfigureAwait(false);
+        return null;
     }
 
     private async Task<float[]> EncodeAsync(string modelId, string text, CancellationToken cancellationToken)
@@ -200,7 +227,6 @@ internal sealed partial class RerankSearch(
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            Observe(encode);
             var opened = breaker.Failed(modelId);
             Log.BudgetExceeded(logger, modelId, config.BudgetMilliseconds, opened);
             return SearchOutcomes.Timeout;

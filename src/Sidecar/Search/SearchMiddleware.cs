@@ -123,6 +123,11 @@ internal sealed partial class SearchMiddleware(
                     {
                         // Answered: applied, or the first stage's own error (fallback:upstream_error).
                         var answered = context.Response.Headers[SearchOutcomes.Header].ToString().Split(':', 2);
+                        if (answered[0] == SearchOutcomes.Fallback)
+                        {
+                            Log.FellBack(logger, target, answered[1]);
+                        }
+
                         return (answered[0], answered.Length > 1 ? answered[1] : string.Empty);
                     }
 

@@ -17,6 +17,7 @@ internal static class SearchResponseComposer
     /// <param name="maxScore">The window's first score; null keeps the first stage's.</param>
     /// <param name="removeFields">Entries of hits' <c>fields</c> the user did not ask for.</param>
     /// <param name="explainModel">The model id for <c>_rerank</c>; null leaves explain out.</param>
+    /// <param name="keepScores">Keep each hit's own <c>_score</c> (a fallback's first-stage order).</param>
     public static byte[] Compose(
         JsonElement firstStage,
         IReadOnlyList<PageHit> page,
@@ -24,7 +25,8 @@ internal static class SearchResponseComposer
         float[] firstStageScores,
         float? maxScore,
         IReadOnlyCollection<string> removeFields,
-        string? explainModel)
+        string? explainModel,
+        bool keepScores = false)
     {
         var buffer = new ArrayBufferWriter<byte>(16384);
         using (var json = new Utf8JsonWriter(buffer))
@@ -35,7 +37,7 @@ internal static class SearchResponseComposer
                 if (property.NameEquals("hits") && property.Value.ValueKind == JsonValueKind.Object)
                 {
                     json.WritePropertyName(property.Name);
-                    WriteHits(json, property.Value, page, source, firstStageScores, maxScore, removeFields, explainModel);
+                    WriteHits(json, property.Value, page, source, firstStageScores, maxScore, removeFields, explainModel, keepScores);
                 }
                 else
                 {
@@ -51,7 +53,7 @@ internal static class SearchResponseComposer
 
     private static void WriteHits(
         Utf8JsonWriter json, JsonElement hits, IReadOnlyList<PageHit> page, Func<int, JsonElement?> source,
-        float[] firstStageScores, float? maxScore, IReadOnlyCollection<string> removeFields, string? explainModel)
+        float[] firstStageScores, float? maxScore, IReadOnlyCollection<string> removeFields, string? explainModel, bool keepScores)
     {
         json.WriteStartObject();
         foreach (var property in hits.EnumerateObject())
@@ -67,7 +69,7 @@ internal static class SearchResponseComposer
                 {
                     if (source(hit.FirstStageIndex) is { } element)
                     {
-                        WriteHit(json, element, hit, firstStageScores[hit.FirstStageIndex], removeFields, explainModel);
+                        WriteHit(json, element, hit, firstStageScores[hit.FirstStageIndex], removeFields, explainModel, keepScores);
                     }
                 }
 
@@ -82,13 +84,14 @@ internal static class SearchResponseComposer
         json.WriteEndObject();
     }
 
-    private static void WriteHit(Utf8JsonWriter json, JsonElement element, PageHit hit, float firstStageScore, IReadOnlyCollection<string> removeFields, string? explainModel)
+    private static void WriteHit(
+        Utf8JsonWriter json, JsonElement element, PageHit hit, float firstStageScore, IReadOnlyCollection<string> removeFields, string? explainModel, bool keepScores)
     {
         json.WriteStartObject();
         var scored = false;
         foreach (var property in element.EnumerateObject())
         {
-            if (property.NameEquals("_score"))
+            if (property.NameEquals("_score") && !keepScores)
             {
                 json.WriteNumber(property.Name, hit.Score);
                 scored = true;
@@ -117,7 +120,7 @@ internal static class SearchResponseComposer
             }
         }
 
-        if (!scored)
+        if (!scored && !keepScores)
         {
             json.WriteNumber("_score", hit.Score);
         }

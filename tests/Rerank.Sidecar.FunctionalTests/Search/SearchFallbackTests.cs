@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Rerank.Sidecar.Diagnostics;
 using Rerank.Sidecar.Search;
 
@@ -39,6 +41,8 @@ public sealed class SearchFallbackTests
         }
 
         Assert.True(JsonNode.DeepEquals(direct["hits"]!["hits"], answer!["hits"]!["hits"]), answer.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(direct["hits"]!["max_score"], answer["hits"]!["max_score"]));
+        Assert.True(JsonNode.DeepEquals(direct["hits"]!["total"], answer["hits"]!["total"]));
     }
 
     [Fact]
@@ -65,6 +69,8 @@ public sealed class SearchFallbackTests
 
         await AssertFirstStageAsync(stack, "fallback:model_error");
 
+        // Counted once the answer is written, which the client may see first.
+        await searches.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(10));
         var counted = Assert.Single(searches.GetMeasurementSnapshot());
         Assert.Equal("fallback", counted.Tags["outcome"]);
         Assert.Equal("model_error", counted.Tags["reason"]);
@@ -114,7 +120,7 @@ public sealed class SearchFallbackTests
     }
 
     [Fact]
-    public async Task Search_SinglePhase_RerankedPageHasTheUsersFetchOptionsOnly()
+    public async Task Search_SinglePhase_RerankedPageHasTheUsersFetchOptionsOnly_AndAFallbackIsTheEnginesAnswer()
     {
         await using var stack = await StartAsync(new SearchOptions { SinglePhaseMaxWindow = 10 }, ""","window":10""");
         var first = await SearchStack.OkAsync(stack.Engine, HttpMethod.Post, "/books/_search", """{"query":{"match":{"text":"river"}},"size":10,"_source":false}""");
@@ -138,6 +144,33 @@ public sealed class SearchFallbackTests
             Assert.Equal(["title"], hit["_source"]!.AsObject().Select(p => p.Key));
             // The user's docvalue field stays; the rerank fields the sidecar added do not show.
             Assert.Equal(["genre"], hit["fields"]!.AsObject().Select(p => p.Key));
+        }
+
+        // A fallback in single phase is answered from the first stage's own hits: the engine's answer to the request.
+        stack.Scorer.Throw = true;
+        await AssertFirstStageAsync(stack, "fallback:model_error", """{"query":{"match":{"text":"river"}},"from":2,"size":5,"_source":["title"],"highlight":{"fields":{"text":{}}},"docvalue_fields":["genre"]}""");
+    }
+
+    [Fact]
+    public async Task Search_QueryText_IsLoggedOnlyAtDebug()
+    {
+        var logs = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
+        var stack = await SearchStack.StartAsync(new SearchOptions(), loggerFactory: loggerFactory);
+        await using (stack)
+        {
+            await stack.CreateAsync(stack.Sidecar, "books", stack.Mapping(), 10);
+            const string Secret = "zanzibarquokka";
+            var body = "{\"query\":{\"match\":{\"text\":\"river " + Secret + "\"}},\"size\":3}";
+            (await SearchStack.SendAsync(stack.Sidecar, HttpMethod.Post, "/books/_search", body)).Response.Dispose();
+            stack.Scorer.Throw = true;
+            (await SearchStack.SendAsync(stack.Sidecar, HttpMethod.Post, "/books/_search", body)).Response.Dispose();
+
+            var records = logs.GetSnapshot();
+            Assert.Contains(records, r => r.Id.Id == 3120 && r.Level == LogLevel.Debug && r.Message.Contains(Secret, StringComparison.Ordinal));
+            Assert.Contains(records, r => r.Id.Id == 3125 && r.Level == LogLevel.Error);
+            Assert.DoesNotContain(records, r => r.Level > LogLevel.Debug && (r.Message.Contains(Secret, StringComparison.Ordinal)
+                || (r.Exception?.ToString().Contains(Secret, StringComparison.Ordinal) ?? false)));
         }
     }
 }

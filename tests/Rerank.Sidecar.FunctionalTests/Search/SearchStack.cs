@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Rerank.Model.Runtime;
 using Rerank.Sidecar.Hosting;
 using Rerank.Sidecar.Models;
@@ -52,7 +53,7 @@ internal sealed class SearchStack : IAsyncDisposable
 
     public FaultyQueryScorer Scorer => (FaultyQueryScorer)_host.Services.GetRequiredService<IQueryScorer>();
 
-    public static async Task<SearchStack> StartAsync(SearchOptions? search = null, Uri? upstream = null)
+    public static async Task<SearchStack> StartAsync(SearchOptions? search = null, Uri? upstream = null, ILoggerFactory? loggerFactory = null)
     {
         var temp = new TempDirectory();
         var bundle = Path.Combine(temp.Path, "models", "tiny");
@@ -68,7 +69,7 @@ internal sealed class SearchStack : IAsyncDisposable
                 Search = search ?? new SearchOptions(),
             };
             var host = await SidecarHost.StartAsync(
-                options, loggerFactory: null, timeProvider: null, meterFactory: null,
+                options, loggerFactory, timeProvider: null, meterFactory: null,
                 configureServices: services => services.AddSingleton<IQueryScorer>(sp => new FaultyQueryScorer(new RegistryQueryScorer(sp.GetRequiredService<ModelRegistry>()))),
                 TestContext.Current.CancellationToken);
             return new SearchStack(temp, engine, host, bundle, modelId);
