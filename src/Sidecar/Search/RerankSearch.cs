@@ -303,7 +303,7 @@ internal sealed partial class RerankSearch(
     {
         try
         {
-            return JsonDocument.Parse(body);
+            return JsonDocument.Parse(body, SearchResponseComposer.ReadOptions);
         }
         catch (JsonException)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Rerank.Sidecar.Search;
@@ -10,6 +11,19 @@ namespace Rerank.Sidecar.Search;
 /// </summary>
 internal static class SearchResponseComposer
 {
+    /// <summary>How deep an upstream answer may nest (aggregations can nest deeply; Elasticsearch's own parser allows 1,000).</summary>
+    public const int MaxDepth = 1000;
+
+    /// <summary>Options for reading an upstream answer that the composer will write back.</summary>
+    public static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = MaxDepth };
+
+    // Escape only what JSON requires, as Elasticsearch does: text in any script comes back as the cluster sent it.
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = MaxDepth + 8,
+    };
+
     /// <param name="firstStage">The first-stage response.</param>
     /// <param name="page">The page's hits, in order.</param>
     /// <param name="source">Each page hit's JSON (fetched, or the first stage's in single phase); null leaves a hit out.</param>
@@ -29,7 +43,7 @@ internal static class SearchResponseComposer
         bool keepScores = false)
     {
         var buffer = new ArrayBufferWriter<byte>(16384);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             foreach (var property in firstStage.EnumerateObject())

@@ -41,6 +41,26 @@ public sealed class SearchResponseComposerTests
     }
 
     [Fact]
+    public void Compose_TextAndDeepAggregations_ComeBackAsTheClusterWroteThem()
+    {
+        // Elasticsearch writes non-ASCII text as UTF-8 and escapes only what JSON requires; aggregations nest deeply.
+        var nested = string.Concat(Enumerable.Repeat("""{"a":""", 200)) + "1" + new string('}', 200);
+        var firstStage = """
+            {"hits":{"max_score":1.0,"hits":[{"_index":"i","_id":"x","_score":1.0,"_source":{"title":"Alzheimer’s <b>&\"\n"}}]},"aggregations":
+            """ + nested + "}";
+        using var document = JsonDocument.Parse(firstStage, SearchResponseComposer.ReadOptions);
+        var hit = document.RootElement.GetProperty("hits").GetProperty("hits")[0];
+
+        var body = SearchResponseComposer.Compose(document.RootElement, [new(0, 1, 0.5f, 0f)], _ => hit, [1f], 0.5f, [], null);
+
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        Assert.Contains("""
+            "title":"Alzheimer’s <b>&\"\n"
+            """.Trim(), text);
+        Assert.Contains(nested, text);
+    }
+
+    [Fact]
     public void Compose_Explain_AddsTheRerankObject()
     {
         using var document = JsonDocument.Parse(FirstStage);
