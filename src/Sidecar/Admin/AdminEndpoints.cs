@@ -108,22 +108,7 @@ internal sealed partial class AdminEndpoints
         await WriteJsonAsync(context, StatusCodes.Status200OK, json =>
         {
             json.WriteBoolean("acknowledged", true);
-            json.WriteStartArray("models");
-            foreach (var model in status)
-            {
-                json.WriteStartObject();
-                json.WriteString("directory", model.Directory);
-                json.WriteString("model_id", model.ModelId);
-                json.WriteBoolean("loaded", model.ModelId is not null);
-                if (model.Error is not null)
-                {
-                    json.WriteString("error", model.Error);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            ModelStatusJson.WriteArray(json, "models", status);
         }).ConfigureAwait(false);
     }
 
