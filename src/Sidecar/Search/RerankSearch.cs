@@ -184,8 +184,9 @@ internal sealed partial class RerankSearch(
             return reason;
         }
 
-        var page = new List<PageHit>(plan.Size);
-        for (var position = plan.From; position < Math.Min(hits.Hits.Length, plan.From + plan.Size); position++)
+        var end = (int)Math.Min(hits.Hits.Length, (long)plan.From + plan.Size);
+        var page = new List<PageHit>(Math.Max(0, end - plan.From));
+        for (var position = plan.From; position < end; position++)
         {
             page.Add(new PageHit(position, position + 1, hits.Scores[position], float.NaN));
         }
@@ -242,6 +243,13 @@ internal sealed partial class RerankSearch(
             Log.ModelFailed(logger, modelId, opened, exception);
             return SearchOutcomes.ModelError;
         }
+        catch (Exception)
+        {
+            // The client left: neither a success nor a failure of the model, but a half-open breaker's trial is given back
+            // (else no search could ever try the model again).
+            breaker.Abandoned(modelId);
+            throw;
+        }
 
         breaker.Succeeded(modelId);
         return null;
@@ -257,8 +265,9 @@ internal sealed partial class RerankSearch(
         }
 
         var window = RerankScoring.Rerank(hits.Scores.AsSpan(0, n), logits, config.ScoreMode, config.LinearWeight, config.RrfK);
-        var page = new List<PageHit>(plan.Size);
-        var end = Math.Min(hits.Hits.Length, plan.From + plan.Size);
+        // size may be up to int.MaxValue: the page is what the hits hold, from + size computed without overflow.
+        var end = (int)Math.Min(hits.Hits.Length, (long)plan.From + plan.Size);
+        var page = new List<PageHit>(Math.Max(0, end - plan.From));
         for (var position = plan.From; position < end; position++)
         {
             if (position < n)

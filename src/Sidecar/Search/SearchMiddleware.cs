@@ -261,8 +261,9 @@ internal sealed partial class SearchMiddleware(
             {
                 return await ReadAsync(stream, limit, cancellationToken);
             }
-            catch (InvalidDataException)
+            catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException)
             {
+                // A broken gzip/deflate stream throws InvalidDataException, a broken brotli one InvalidOperationException.
                 return null;
             }
         }

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using System.Text.Unicode;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -48,6 +50,13 @@ internal static class JsonBody
         if (IsBlank(body.Span))
         {
             return true;
+        }
+
+        // Text the sidecar cannot read exactly (invalid UTF-8, an escaped surrogate without its pair) is the cluster's to
+        // answer: System.Text.Json would throw on reading such a string, Elasticsearch refuses the first and keeps the second.
+        if (!Utf8.IsValid(body.Span) || HasLoneSurrogateEscape(body.Span))
+        {
+            return false;
         }
 
         try
@@ -126,6 +135,65 @@ internal static class JsonBody
     {
         var text = value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty : value.GetRawText();
         return text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "...");
+    }
+
+    /// <summary>
+    /// True when a string of <paramref name="json"/> (well-formed JSON: a backslash always starts an escape) has a
+    /// <c>\uD800</c>-<c>\uDFFF</c> escape that is not half of a high-low pair.
+    /// </summary>
+    internal static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        var pendingHigh = false;
+        for (var i = 0; i < json.Length; i++)
+        {
+            if (json[i] != (byte)'\\')
+            {
+                if (pendingHigh)
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (i + 5 >= json.Length || json[i + 1] != (byte)'u'
+                || !ushort.TryParse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit))
+            {
+                if (pendingHigh)
+                {
+                    return true;
+                }
+
+                i++;
+                continue;
+            }
+
+            i += 5;
+            if (char.IsHighSurrogate((char)unit))
+            {
+                if (pendingHigh)
+                {
+                    return true;
+                }
+
+                pendingHigh = true;
+            }
+            else if (char.IsLowSurrogate((char)unit))
+            {
+                if (!pendingHigh)
+                {
+                    return true;
+                }
+
+                pendingHigh = false;
+            }
+            else if (pendingHigh)
+            {
+                return true;
+            }
+        }
+
+        return pendingHigh;
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> body)
