@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Rerank.IngestPipeline.Contracts;
@@ -310,6 +311,13 @@ internal sealed partial class RerankSearch(
 
     private static JsonDocument? Parse(byte[] body)
     {
+        // Text that cannot be read or written back exactly (invalid UTF-8, an escaped surrogate without its pair): the
+        // answer is not one the sidecar can compose from, so the user's request is forwarded.
+        if (!Utf8.IsValid(body) || JsonBody.HasLoneSurrogateEscape(body))
+        {
+            return null;
+        }
+
         try
         {
             return JsonDocument.Parse(body, SearchResponseComposer.ReadOptions);

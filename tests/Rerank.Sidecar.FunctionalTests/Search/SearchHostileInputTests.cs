@@ -24,6 +24,7 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
     private int _projectionDim;
     private string _mappingExtra = string.Empty;
     private Func<HttpContext, Task>? _firstStage;
+    private Func<HttpContext, Task>? _fetch;
 
     public async ValueTask InitializeAsync()
     {
@@ -248,6 +249,55 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
         Assert.Equal("applied", then.Header);
     }
 
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("hits-object")]
+    [InlineData("no-id")]
+    [InlineData("id-lone-surrogate")]
+    [InlineData("id-invalid-utf8")]
+    [InlineData("score-string-huge")]
+    public async Task Search_FirstStageAnswerThatIsNoSearchResponse_FallsBackAsInvalidResponse(string kind)
+    {
+        var valid = Answer(5, (_, _) => null);
+        var bytes = kind switch
+        {
+            "truncated" => Encoding.UTF8.GetBytes(valid[..(valid.Length / 2)]),
+            "hits-object" => Encoding.UTF8.GetBytes("""{"took":5,"hits":{"hits":{"_id":"d0"}}}"""),
+            "no-id" => Encoding.UTF8.GetBytes(valid.Replace("\"_id\":\"d1\",", string.Empty, StringComparison.Ordinal)),
+            "id-lone-surrogate" => Encoding.UTF8.GetBytes(valid.Replace("\"_id\":\"d1\"", "\"_id\":\"d\\ud800\"", StringComparison.Ordinal)),
+            "id-invalid-utf8" => Encoding.UTF8.GetBytes(valid.Replace("\"_id\":\"d1\"", "\"_id\":\"d\u00ff\"", StringComparison.Ordinal))
+                .Select(b => b == 0xC3 ? (byte)0xFF : b).ToArray(),
+            _ => Encoding.UTF8.GetBytes(valid.Replace("\"_score\":2", "\"_score\":1" + new string('0', 50), StringComparison.Ordinal)),
+        };
+        Assert.NotEqual(valid, Encoding.UTF8.GetString(bytes));
+        _firstStage = context => context.Response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+
+        var (status, answer, header) = await SendAsync("/books/_search", Query);
+
+        // The user's request goes on as it came: the cluster's answer (took 99), marked.
+        Assert.Equal(200, status);
+        Assert.Equal("fallback:invalid_response", header);
+        Assert.Equal(99, (int)answer!["took"]!);
+    }
+
+    [Fact]
+    public async Task Search_FetchAnswersFewerHits_ThePageKeepsTheOthersInRerankedOrder()
+    {
+        // A document deleted between the first stage and the fetch: its hit is left out, the others keep their order.
+        _firstStage = context => context.Response.WriteAsync(Answer(5, (_, _) => null));
+        var reranked = await SendAsync("/books/_search", Query);
+        Assert.Equal("applied", reranked.Header);
+        var expected = SearchStack.Ids(reranked.Answer!).Where(id => id != "d1").ToList();
+        Assert.Equal(2, expected.Count);
+
+        _fetch = context => context.Response.WriteAsync(Answer(99, null).Replace("\"_id\":\"d1\"", "\"_id\":\"gone\"", StringComparison.Ordinal));
+        var (status, answer, header) = await SendAsync("/books/_search", Query);
+
+        Assert.Equal(200, status);
+        Assert.Equal("applied", header);
+        Assert.Equal(expected, SearchStack.Ids(answer!));
+    }
+
     private async Task<(int Status, JsonNode? Answer, string Header)> SendAsync(string path, string body)
     {
         var (status, answer, response) = await SearchStack.SendAsync(_stack.Sidecar, HttpMethod.Post, path, body);
@@ -298,7 +348,7 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
             return;
         }
 
-        await context.Response.WriteAsync(Answer(99, null));
+        await (_fetch is { } fetch ? fetch(context) : context.Response.WriteAsync(Answer(99, null)));
     }
 
     /// <summary>

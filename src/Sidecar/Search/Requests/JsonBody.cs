@@ -138,62 +138,51 @@ internal static class JsonBody
     }
 
     /// <summary>
-    /// True when a string of <paramref name="json"/> (well-formed JSON: a backslash always starts an escape) has a
-    /// <c>\uD800</c>-<c>\uDFFF</c> escape that is not half of a high-low pair.
+    /// True when a string of <paramref name="json"/> (a backslash always starts an escape in JSON) has a
+    /// <c>\uD800</c>-<c>\uDFFF</c> escape that is not half of a high-low pair. Any bytes may be given (an upstream
+    /// answer not yet parsed); the scan is linear.
     /// </summary>
     internal static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> json)
     {
         var pendingHigh = false;
-        for (var i = 0; i < json.Length; i++)
+        var i = 0;
+        while (true)
         {
-            if (json[i] != (byte)'\\')
+            var next = json[i..].IndexOf((byte)'\\');
+            if (next < 0)
             {
-                if (pendingHigh)
-                {
-                    return true;
-                }
-
-                continue;
+                // Text after a high surrogate's escape that is not its low half (or the end).
+                return pendingHigh;
             }
 
-            if (i + 5 >= json.Length || json[i + 1] != (byte)'u'
-                || !ushort.TryParse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit))
-            {
-                if (pendingHigh)
-                {
-                    return true;
-                }
-
-                i++;
-                continue;
-            }
-
-            i += 5;
-            if (char.IsHighSurrogate((char)unit))
-            {
-                if (pendingHigh)
-                {
-                    return true;
-                }
-
-                pendingHigh = true;
-            }
-            else if (char.IsLowSurrogate((char)unit))
-            {
-                if (!pendingHigh)
-                {
-                    return true;
-                }
-
-                pendingHigh = false;
-            }
-            else if (pendingHigh)
+            if (next > 0 && pendingHigh)
             {
                 return true;
             }
-        }
 
-        return pendingHigh;
+            i += next;
+            if (i + 5 >= json.Length || json[i + 1] != (byte)'u'
+                || !ushort.TryParse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit))
+            {
+                // Another escape (\n, \\, ...): two bytes.
+                if (pendingHigh)
+                {
+                    return true;
+                }
+
+                i = Math.Min(i + 2, json.Length);
+                continue;
+            }
+
+            i += 6;
+            if (char.IsLowSurrogate((char)unit) != pendingHigh)
+            {
+                // A low half without a high one before it, or a high half not followed by its low one.
+                return true;
+            }
+
+            pendingHigh = char.IsHighSurrogate((char)unit);
+        }
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> body)

@@ -29,11 +29,41 @@ public sealed class JsonBodyHostileTextTests
         document!.Dispose();
     }
 
+    [Theory]
+    [InlineData("\\", false)]
+    [InlineData("abc\\u12", false)]
+    [InlineData("\\ud83d", true)]
+    [InlineData("\\ud83d\\\\ude00", true)]
+    [InlineData("\\\\ud800", false)]
+    public void HasLoneSurrogateEscape_AnyBytes_AnswersWithoutThrowing(string text, bool expected)
+    {
+        Assert.Equal(expected, JsonBody.HasLoneSurrogateEscape(Encoding.UTF8.GetBytes(text)));
+    }
+
     [Fact]
     public void TryParse_InvalidUtf8InAString_IsNotJsonToPlan()
     {
         byte[] body = [.. "{\"q\":\"caf"u8, 0xC3, 0x28, .. "\"}"u8];
 
         Assert.False(JsonBody.TryParse(body, out _));
+    }
+
+    [Fact]
+    public void TryParse_OneMebibyteObjectOfDistinctKeys_IsReadInBoundedTime()
+    {
+        // About 90,000 keys in one object: the duplicate-key check must not be quadratic (a search body is 1 MiB at most).
+        var text = new StringBuilder("{");
+        for (var i = 0; text.Length < (1 << 20) - 32; i++)
+        {
+            text.Append(i == 0 ? string.Empty : ",").Append("\"k").Append(i).Append("\":0");
+        }
+
+        text.Append('}');
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.True(JsonBody.TryParse(Encoding.UTF8.GetBytes(text.ToString()), out var document));
+
+        document!.Dispose();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
     }
 }
