@@ -4,6 +4,8 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Rerank.Sidecar.Search;
 using Rerank.Sidecar.Tests;
 
@@ -19,6 +21,8 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
 {
     private const string Query = """{"query":{"match":{"text":"river"}},"size":3}""";
 
+    private readonly FakeLogCollector _logs = new();
+    private ILoggerFactory _loggerFactory = null!;
     private RecordingUpstream _upstream = null!;
     private SearchStack _stack = null!;
     private int _projectionDim;
@@ -28,10 +32,12 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        _loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new FakeLoggerProvider(_logs)));
         _upstream = await RecordingUpstream.StartAsync();
         _stack = await SearchStack.StartAsync(
             new SearchOptions { BreakerFailures = 1, BreakerOpenDuration = TimeSpan.FromMilliseconds(300) },
             _upstream.Url,
+            _loggerFactory,
             upstreamActivityTimeout: TimeSpan.FromSeconds(2));
         _projectionDim = _stack.Scorer.ProjectionDim(_stack.ModelId)!.Value;
         _upstream.Respond = RespondAsync;
@@ -41,6 +47,37 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
     {
         await _stack.DisposeAsync();
         await _upstream.DisposeAsync();
+        _loggerFactory.Dispose();
+    }
+
+    [Fact]
+    public async Task Search_ClientLeavesDuringTheFirstStage_NothingIsLoggedAsAnError()
+    {
+        var firstStageCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _firstStage = async context =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            finally
+            {
+                firstStageCancelled.TrySetResult();
+            }
+        };
+
+        using (var leave = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
+        {
+            leave.CancelAfter(TimeSpan.FromMilliseconds(500));
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/books/_search") { Content = new StringContent(Query, Encoding.UTF8, "application/json") };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _stack.Sidecar.SendAsync(request, leave.Token));
+        }
+
+        // The sidecar gives up its own first-stage call at once (not after the 2 s activity timeout), and a client that
+        // left is not a sidecar error (no event 3103, no unhandled exception).
+        await firstStageCancelled.Task.WaitAsync(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(_logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
     }
 
     [Fact]
@@ -55,6 +92,43 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
         Assert.Equal("skipped:invalid_body", header);
         Assert.Equal(99, (int)answer!["took"]!);
         Assert.Equal(body, _upstream.Requests.Last().Body);
+    }
+
+    [Theory]
+    [InlineData(0, "applied")]
+    [InlineData(1, "skipped:body_too_large")]
+    public async Task Search_ChunkedBodyAtTheLimitOrOneByteOver_IsRerankedOrForwardedWhole(int over, string expected)
+    {
+        // MaxSearchBodyBytes (1 MiB) is the largest body read; trailing spaces are valid JSON. Sent chunked (no length).
+        _firstStage = context => context.Response.WriteAsync(Answer(5, (_, _) => null));
+        var body = Encoding.UTF8.GetBytes(Query.PadRight((1 << 20) + over));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/books/_search") { Content = new StreamContent(new MemoryStream(body)) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _stack.Sidecar.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(expected, SearchStack.Header(response, "X-Rerank"));
+        if (over > 0)
+        {
+            // Nothing is lost: every byte reaches the cluster.
+            Assert.Equal(body, _upstream.Requests.Last().Body);
+        }
+    }
+
+    [Fact]
+    public async Task Search_QueryTextOfAlmostAMebibyteInOneWord_IsCutByTheModelAndReranked()
+    {
+        _firstStage = context => context.Response.WriteAsync(Answer(5, (_, _) => null));
+        var body = "{\"query\":{\"match\":{\"text\":\"river\"}},\"size\":3,\"ext\":{\"rerank\":{\"query\":\"" + new string('q', 1_000_000) + "\"}}}";
+
+        var clock = Stopwatch.StartNew();
+        var (status, _, header) = await SendAsync("/books/_search", body);
+
+        Assert.Equal(200, status);
+        Assert.Equal("applied", header);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
     [Fact]
