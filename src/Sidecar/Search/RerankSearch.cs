@@ -127,7 +127,12 @@ internal sealed partial class RerankSearch(
                 IReadOnlyCollection<string> remove = singlePhase ? [.. plan.AddedFetchFields] : [];
                 if (!singlePhase && page.Count > 0)
                 {
-                    var ids = page.Select(h => hits.Hits[h.FirstStageIndex].GetProperty("_id").GetString()!).ToList();
+                    // The fetch is the user's query filtered by ids, so a hit of another index that shares a page id
+                    // matches it too and, ranked above a page hit, would push it out of `size`. Every first-stage hit
+                    // with a page id outranks a document below the first stage, so sizing the fetch by them (one
+                    // entry each) keeps every page hit in it.
+                    var pageIds = page.Select(h => Id(hits.Hits[h.FirstStageIndex])).ToHashSet(StringComparer.Ordinal);
+                    var ids = hits.Hits.Select(Id).Where(pageIds.Contains).ToList();
                     var fetchStarted = time.GetTimestamp();
                     var fetch = await SendAsync(context, rawPath, plan.FetchQueryString, plan.BuildFetchBody(ids)).ConfigureAwait(false);
                     metrics.SearchFetch(time.GetElapsedTime(fetchStarted));
@@ -352,6 +357,8 @@ internal sealed partial class RerankSearch(
 
         return byKey;
     }
+
+    private static string Id(JsonElement hit) => hit.GetProperty("_id").GetString()!;
 
     private static (string, string) Key(JsonElement hit) => (hit.GetProperty("_index").GetString()!, hit.GetProperty("_id").GetString()!);
 

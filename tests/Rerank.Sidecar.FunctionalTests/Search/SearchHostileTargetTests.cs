@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Rerank.Sidecar.Models;
 
 namespace Rerank.Sidecar.FunctionalTests.Search;
 
@@ -16,8 +18,8 @@ public sealed class SearchHostileTargetTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _stack = await SearchStack.StartAsync();
-        await _stack.CreateAsync(_stack.Sidecar, "books", _stack.Mapping(",\"window\":20"), 12);
-        await _stack.CreateAsync(_stack.Sidecar, "books2", _stack.Mapping(",\"window\":20"), 12);
+        await _stack.CreateAsync(_stack.Sidecar, "books", _stack.Mapping(",\"window\":20,\"budget_ms\":10000"), 12);
+        await _stack.CreateAsync(_stack.Sidecar, "books2", _stack.Mapping(",\"window\":20,\"budget_ms\":10000"), 12);
     }
 
     public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
@@ -67,6 +69,65 @@ public sealed class SearchHostileTargetTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain("internal_error", header, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(3, 5)]
+    [InlineData(0, 20)]
+    public async Task Search_TwoIndicesSharingIds_EveryPageHitIsFetched(int from, int size)
+    {
+        // books and books2 hold the same ids (d0..d11). The fetch asks for the page's ids; the other index's documents
+        // with those ids match it too and must not push a page hit out of the answer. Window 20: two phases.
+        var body = "{\"query\":{\"match\":{\"text\":\"river stone\"}},\"from\":" + from + ",\"size\":" + size + ",\"ext\":{\"rerank\":{\"explain\":true}}}";
+
+        var (status, answer, response) = await SearchStack.SendAsync(_stack.Sidecar, HttpMethod.Post, "/books,books2/_search", body);
+        var header = SearchStack.Header(response, "X-Rerank");
+        response.Dispose();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("applied", header);
+        var hits = answer!["hits"]!["hits"]!.AsArray();
+        Assert.Equal(Enumerable.Range(from + 1, size).ToList(), hits.Select(h => (int)h!["_rerank"]!["rank"]!).ToList());
+        Assert.Equal(size, hits.Select(h => (string)h!["_index"]! + "/" + (string)h["_id"]!).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Search_ManyConcurrentSearchesWhileTheModelReloads_AreAllReranked()
+    {
+        // The bundle's files get a new write time, so each scan loads it again and retires the model in use; searches
+        // hold leases, so none sees a disposed model or no model (budget 10 s: the 2-core machine is not the question).
+        var registry = _stack.Services.GetRequiredService<ModelRegistry>();
+        var file = Directory.EnumerateFiles(_stack.Bundle, "*", SearchOption.AllDirectories).First();
+        using var stop = new CancellationTokenSource();
+        var reloads = Task.Run(async () =>
+        {
+            var count = 0;
+            for (var tick = 1; !stop.IsCancellationRequested; tick++)
+            {
+                File.SetLastWriteTimeUtc(file, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(tick));
+                await registry.ScanAsync(CancellationToken.None);
+                count++;
+            }
+
+            return count;
+        });
+
+        var searches = Enumerable.Range(0, 48).Select(async i =>
+        {
+            var (status, answer, response) = await SearchStack.SendAsync(
+                _stack.Sidecar, HttpMethod.Post, i % 2 == 0 ? "/books/_search" : "/books,books2/_search", """{"query":{"match":{"text":"river stone"}},"size":5}""");
+            using (response)
+            {
+                return ((int)status, SearchStack.Header(response, "X-Rerank"), answer is null ? -1 : Hits(answer));
+            }
+        }).ToList();
+        var results = await Task.WhenAll(searches);
+        await stop.CancelAsync();
+        var reloaded = await reloads;
+
+        Assert.True(reloaded >= 2, $"{reloaded} reloads");
+        Assert.All(results, r => Assert.Equal((200, "applied", 5), r));
     }
 
     private static int Hits(JsonNode answer) => answer["hits"]!["hits"]!.AsArray().Count;
