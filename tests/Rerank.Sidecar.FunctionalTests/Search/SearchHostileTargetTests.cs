@@ -72,6 +72,51 @@ public sealed class SearchHostileTargetTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("GET", "/books/_search", Body)]
+    [InlineData("POST", "/books/_search?q=river", null)]
+    [InlineData("GET", "/books/_search?q=river&size=3", "")]
+    [InlineData("POST", "/books/_search", "{/* a comment */\"query\":{\"match\":{\"text\":\"river\"}} // and another\n}")]
+    [InlineData("POST", "/books/_search", "{\"query\":{\"match\":{\"text\":\"river\"}},}")]
+    [InlineData("POST", "/books/_search", "{\"query\":null,\"ext\":{\"rerank\":{\"query\":\"river\"}}}")]
+    [InlineData("POST", "/books/_search", "{\"query\":{\"match\":{\"text\":\"   \"}}}")]
+    [InlineData("POST", "/books/_search", "{\"query\":{\"match\":{\"text\":\"river\"}},\"from\":25,\"ext\":{\"rerank\":{\"explain\":true,\"window\":5}}}")]
+    [InlineData("POST", "/books/_search", "{\"query\":{\"match\":{\"text\":\"river\"}},\"from\":\"2\",\"size\":\"3\"}")]
+    [InlineData("POST", "/books/_search", "{\"query\":{\"match\":{\"text\":\"river\"}},\"size\":1e400}")]
+    [InlineData("POST", "/books/_search", "[]")]
+    [InlineData("POST", "/books/_search", "\"river\"")]
+    public async Task Search_OddMethodOrBody_AnswersAsTheClusterDoes(string method, string path, string? body)
+    {
+        // ext is the sidecar's (the engine refuses it): the engine is asked without it.
+        var engineBody = body;
+        if (body?.Contains("\"ext\"", StringComparison.Ordinal) == true)
+        {
+            var withoutExt = JsonNode.Parse(body)!.AsObject();
+            withoutExt.Remove("ext");
+            engineBody = withoutExt.ToJsonString();
+        }
+
+        var (engineStatus, engineAnswer, engineResponse) = await SearchStack.SendAsync(_stack.Engine, new HttpMethod(method), path, engineBody);
+        engineResponse.Dispose();
+
+        var (status, answer, response) = await SearchStack.SendAsync(_stack.Sidecar, new HttpMethod(method), path, body);
+        var header = SearchStack.Header(response, "X-Rerank");
+        response.Dispose();
+
+        Assert.Equal(engineStatus, status);
+        if ((int)status >= 400)
+        {
+            Assert.Equal((string?)engineAnswer?["error"]?["type"], (string?)answer?["error"]?["type"]);
+        }
+        else
+        {
+            Assert.Equal(Hits(engineAnswer!), Hits(answer!));
+        }
+
+        Assert.NotEmpty(header);
+        Assert.DoesNotContain("internal_error", header, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0, 5)]
     [InlineData(3, 5)]
     [InlineData(0, 20)]
