@@ -131,6 +131,39 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
+    [Theory]
+    [InlineData("/books/_search?format=yaml", null, "skipped:format")]
+    [InlineData("/books/_search?format=cbor", null, "skipped:format")]
+    [InlineData("/books/_search", "application/yaml", "skipped:format")]
+    [InlineData("/books/_search", "application/smile", "skipped:format")]
+    [InlineData("/books/_search", "application/vnd.elasticsearch+cbor;compatible-with=8", "skipped:format")]
+    [InlineData("/books/_search?format=json", "application/json", "applied")]
+    [InlineData("/books/_search", "application/vnd.elasticsearch+json;compatible-with=8", "applied")]
+    [InlineData("/books/_search", "*/*", "applied")]
+    public async Task Search_ClientAsksForAnotherResponseFormat_IsForwardedUntouched(string path, string? accept, string expected)
+    {
+        // Elasticsearch answers in YAML, CBOR or SMILE when asked (format parameter or Accept): the sidecar reads and
+        // writes JSON only, so such a search goes to the cluster as it came, without a first stage of the sidecar's.
+        _firstStage = context => context.Response.WriteAsync(Answer(5, (_, _) => null));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(Query, Encoding.UTF8, "application/json") };
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await _stack.Sidecar.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(expected, SearchStack.Header(response, "X-Rerank"));
+        var searches = _upstream.Requests.Where(r => r.RawTarget.Contains("_search", StringComparison.Ordinal)).ToList();
+        if (expected != "applied")
+        {
+            var forwarded = Assert.Single(searches);
+            Assert.Equal(path, forwarded.RawTarget);
+            Assert.Equal(Query, Encoding.UTF8.GetString(forwarded.Body));
+        }
+    }
+
     [Fact]
     public async Task Search_GzipBombInflatingFarPastTheLimit_IsForwardedAsTooLargeQuickly()
     {
