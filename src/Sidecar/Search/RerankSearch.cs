@@ -228,7 +228,9 @@ internal sealed partial class RerankSearch(
             {
                 if (hits.Usable[i])
                 {
-                    logits[i] = scored[next++];
+                    // An infinite logit (a model's overflow) is kept as the largest finite one, so fused scores stay
+                    // finite; NaN stays NaN (scored as a candidate without a vector).
+                    logits[i] = Math.Clamp(scored[next++], float.MinValue, float.MaxValue);
                 }
             }
         }

@@ -253,6 +253,28 @@ public sealed class SearchHostileInputTests : IAsyncLifetime
         Assert.Equal("d2", SearchStack.Ids(answer!)[2]);
     }
 
+    [Theory]
+    [InlineData("model")]
+    [InlineData("linear")]
+    [InlineData("rrf")]
+    public async Task Search_ModelAnswersInfiniteLogits_IsRerankedWithFiniteScores(string mode)
+    {
+        // Overflowing arithmetic in a model gives +/-Infinity: +Infinity is the most relevant in every mode, and every
+        // _score written is a finite JSON number (min-max of infinities would be NaN, which JSON cannot carry).
+        _mappingExtra = ",\"score_mode\":\"" + mode + "\"";
+        _firstStage = context => context.Response.WriteAsync(Answer(5, (_, _) => null));
+        _stack.Scorer.MapLogits = logits => [float.NegativeInfinity, float.PositiveInfinity, 0.5f];
+
+        var (status, answer, header) = await SendAsync("/books/_search", Query);
+        _stack.Scorer.MapLogits = null;
+
+        Assert.Equal(200, status);
+        Assert.Equal("applied", header);
+        var hits = answer!["hits"]!["hits"]!.AsArray();
+        Assert.Equal("d1", (string)hits[0]!["_id"]!);
+        Assert.All(hits, h => Assert.True(float.IsFinite((float)h!["_score"]!)));
+    }
+
     [Fact]
     public async Task Search_HugeSizeInTheUrl_AnswersThePageThatExists()
     {
