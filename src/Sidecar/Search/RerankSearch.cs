@@ -37,7 +37,7 @@ internal sealed partial class RerankSearch(
             return SearchOutcomes.ModelNotLoaded;
         }
 
-        if (!breaker.TryEnter(modelId))
+        if (!breaker.TryEnter(modelId, out var trial))
         {
             return SearchOutcomes.BreakerOpen;
         }
@@ -45,19 +45,19 @@ internal sealed partial class RerankSearch(
         var modelReached = false;
         try
         {
-            var result = await RunAsync(context, rawPath, plan, config, projectionDim, () => modelReached = true).ConfigureAwait(false);
+            var result = await RunAsync(context, rawPath, plan, config, projectionDim, trial, () => modelReached = true).ConfigureAwait(false);
             return result;
         }
         finally
         {
             if (!modelReached)
             {
-                breaker.Abandoned(modelId);
+                breaker.Abandoned(modelId, trial);
             }
         }
     }
 
-    private async Task<string?> RunAsync(HttpContext context, string rawPath, SearchPlan plan, RerankIndexConfig config, int projectionDim, Action modelReached)
+    private async Task<string?> RunAsync(HttpContext context, string rawPath, SearchPlan plan, RerankIndexConfig config, int projectionDim, bool trial, Action modelReached)
     {
         var aborted = context.RequestAborted;
         var modelId = config.ModelId;
@@ -111,7 +111,7 @@ internal sealed partial class RerankSearch(
             {
                 modelReached();
                 metrics.SearchWindow(hits.Window, fraction);
-                var failure = await ScoreAsync(encode, encodeStarted, hits, plan, config, logits, aborted).ConfigureAwait(false);
+                var failure = await ScoreAsync(encode, encodeStarted, hits, plan, config, logits, trial, aborted).ConfigureAwait(false);
                 if (failure is not null)
                 {
                     return await FallBackAsync(context, singlePhase, answer, document!.RootElement, hits, plan, failure).ConfigureAwait(false);
@@ -211,7 +211,8 @@ internal sealed partial class RerankSearch(
     }
 
     /// <summary>Awaits the encoding and scores the usable candidates into <paramref name="logits"/>; a fallback reason on failure.</summary>
-    private async Task<string?> ScoreAsync(Task<float[]> encode, long encodeStarted, FirstStageHits hits, SearchPlan plan, RerankIndexConfig config, float[] logits, CancellationToken aborted)
+    private async Task<string?> ScoreAsync(
+        Task<float[]> encode, long encodeStarted, FirstStageHits hits, SearchPlan plan, RerankIndexConfig config, float[] logits, bool trial, CancellationToken aborted)
     {
         var modelId = config.ModelId;
         using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(config.BudgetMilliseconds), time);
@@ -242,7 +243,7 @@ internal sealed partial class RerankSearch(
         }
         catch (ModelNotLoadedException)
         {
-            breaker.Abandoned(modelId);
+            breaker.Abandoned(modelId, trial);
             return SearchOutcomes.ModelNotLoaded;
         }
         catch (Exception exception) when (!aborted.IsCancellationRequested)
@@ -255,7 +256,7 @@ internal sealed partial class RerankSearch(
         {
             // The client left: neither a success nor a failure of the model, but a half-open breaker's trial is given back
             // (else no search could ever try the model again).
-            breaker.Abandoned(modelId);
+            breaker.Abandoned(modelId, trial);
             throw;
         }
 
