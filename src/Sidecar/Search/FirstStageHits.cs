@@ -5,7 +5,8 @@ namespace Rerank.Sidecar.Search;
 
 /// <summary>
 /// The candidates of a first-stage answer: every hit in its order with its score, and for the first <c>window</c> hits
-/// the stored projection when it is usable (present and decodable, stored by the configured model, no stale mark).
+/// the stored projection when it is usable (present and decodable, every value finite, stored by the configured model, no
+/// stale mark).
 /// </summary>
 internal sealed class FirstStageHits
 {
@@ -21,7 +22,7 @@ internal sealed class FirstStageHits
     /// <summary>Every hit of the answer, first-stage order.</summary>
     public JsonElement[] Hits { get; }
 
-    /// <summary>Each hit's first-stage <c>_score</c> (0 when null).</summary>
+    /// <summary>Each hit's first-stage <c>_score</c> (0 when null or absent; a score that is not a finite float makes the answer invalid).</summary>
     public float[] Scores { get; }
 
     /// <summary>How many hits are reranked: min(window, hits).</summary>
@@ -57,7 +58,14 @@ internal sealed class FirstStageHits
                 return null;
             }
 
-            scores[i] = hit.TryGetProperty("_score", out var score) && score.ValueKind == JsonValueKind.Number ? score.GetSingle() : 0f;
+            if (hit.TryGetProperty("_score", out var score) && score.ValueKind == JsonValueKind.Number)
+            {
+                // Elasticsearch's scores are finite 32-bit floats: a score past that range is no search response.
+                if (!score.TryGetSingle(out scores[i]) || !float.IsFinite(scores[i]))
+                {
+                    return null;
+                }
+            }
         }
 
         var n = Math.Min(window, hits.Length);
@@ -66,7 +74,7 @@ internal sealed class FirstStageHits
         var one = new float[projectionDim];
         for (var i = 0; i < n; i++)
         {
-            if (TryProjection(hits[i], config, one))
+            if (TryProjection(hits[i], config, one) && AllFinite(one))
             {
                 usable[i] = true;
                 projections.AddRange(one);
@@ -74,6 +82,19 @@ internal sealed class FirstStageHits
         }
 
         return new FirstStageHits(hits, scores, n, usable, [.. projections]);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool TryProjection(JsonElement hit, RerankIndexConfig config, Span<float> destination)

@@ -13,8 +13,12 @@ internal sealed class ModelBreaker(SearchOptions options, TimeProvider time)
     private readonly ConcurrentDictionary<string, State> _states = new(StringComparer.Ordinal);
 
     /// <summary>True when a search may use the model now (closed, or the one trial of a half-open breaker).</summary>
-    public bool TryEnter(string modelId)
+    public bool TryEnter(string modelId) => TryEnter(modelId, out _);
+
+    /// <summary>As <see cref="TryEnter(string)"/>; <paramref name="trial"/> is true when the search holds the half-open trial.</summary>
+    public bool TryEnter(string modelId, out bool trial)
     {
+        trial = false;
         var state = _states.GetOrAdd(modelId, static _ => new State());
         lock (state)
         {
@@ -29,6 +33,7 @@ internal sealed class ModelBreaker(SearchOptions options, TimeProvider time)
             }
 
             state.TrialInFlight = true;
+            trial = true;
             return true;
         }
     }
@@ -63,10 +68,14 @@ internal sealed class ModelBreaker(SearchOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>A search that entered did not reach the model (e.g. the first stage failed): a trial is given back.</summary>
-    public void Abandoned(string modelId)
+    /// <summary>
+    /// A search that entered did not reach the model (e.g. the first stage failed, or its client left): the trial it
+    /// holds (<paramref name="trial"/>, from <see cref="TryEnter(string, out bool)"/>) is given back; a search that
+    /// entered while the breaker was closed holds none, and leaves another search's trial alone.
+    /// </summary>
+    public void Abandoned(string modelId, bool trial = true)
     {
-        if (_states.TryGetValue(modelId, out var state))
+        if (trial && _states.TryGetValue(modelId, out var state))
         {
             lock (state)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Rerank.IngestPipeline.Contracts;
@@ -36,7 +37,7 @@ internal sealed partial class RerankSearch(
             return SearchOutcomes.ModelNotLoaded;
         }
 
-        if (!breaker.TryEnter(modelId))
+        if (!breaker.TryEnter(modelId, out var trial))
         {
             return SearchOutcomes.BreakerOpen;
         }
@@ -44,19 +45,19 @@ internal sealed partial class RerankSearch(
         var modelReached = false;
         try
         {
-            var result = await RunAsync(context, rawPath, plan, config, projectionDim, () => modelReached = true).ConfigureAwait(false);
+            var result = await RunAsync(context, rawPath, plan, config, projectionDim, trial, () => modelReached = true).ConfigureAwait(false);
             return result;
         }
         finally
         {
             if (!modelReached)
             {
-                breaker.Abandoned(modelId);
+                breaker.Abandoned(modelId, trial);
             }
         }
     }
 
-    private async Task<string?> RunAsync(HttpContext context, string rawPath, SearchPlan plan, RerankIndexConfig config, int projectionDim, Action modelReached)
+    private async Task<string?> RunAsync(HttpContext context, string rawPath, SearchPlan plan, RerankIndexConfig config, int projectionDim, bool trial, Action modelReached)
     {
         var aborted = context.RequestAborted;
         var modelId = config.ModelId;
@@ -110,7 +111,7 @@ internal sealed partial class RerankSearch(
             {
                 modelReached();
                 metrics.SearchWindow(hits.Window, fraction);
-                var failure = await ScoreAsync(encode, encodeStarted, hits, plan, config, logits, aborted).ConfigureAwait(false);
+                var failure = await ScoreAsync(encode, encodeStarted, hits, plan, config, logits, trial, aborted).ConfigureAwait(false);
                 if (failure is not null)
                 {
                     return await FallBackAsync(context, singlePhase, answer, document!.RootElement, hits, plan, failure).ConfigureAwait(false);
@@ -126,7 +127,12 @@ internal sealed partial class RerankSearch(
                 IReadOnlyCollection<string> remove = singlePhase ? [.. plan.AddedFetchFields] : [];
                 if (!singlePhase && page.Count > 0)
                 {
-                    var ids = page.Select(h => hits.Hits[h.FirstStageIndex].GetProperty("_id").GetString()!).ToList();
+                    // The fetch is the user's query filtered by ids, so a hit of another index that shares a page id
+                    // matches it too and, ranked above a page hit, would push it out of `size`. Every first-stage hit
+                    // with a page id outranks a document below the first stage, so sizing the fetch by them (one
+                    // entry each) keeps every page hit in it.
+                    var pageIds = page.Select(h => Id(hits.Hits[h.FirstStageIndex])).ToHashSet(StringComparer.Ordinal);
+                    var ids = hits.Hits.Select(Id).Where(pageIds.Contains).ToList();
                     var fetchStarted = time.GetTimestamp();
                     var fetch = await SendAsync(context, rawPath, plan.FetchQueryString, plan.BuildFetchBody(ids)).ConfigureAwait(false);
                     metrics.SearchFetch(time.GetElapsedTime(fetchStarted));
@@ -184,8 +190,9 @@ internal sealed partial class RerankSearch(
             return reason;
         }
 
-        var page = new List<PageHit>(plan.Size);
-        for (var position = plan.From; position < Math.Min(hits.Hits.Length, plan.From + plan.Size); position++)
+        var end = (int)Math.Min(hits.Hits.Length, (long)plan.From + plan.Size);
+        var page = new List<PageHit>(Math.Max(0, end - plan.From));
+        for (var position = plan.From; position < end; position++)
         {
             page.Add(new PageHit(position, position + 1, hits.Scores[position], float.NaN));
         }
@@ -204,7 +211,8 @@ internal sealed partial class RerankSearch(
     }
 
     /// <summary>Awaits the encoding and scores the usable candidates into <paramref name="logits"/>; a fallback reason on failure.</summary>
-    private async Task<string?> ScoreAsync(Task<float[]> encode, long encodeStarted, FirstStageHits hits, SearchPlan plan, RerankIndexConfig config, float[] logits, CancellationToken aborted)
+    private async Task<string?> ScoreAsync(
+        Task<float[]> encode, long encodeStarted, FirstStageHits hits, SearchPlan plan, RerankIndexConfig config, float[] logits, bool trial, CancellationToken aborted)
     {
         var modelId = config.ModelId;
         using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(config.BudgetMilliseconds), time);
@@ -221,7 +229,9 @@ internal sealed partial class RerankSearch(
             {
                 if (hits.Usable[i])
                 {
-                    logits[i] = scored[next++];
+                    // An infinite logit (a model's overflow) is kept as the largest finite one, so fused scores stay
+                    // finite; NaN stays NaN (scored as a candidate without a vector).
+                    logits[i] = Math.Clamp(scored[next++], float.MinValue, float.MaxValue);
                 }
             }
         }
@@ -233,7 +243,7 @@ internal sealed partial class RerankSearch(
         }
         catch (ModelNotLoadedException)
         {
-            breaker.Abandoned(modelId);
+            breaker.Abandoned(modelId, trial);
             return SearchOutcomes.ModelNotLoaded;
         }
         catch (Exception exception) when (!aborted.IsCancellationRequested)
@@ -241,6 +251,13 @@ internal sealed partial class RerankSearch(
             var opened = breaker.Failed(modelId);
             Log.ModelFailed(logger, modelId, opened, exception);
             return SearchOutcomes.ModelError;
+        }
+        catch (Exception)
+        {
+            // The client left: neither a success nor a failure of the model, but a half-open breaker's trial is given back
+            // (else no search could ever try the model again).
+            breaker.Abandoned(modelId, trial);
+            throw;
         }
 
         breaker.Succeeded(modelId);
@@ -257,8 +274,9 @@ internal sealed partial class RerankSearch(
         }
 
         var window = RerankScoring.Rerank(hits.Scores.AsSpan(0, n), logits, config.ScoreMode, config.LinearWeight, config.RrfK);
-        var page = new List<PageHit>(plan.Size);
-        var end = Math.Min(hits.Hits.Length, plan.From + plan.Size);
+        // size may be up to int.MaxValue: the page is what the hits hold, from + size computed without overflow.
+        var end = (int)Math.Min(hits.Hits.Length, (long)plan.From + plan.Size);
+        var page = new List<PageHit>(Math.Max(0, end - plan.From));
         for (var position = plan.From; position < end; position++)
         {
             if (position < n)
@@ -301,6 +319,13 @@ internal sealed partial class RerankSearch(
 
     private static JsonDocument? Parse(byte[] body)
     {
+        // Text that cannot be read or written back exactly (invalid UTF-8, an escaped surrogate without its pair): the
+        // answer is not one the sidecar can compose from, so the user's request is forwarded.
+        if (!Utf8.IsValid(body) || JsonBody.HasLoneSurrogateEscape(body))
+        {
+            return null;
+        }
+
         try
         {
             return JsonDocument.Parse(body, SearchResponseComposer.ReadOptions);
@@ -335,6 +360,8 @@ internal sealed partial class RerankSearch(
 
         return byKey;
     }
+
+    private static string Id(JsonElement hit) => hit.GetProperty("_id").GetString()!;
 
     private static (string, string) Key(JsonElement hit) => (hit.GetProperty("_index").GetString()!, hit.GetProperty("_id").GetString()!);
 

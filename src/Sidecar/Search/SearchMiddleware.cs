@@ -117,6 +117,9 @@ internal sealed partial class SearchMiddleware(
                     return ("invalid", invalid.Type);
                 case SearchPlanResult.Skip skip:
                     return await ForwardAsync(context, rawPath, skip.Body, skip.QueryString, SearchOutcomes.Skipped, skip.Reason);
+                case SearchPlanResult.Rerank rerank when AsksForAnotherFormat(request):
+                    return await ForwardAsync(
+                        context, rawPath, rerank.Plan.PassThroughBody, rerank.Plan.PassThroughQueryString, SearchOutcomes.Skipped, SkipReasons.Format);
                 case SearchPlanResult.Rerank rerank:
                     var fallback = await search.ExecuteAsync(context, rawPath, rerank.Plan, config);
                     if (fallback is null)
@@ -154,6 +157,24 @@ internal sealed partial class SearchMiddleware(
 
             return await ForwardAsync(context, rawPath, forward, null, SearchOutcomes.Fallback, SearchOutcomes.InternalError);
         }
+    }
+
+    /// <summary>
+    /// True when the client asks for a response in another format than JSON, which Elasticsearch gives: the
+    /// <c>format</c> parameter, or an <c>Accept</c> naming YAML, CBOR or SMILE.
+    /// </summary>
+    private static bool AsksForAnotherFormat(HttpRequest request)
+    {
+        if (QueryStringParameters.Parse(request.QueryString.Value ?? string.Empty).Get("format") is { } format
+            && !format.Equals("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var accept = request.Headers.Accept.ToString();
+        return accept.Contains("yaml", StringComparison.OrdinalIgnoreCase)
+            || accept.Contains("cbor", StringComparison.OrdinalIgnoreCase)
+            || accept.Contains("smile", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -261,8 +282,9 @@ internal sealed partial class SearchMiddleware(
             {
                 return await ReadAsync(stream, limit, cancellationToken);
             }
-            catch (InvalidDataException)
+            catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException)
             {
+                // A broken gzip/deflate stream throws InvalidDataException, a broken brotli one InvalidOperationException.
                 return null;
             }
         }

@@ -14,6 +14,9 @@ internal sealed class FaultyQueryScorer(IQueryScorer inner) : IQueryScorer
 
     public TimeSpan Delay { get; set; }
 
+    /// <summary>When set, rewrites the real model's logits (a model that answers infinities, say).</summary>
+    public Func<float[], float[]>? MapLogits { get; set; }
+
     /// <summary>Scoring calls that reached the real model.</summary>
     public int ScoreCalls => Volatile.Read(ref _scoreCalls);
 
@@ -29,9 +32,10 @@ internal sealed class FaultyQueryScorer(IQueryScorer inner) : IQueryScorer
         return Throw ? throw new InvalidOperationException("the test's model failure") : await inner.EncodeQueryAsync(modelId, text, cancellationToken);
     }
 
-    public Task<float[]> ScoreAsync(string modelId, float[] query, float[] projections, StudentBranch branch, CancellationToken cancellationToken)
+    public async Task<float[]> ScoreAsync(string modelId, float[] query, float[] projections, StudentBranch branch, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _scoreCalls);
-        return inner.ScoreAsync(modelId, query, projections, branch, cancellationToken);
+        var logits = await inner.ScoreAsync(modelId, query, projections, branch, cancellationToken);
+        return MapLogits is { } map ? map(logits) : logits;
     }
 }

@@ -53,7 +53,8 @@ internal sealed class SearchStack : IAsyncDisposable
 
     public FaultyQueryScorer Scorer => (FaultyQueryScorer)_host.Services.GetRequiredService<IQueryScorer>();
 
-    public static async Task<SearchStack> StartAsync(SearchOptions? search = null, Uri? upstream = null, ILoggerFactory? loggerFactory = null)
+    public static async Task<SearchStack> StartAsync(
+        SearchOptions? search = null, Uri? upstream = null, ILoggerFactory? loggerFactory = null, TimeSpan? upstreamActivityTimeout = null)
     {
         var temp = new TempDirectory();
         var bundle = Path.Combine(temp.Path, "models", "tiny");
@@ -68,6 +69,11 @@ internal sealed class SearchStack : IAsyncDisposable
                 ModelsDirectory = Path.Combine(temp.Path, "models"),
                 Search = search ?? new SearchOptions(),
             };
+            if (upstreamActivityTimeout is { } activity)
+            {
+                options = options with { UpstreamActivityTimeout = activity };
+            }
+
             var host = await SidecarHost.StartAsync(
                 options, loggerFactory, timeProvider: null, meterFactory: null,
                 configureServices: services => services.AddSingleton<IQueryScorer>(sp => new FaultyQueryScorer(new RegistryQueryScorer(sp.GetRequiredService<ModelRegistry>()))),

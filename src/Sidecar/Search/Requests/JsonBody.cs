@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using System.Text.Unicode;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -48,6 +50,13 @@ internal static class JsonBody
         if (IsBlank(body.Span))
         {
             return true;
+        }
+
+        // Text the sidecar cannot read exactly (invalid UTF-8, an escaped surrogate without its pair) is the cluster's to
+        // answer: System.Text.Json would throw on reading such a string, Elasticsearch refuses the first and keeps the second.
+        if (!Utf8.IsValid(body.Span) || HasLoneSurrogateEscape(body.Span))
+        {
+            return false;
         }
 
         try
@@ -126,6 +135,54 @@ internal static class JsonBody
     {
         var text = value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty : value.GetRawText();
         return text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "...");
+    }
+
+    /// <summary>
+    /// True when a string of <paramref name="json"/> (a backslash always starts an escape in JSON) has a
+    /// <c>\uD800</c>-<c>\uDFFF</c> escape that is not half of a high-low pair. Any bytes may be given (an upstream
+    /// answer not yet parsed); the scan is linear.
+    /// </summary>
+    internal static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        var pendingHigh = false;
+        var i = 0;
+        while (true)
+        {
+            var next = json[i..].IndexOf((byte)'\\');
+            if (next < 0)
+            {
+                // Text after a high surrogate's escape that is not its low half (or the end).
+                return pendingHigh;
+            }
+
+            if (next > 0 && pendingHigh)
+            {
+                return true;
+            }
+
+            i += next;
+            if (i + 5 >= json.Length || json[i + 1] != (byte)'u'
+                || !ushort.TryParse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit))
+            {
+                // Another escape (\n, \\, ...): two bytes.
+                if (pendingHigh)
+                {
+                    return true;
+                }
+
+                i = Math.Min(i + 2, json.Length);
+                continue;
+            }
+
+            i += 6;
+            if (char.IsLowSurrogate((char)unit) != pendingHigh)
+            {
+                // A low half without a high one before it, or a high half not followed by its low one.
+                return true;
+            }
+
+            pendingHigh = char.IsHighSurrogate((char)unit);
+        }
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> body)

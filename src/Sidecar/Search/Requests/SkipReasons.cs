@@ -18,4 +18,7 @@ internal static class SkipReasons
     public const string FilterPath = "filter_path";
     public const string Retriever = "retriever";
     public const string Rank = "rank";
+
+    /// <summary>The client asked for a response in YAML, CBOR or SMILE (<c>format</c>, <c>Accept</c>); the sidecar writes JSON only.</summary>
+    public const string Format = "format";
 }
