@@ -146,6 +146,7 @@ public sealed class SidecarHost : IAsyncDisposable
 
         // The search path (src/Sidecar/Search): IQueryScorer is the seam tests replace.
         services.TryAddSingleton(options.Search);
+        services.TryAddSingleton<ModelCallSlots>();
         services.TryAddSingleton<IQueryScorer, RegistryQueryScorer>();
         services.TryAddSingleton<ModelBreaker>();
         services.TryAddSingleton<SearchUpstream>();

@@ -55,6 +55,15 @@ internal sealed class SidecarOptionsValidator : IValidateOptions<SidecarOptions>
             }
         }
 
+        if (options.Search is null)
+        {
+            failures.Add("Search must not be null");
+        }
+        else
+        {
+            failures.AddRange(options.Search.Problems());
+        }
+
         if (options.Urls is null || options.Urls.Count == 0)
         {
             failures.Add("Urls must name at least one URL to listen on");

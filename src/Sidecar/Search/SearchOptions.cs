@@ -27,6 +27,52 @@ public sealed record SearchOptions
 
     public const int DefaultSinglePhaseMaxWindow = 10;
 
+    /// <summary>
+    /// How many model calls (query encodings and window scorings) may run at once, across models. A call abandoned at a
+    /// search's budget keeps its slot until it really ends, so a flood of searches waits (and falls back at its budget)
+    /// instead of piling up work the model can never finish. Default: the processor count.
+    /// </summary>
+    public int MaxConcurrentModelCalls { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Every problem with these options, each naming its option (empty when they are valid).</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (MaxSearchBodyBytes < 1)
+        {
+            yield return $"Search.MaxSearchBodyBytes must be at least 1, got {MaxSearchBodyBytes}";
+        }
+
+        if (MaxUpstreamResponseBytes < 1)
+        {
+            yield return $"Search.MaxUpstreamResponseBytes must be at least 1, got {MaxUpstreamResponseBytes}";
+        }
+
+        if (BreakerFailures < 1)
+        {
+            yield return $"Search.BreakerFailures must be at least 1, got {BreakerFailures}";
+        }
+
+        if (BreakerOpenDuration <= TimeSpan.Zero)
+        {
+            yield return $"Search.BreakerOpenDuration must be positive, got {BreakerOpenDuration}";
+        }
+
+        if (SinglePhaseMaxWindow < 0)
+        {
+            yield return $"Search.SinglePhaseMaxWindow must be 0 or more, got {SinglePhaseMaxWindow}";
+        }
+
+        if (MaxConcurrentModelCalls < 1)
+        {
+            yield return $"Search.MaxConcurrentModelCalls must be at least 1, got {MaxConcurrentModelCalls}";
+        }
+
+        if (AdminKey is not null && string.IsNullOrWhiteSpace(AdminKey))
+        {
+            yield return "Search.AdminKey must not be empty (null turns the admin endpoints off)";
+        }
+    }
+
     /// <summary>The key that unlocks <c>/_rerank/_admin/...</c> (header <c>X-Rerank-Admin-Key</c>); null turns the admin endpoints off.</summary>
     public string? AdminKey { get; init; }
 }

@@ -19,6 +19,39 @@ public sealed class SidecarOptionsValidatorTests
     }
 
     [Fact]
+    public void ThrowIfInvalid_BadSearchOptions_NamesEachOne()
+    {
+        var options = new SidecarOptions
+        {
+            Upstream = new Uri("http://127.0.0.1:9200"),
+            Search = new Rerank.Sidecar.Search.SearchOptions
+            {
+                MaxSearchBodyBytes = 0,
+                MaxUpstreamResponseBytes = -1,
+                BreakerFailures = 0,
+                BreakerOpenDuration = TimeSpan.Zero,
+                SinglePhaseMaxWindow = -1,
+                MaxConcurrentModelCalls = 0,
+                AdminKey = " ",
+            },
+        };
+
+        var exception = Assert.Throws<OptionsValidationException>(() => SidecarOptionsValidator.ThrowIfInvalid(options));
+
+        Assert.Equal(
+            [
+                "Search.MaxSearchBodyBytes must be at least 1, got 0",
+                "Search.MaxUpstreamResponseBytes must be at least 1, got -1",
+                "Search.BreakerFailures must be at least 1, got 0",
+                "Search.BreakerOpenDuration must be positive, got 00:00:00",
+                "Search.SinglePhaseMaxWindow must be 0 or more, got -1",
+                "Search.MaxConcurrentModelCalls must be at least 1, got 0",
+                "Search.AdminKey must not be empty (null turns the admin endpoints off)",
+            ],
+            exception.Failures);
+    }
+
+    [Fact]
     public void ThrowIfInvalid_SeveralProblems_ReportsEveryOneAtOnce()
     {
         using var temp = new TempDirectory();
