@@ -76,7 +76,7 @@ internal sealed class SearchStack : IAsyncDisposable
 
             var host = await SidecarHost.StartAsync(
                 options, loggerFactory, timeProvider: null, meterFactory: null,
-                configureServices: services => services.AddSingleton<IQueryScorer>(sp => new FaultyQueryScorer(new RegistryQueryScorer(sp.GetRequiredService<ModelRegistry>()))),
+                configureServices: services => services.AddSingleton<IQueryScorer>(sp => new FaultyQueryScorer(new RegistryQueryScorer(sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<ModelCallSlots>()))),
                 TestContext.Current.CancellationToken);
             return new SearchStack(temp, engine, host, bundle, modelId);
         }
