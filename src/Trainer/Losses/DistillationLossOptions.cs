@@ -25,6 +25,13 @@ internal sealed record DistillationLossOptions
     /// <summary>Teacher-weighted CI (default) or the "-CI+CL" ablation's plain contrastive loss.</summary>
     public CiMode CiMode { get; init; } = CiMode.TeacherWeighted;
 
+    /// <summary>
+    /// The paper's CI variant: query i's bs-1 in-batch (easy) negatives join its hard negatives in CI's softmax, weighted
+    /// 1 - p, and the sum is divided by bs * (K + bs - 1) (our generalisation of the code's bs * K). Off by default (the
+    /// code: hard negatives only, in-batch negatives go to the InfoNCE term).
+    /// </summary>
+    public bool CiWithInBatchNegatives { get; init; }
+
     /// <summary>The positive-vs-hard rank imitation term (RI_PH) is computed.</summary>
     public bool RiPhEnabled { get; init; } = true;
 

@@ -45,14 +45,37 @@ internal static class DistillationLosses
     /// <param name="teacherPositive"><c>[bs]</c> yes-probabilities (not read in plain mode).</param>
     /// <param name="teacherHard"><c>[bs, K]</c> yes-probabilities (not read in plain mode).</param>
     /// <param name="mode">Teacher-weighted (D2LLM) or plain contrastive (the "-CI+CL" ablation).</param>
-    public static Tensor ContrastiveImitation(Tensor studentPositive, Tensor studentHard, Tensor teacherPositive, Tensor teacherHard, CiMode mode = CiMode.TeacherWeighted)
+    /// <param name="studentInBatch">
+    /// The paper's variant (<see cref="DistillationLossOptions.CiWithInBatchNegatives"/>): Z_in <c>[bs, bs]</c>, whose
+    /// off-diagonal entries of row i join query i's negatives (weight 1 - p); the sum is then divided by bs * (K + bs - 1).
+    /// Null (the code) for the positive and hard negatives only.
+    /// </param>
+    /// <param name="teacherInBatch">p of the same in-batch pairs <c>[bs, bs]</c>; required with <paramref name="studentInBatch"/>.</param>
+    public static Tensor ContrastiveImitation(Tensor studentPositive, Tensor studentHard, Tensor teacherPositive, Tensor teacherHard, CiMode mode = CiMode.TeacherWeighted, Tensor? studentInBatch = null, Tensor? teacherInBatch = null)
     {
         var (bs, k) = CheckPositiveHard(studentPositive, studentHard, teacherPositive, teacherHard);
+        if ((studentInBatch is null) != (teacherInBatch is null))
+        {
+            throw new ArgumentException("CI with in-batch negatives needs both the student's and the teacher's in-batch values.", nameof(teacherInBatch));
+        }
+
         using var scope = NewDisposeScope();
         var logits = cat([studentPositive.unsqueeze(1), studentHard], 1);
+        var weights = cat([teacherPositive.unsqueeze(1), 1.0 - teacherHard], 1);
+        var negatives = k;
+        if (studentInBatch is not null)
+        {
+            CheckShape(studentInBatch, nameof(studentInBatch), bs, bs);
+            CheckShape(teacherInBatch!, nameof(teacherInBatch), bs, bs);
+            var offDiagonal = eye(bs, dtype: ScalarType.Bool, device: studentInBatch.device).logical_not();
+            logits = cat([logits, studentInBatch.masked_select(offDiagonal).reshape(bs, bs - 1)], 1);
+            weights = cat([weights, 1.0 - teacherInBatch!.masked_select(offDiagonal).reshape(bs, bs - 1)], 1);
+            negatives = k + bs - 1;
+        }
+
         if (mode == CiMode.TeacherWeighted)
         {
-            logits = logits * cat([teacherPositive.unsqueeze(1), 1.0 - teacherHard], 1).detach();
+            logits = logits * weights.detach();
         }
         else if (mode != CiMode.PlainContrastive)
         {
@@ -60,7 +83,7 @@ internal static class DistillationLosses
         }
 
         var logProbabilities = nn.functional.log_softmax(logits, 1);
-        return (-logProbabilities.select(1, 0).sum() / (double)(bs * k)).MoveToOuterDisposeScope();
+        return (-logProbabilities.select(1, 0).sum() / (double)(bs * negatives)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -171,7 +194,9 @@ internal static class DistillationLosses
 
         using var scope = NewDisposeScope();
         var inBatch = options.InBatchEnabled ? InBatchInfoNce(batch.StudentInBatch) : null;
-        var ci = options.CiEnabled ? ContrastiveImitation(batch.StudentPositive, batch.StudentHard, batch.TeacherPositive, batch.TeacherHard, options.CiMode) : null;
+        var ci = !options.CiEnabled ? null : options.CiWithInBatchNegatives
+            ? ContrastiveImitation(batch.StudentPositive, batch.StudentHard, batch.TeacherPositive, batch.TeacherHard, options.CiMode, batch.StudentInBatch, batch.TeacherInBatch)
+            : ContrastiveImitation(batch.StudentPositive, batch.StudentHard, batch.TeacherPositive, batch.TeacherHard, options.CiMode);
         var riPh = options.RiPhEnabled ? RankImitationPositiveHard(batch.StudentPositive, batch.StudentHard, batch.TeacherPositive, batch.TeacherHard) : null;
         var riHi = options.RiHiEnabled ? RankImitationHardEasy(batch.StudentHard, batch.StudentInBatch, batch.TeacherHard, batch.TeacherInBatch, options.RiHiLambda, options.RiHiScale) : null;
         var fi = options.FiEnabled ? FeatureImitation(batch.StudentFeatures!, batch.TeacherFeatures!) : null;

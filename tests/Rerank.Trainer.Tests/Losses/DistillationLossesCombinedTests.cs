@@ -121,6 +121,19 @@ public sealed class DistillationLossesCombinedTests
     }
 
     [Fact]
+    public void Combined_CiWithInBatchNegatives_UsesThePapersCi()
+    {
+        using var scope = NewDisposeScope();
+
+        var terms = DistillationLosses.Combined(Batch(), new DistillationLossOptions { CiWithInBatchNegatives = true });
+
+        var ciPaper = LossReference.Ci(_zPos, _zHard, _pPos, _pHard, plain: false, _zIn, _pIn);
+        Assert.NotEqual(Ci, ciPaper, 1e-3);
+        Assert.Equal(ciPaper, terms.Ci!.ToDouble(), Tolerance);
+        Assert.Equal(InBatch + ciPaper + RiPh + (0.01 * RiHi) + (0.001 * Fi), terms.Total.ToDouble(), Tolerance);
+    }
+
+    [Fact]
     public void Combined_FiOnWithoutTeacherFeatures_IsRefusedByName()
     {
         using var scope = NewDisposeScope();

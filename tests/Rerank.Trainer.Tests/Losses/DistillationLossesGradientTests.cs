@@ -18,7 +18,7 @@ public sealed class DistillationLossesGradientTests
 
     private readonly Random _random = new(5);
 
-    public static TheoryData<string> Terms => ["inbatch", "ci", "ci-plain", "ri_ph", "ri_hi", "ri_hi-paper", "fi"];
+    public static TheoryData<string> Terms => ["inbatch", "ci", "ci-plain", "ci-inbatch", "ri_ph", "ri_hi", "ri_hi-paper", "fi"];
 
     [Theory]
     [MemberData(nameof(Terms))]
@@ -39,6 +39,7 @@ public sealed class DistillationLossesGradientTests
             "inbatch" => () => DistillationLosses.InBatchInfoNce(zIn),
             "ci" => () => DistillationLosses.ContrastiveImitation(zPos, zHard, pPos, pHard),
             "ci-plain" => () => DistillationLosses.ContrastiveImitation(zPos, zHard, pPos, pHard, CiMode.PlainContrastive),
+            "ci-inbatch" => () => DistillationLosses.ContrastiveImitation(zPos, zHard, pPos, pHard, CiMode.TeacherWeighted, zIn, pIn),
             "ri_ph" => () => DistillationLosses.RankImitationPositiveHard(zPos, zHard, pPos, pHard),
             "ri_hi" => () => DistillationLosses.RankImitationHardEasy(zHard, zIn, pHard, pIn),
             "ri_hi-paper" => () => DistillationLosses.RankImitationHardEasy(zHard, zIn, pHard, pIn, RiHiLambda.PaperRank),
@@ -50,6 +51,7 @@ public sealed class DistillationLossesGradientTests
             "inbatch" => [zIn],
             "ci" or "ci-plain" or "ri_ph" => [zPos, zHard],
             "ri_hi" or "ri_hi-paper" => [zHard, zIn],
+            "ci-inbatch" => [zPos, zHard, zIn],
             _ => [features],
         };
 

@@ -47,6 +47,26 @@ public sealed class DistillationLossesHandWorkedTests
     }
 
     [Fact]
+    public void ContrastiveImitation_WithInBatchNegatives_AddsEasyNegativesWeightedOneMinusP()
+    {
+        using var scope = NewDisposeScope();
+
+        // The teacher-weighted example plus the easy negatives Z_in[0, 1] = 1 (p 0) and Z_in[1, 0] = ln 2 (p 0), weight 1:
+        // Query 0: [1, 1, 0, 1]: -log(e / (3e + 1)) = ln(3 + 1/e). Query 1: [0, 0, 0, ln 2]: -log(1 / 5) = ln 5.
+        // Sum / (bs * (K + bs - 1)) = (ln(3 + 1/e) + ln 5) / 6. The diagonal (9, p 0.7) is not read.
+        var loss = DistillationLosses.ContrastiveImitation(
+            Vector(2, 0),
+            Matrix(new[,] { { 2.0, 5.0 }, { 0.0, 0.0 } }),
+            Vector(0.5, 1.0),
+            Matrix(new[,] { { 0.5, 1.0 }, { 0.0, 0.0 } }),
+            CiMode.TeacherWeighted,
+            Matrix(new[,] { { 9.0, 1.0 }, { Math.Log(2), 9.0 } }),
+            Matrix(new[,] { { 0.7, 0.0 }, { 0.0, 0.7 } }));
+
+        Assert.Equal((Math.Log(3 + Math.Exp(-1)) + Math.Log(5)) / 6.0, loss.ToDouble(), Tolerance);
+    }
+
+    [Fact]
     public void RankImitationPositiveHard_TwoQueries_IsOneMinusPearsonOfLogitsAndProbabilities()
     {
         using var scope = NewDisposeScope();

@@ -41,6 +41,10 @@ public sealed class DistillationLossesReferenceTests
             DistillationLosses.ContrastiveImitation(T(Vector(zPos)), T(Matrix(zHard)), T(Vector(pPos)), T(Matrix(pHard)), CiMode.PlainContrastive).ToDouble(),
             tolerance);
         Assert.Equal(
+            LossReference.Ci(zPos, zHard, pPos, pHard, plain: false, zIn, pIn),
+            DistillationLosses.ContrastiveImitation(T(Vector(zPos)), T(Matrix(zHard)), T(Vector(pPos)), T(Matrix(pHard)), CiMode.TeacherWeighted, T(Matrix(zIn)), T(Matrix(pIn))).ToDouble(),
+            tolerance);
+        Assert.Equal(
             LossReference.RiPh(zPos, zHard, pPos, pHard),
             DistillationLosses.RankImitationPositiveHard(T(Vector(zPos)), T(Matrix(zHard)), T(Vector(pPos)), T(Matrix(pHard))).ToDouble(),
             tolerance);

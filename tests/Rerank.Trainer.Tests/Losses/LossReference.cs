@@ -24,25 +24,34 @@ internal static class LossReference
         return sum / (bs * bs);
     }
 
-    public static double Ci(double[] zPos, double[,] zHard, double[] pPos, double[,] pHard, bool plain)
+    /// <summary>CI; with <paramref name="zIn"/> and <paramref name="pIn"/>, the paper's variant with in-batch negatives.</summary>
+    public static double Ci(double[] zPos, double[,] zHard, double[] pPos, double[,] pHard, bool plain, double[,]? zIn = null, double[,]? pIn = null)
     {
         var bs = zPos.Length;
         var k = zHard.GetLength(1);
+        var negatives = zIn is null ? k : k + bs - 1;
         var sum = 0.0;
         for (var i = 0; i < bs; i++)
         {
-            var scaled = new double[k + 1];
-            scaled[0] = (plain ? 1.0 : pPos[i]) * zPos[i];
+            var scaled = new List<double> { (plain ? 1.0 : pPos[i]) * zPos[i] };
             for (var j = 0; j < k; j++)
             {
-                scaled[j + 1] = (plain ? 1.0 : 1.0 - pHard[i, j]) * zHard[i, j];
+                scaled.Add((plain ? 1.0 : 1.0 - pHard[i, j]) * zHard[i, j]);
+            }
+
+            for (var e = 0; zIn is not null && e < bs; e++)
+            {
+                if (e != i)
+                {
+                    scaled.Add((plain ? 1.0 : 1.0 - pIn![i, e]) * zIn[i, e]);
+                }
             }
 
             var denominator = scaled.Sum(Math.Exp);
             sum += -Math.Log(Math.Exp(scaled[0]) / denominator);
         }
 
-        return sum / (bs * k);
+        return sum / (bs * negatives);
     }
 
     public static double RiPh(double[] zPos, double[,] zHard, double[] pPos, double[,] pHard)
