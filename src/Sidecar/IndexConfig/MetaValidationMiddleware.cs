@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,7 @@ namespace Rerank.Sidecar.IndexConfig;
 /// <remarks>
 /// 1. Only those two routes are read; the body is buffered up to <see cref="SidecarOptions.MaxValidatedBodyBytes"/>
 ///    (more: 413 with no body, as Elasticsearch answers a body over <c>http.max_content_length</c>).
-/// 2. A gzip, deflate or br body is decompressed for the check only.
+/// 2. A gzip, deflate or br body is decompressed for the check only, within the same bound (<see cref="RequestBodies"/>).
 /// 3. A body that is not JSON, or has no <c>_meta.rerank</c>, is forwarded as is (the cluster answers it).
 /// 4. An invalid <c>_meta.rerank</c>: 400 <c>illegal_argument_exception</c> with every problem, not forwarded.
 /// 5. Otherwise the same bytes are forwarded.
@@ -41,15 +40,15 @@ internal sealed partial class MetaValidationMiddleware(RequestDelegate next, Sid
             return;
         }
 
-        var body = await ReadBoundedAsync(request.Body, options.MaxValidatedBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
+        var body = await RequestBodies.ReadAsync(request.Body, options.MaxValidatedBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body.Length > options.MaxValidatedBodyBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             context.Response.ContentLength = 0;
             return;
         }
 
-        if (Check(index, underMappings, body, request.Headers.ContentEncoding) is { } error)
+        if (await CheckAsync(index, underMappings, body, request.Headers.ContentEncoding, options.MaxValidatedBodyBytes, context.RequestAborted).ConfigureAwait(false) is { } error)
         {
             metrics.ConfigRejected();
             Log.Rejected(logger, index, error.Errors.Count);
@@ -80,18 +79,22 @@ internal sealed partial class MetaValidationMiddleware(RequestDelegate next, Sid
         return null;
     }
 
-    /// <summary>The config error in <paramref name="body"/>, or null when it has none or is not JSON (the cluster answers that).</summary>
-    internal static RerankConfigException? Check(string index, bool underMappings, byte[] body, StringValues contentEncoding)
+    /// <summary>
+    /// The config error in <paramref name="body"/>, or null when it has none, is not JSON, or cannot be decoded within
+    /// <paramref name="limit"/> (the cluster answers those).
+    /// </summary>
+    internal static async Task<RerankConfigException?> CheckAsync(
+        string index, bool underMappings, byte[] body, StringValues contentEncoding, long limit, CancellationToken cancellationToken)
     {
+        var decoded = await RequestBodies.DecodeAsync(contentEncoding.ToString(), body, limit, cancellationToken).ConfigureAwait(false);
+        if (decoded is null || decoded.Length > limit)
+        {
+            return null;
+        }
+
         try
         {
-            using var stream = Decode(new MemoryStream(body, writable: false), contentEncoding);
-            if (stream is null)
-            {
-                return null;
-            }
-
-            using var json = JsonDocument.Parse(stream);
+            using var json = JsonDocument.Parse(decoded);
             var root = json.RootElement;
             if (underMappings)
             {
@@ -108,41 +111,9 @@ internal sealed partial class MetaValidationMiddleware(RequestDelegate next, Sid
         {
             return exception;
         }
-        catch (Exception exception) when (exception is JsonException or InvalidDataException)
+        catch (JsonException)
         {
             return null;
         }
-    }
-
-    private static Stream? Decode(Stream body, StringValues contentEncoding)
-    {
-        var encoding = contentEncoding.ToString().Trim();
-        return encoding.ToLowerInvariant() switch
-        {
-            "" or "identity" => body,
-            "gzip" or "x-gzip" => new GZipStream(body, CompressionMode.Decompress),
-            "deflate" => new ZLibStream(body, CompressionMode.Decompress),
-            "br" => new BrotliStream(body, CompressionMode.Decompress),
-            // Several codings or an unknown one: the cluster decides; nothing to check here.
-            _ => null,
-        };
-    }
-
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -66,7 +65,7 @@ internal sealed partial class SearchMiddleware(
         // The body as sent, bounded; then decoded (bounded too). What cannot be read goes on as it came.
         var enabled = config is not null || configError;
         var limit = options.Search.MaxSearchBodyBytes;
-        var raw = await ReadAsync(request.Body, limit, context.RequestAborted);
+        var raw = await RequestBodies.ReadAsync(request.Body, limit, context.RequestAborted);
         if (raw.Length > limit)
         {
             Log.BodyTooLarge(logger, limit);
@@ -75,7 +74,7 @@ internal sealed partial class SearchMiddleware(
         }
 
         request.Body = new MemoryStream(raw, writable: false);
-        var decoded = await DecodeAsync(request, raw, limit, context.RequestAborted);
+        var decoded = await RequestBodies.DecodeAsync(request.Headers.ContentEncoding.ToString(), raw, limit, context.RequestAborted);
         if (decoded is null)
         {
             // A coding the sidecar does not read, or a broken one: the cluster answers it.
@@ -237,56 +236,5 @@ internal sealed partial class SearchMiddleware(
         }
 
         return await ForwardAsync(context, null, null, null, SearchOutcomes.Skipped, reason, replaceBody: false);
-    }
-
-    /// <summary>Up to <paramref name="limit"/> + 1 bytes of <paramref name="stream"/>: more than the limit means too large.</summary>
-    private static async Task<byte[]> ReadAsync(Stream stream, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16384];
-        int read;
-        while (buffer.Length <= limit && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), cancellationToken)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>The body decoded per <c>Content-Encoding</c> (gzip, deflate, br, identity), bounded; null when it cannot be.</summary>
-    private static async Task<byte[]?> DecodeAsync(HttpRequest request, byte[] raw, int limit, CancellationToken cancellationToken)
-    {
-        var encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
-        var source = new MemoryStream(raw, writable: false);
-        Stream? stream = encoding switch
-        {
-            "" or "identity" => null,
-            "gzip" or "x-gzip" => new GZipStream(source, CompressionMode.Decompress),
-            "deflate" => new ZLibStream(source, CompressionMode.Decompress),
-            "br" => new BrotliStream(source, CompressionMode.Decompress),
-            _ => Stream.Null,
-        };
-        if (stream is null)
-        {
-            return raw;
-        }
-
-        if (stream == Stream.Null)
-        {
-            return null;
-        }
-
-        await using (stream)
-        {
-            try
-            {
-                return await ReadAsync(stream, limit, cancellationToken);
-            }
-            catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException)
-            {
-                // A broken gzip/deflate stream throws InvalidDataException, a broken brotli one InvalidOperationException.
-                return null;
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Microsoft.Extensions.Primitives;
+using Rerank.IngestPipeline.Contracts;
 using Rerank.Sidecar.IndexConfig;
 
 namespace Rerank.Sidecar.Tests.IndexConfig;
@@ -33,9 +34,9 @@ public sealed class MetaValidationMiddlewareTests
     [InlineData("gzip")]
     [InlineData("deflate")]
     [InlineData("br")]
-    public void Check_InvalidMetaInAnyCodingTheClusterAccepts_IsFound(string coding)
+    public async Task Check_InvalidMetaInAnyCodingTheClusterAccepts_IsFound(string coding)
     {
-        var error = MetaValidationMiddleware.Check("books", underMappings: false, Encode(Invalid, coding), new StringValues(coding));
+        var error = await Check(underMappings: false, Encode(Invalid, coding), coding);
 
         Assert.NotNull(error);
         Assert.Equal("invalid [_meta.rerank] of index [books]: [_meta.rerank.window] must be an integer from 1 to 1000, got [5000]", error.Message);
@@ -45,17 +46,41 @@ public sealed class MetaValidationMiddlewareTests
     [InlineData("{not json", "")]
     [InlineData("""{"properties":{}}""", "")]
     [InlineData(Invalid, "compress")]
-    public void Check_NotJsonNoMetaOrUnknownCoding_LeavesItToTheCluster(string body, string coding) =>
-        Assert.Null(MetaValidationMiddleware.Check("books", underMappings: false, Encoding.UTF8.GetBytes(body), new StringValues(coding)));
+    public async Task Check_NotJsonNoMetaOrUnknownCoding_LeavesItToTheCluster(string body, string coding) =>
+        Assert.Null(await Check(underMappings: false, Encoding.UTF8.GetBytes(body), coding));
 
     [Fact]
-    public void Check_IndexCreation_ReadsUnderMappings()
+    public async Task Check_IndexCreation_ReadsUnderMappings()
     {
         var body = Encoding.UTF8.GetBytes("{\"settings\":{},\"mappings\":" + Invalid + "}");
 
-        Assert.NotNull(MetaValidationMiddleware.Check("books", underMappings: true, body, StringValues.Empty));
-        Assert.Null(MetaValidationMiddleware.Check("books", underMappings: true, Encoding.UTF8.GetBytes(Invalid), StringValues.Empty));
+        Assert.NotNull(await Check(underMappings: true, body, ""));
+        Assert.Null(await Check(underMappings: true, Encoding.UTF8.GetBytes(Invalid), ""));
     }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    public async Task Check_BrokenCompressedBody_LeavesItToTheCluster(string coding)
+    {
+        var broken = Encode(Invalid, coding)[..10];
+
+        Assert.Null(await Check(underMappings: false, broken, coding));
+    }
+
+    [Fact]
+    public async Task Check_BodyThatInflatesPastTheLimit_LeavesItToTheCluster()
+    {
+        // An invalid _meta.rerank followed by 64 KiB of spaces: 1 KiB compressed, over the 16 KiB limit once inflated.
+        var bomb = Encode(Invalid + new string(' ', 64 * 1024), "gzip");
+        Assert.True(bomb.Length < 1024);
+
+        Assert.Null(await MetaValidationMiddleware.CheckAsync("books", false, bomb, new StringValues("gzip"), 16 * 1024, TestContext.Current.CancellationToken));
+        Assert.NotNull(await MetaValidationMiddleware.CheckAsync("books", false, bomb, new StringValues("gzip"), 128 * 1024, TestContext.Current.CancellationToken));
+    }
+
+    private static Task<RerankConfigException?> Check(bool underMappings, byte[] body, string coding) =>
+        MetaValidationMiddleware.CheckAsync("books", underMappings, body, new StringValues(coding), 100L * 1024 * 1024, TestContext.Current.CancellationToken);
 
     private static byte[] Encode(string text, string coding)
     {
