@@ -32,9 +32,11 @@ internal sealed class StudentInputs : IDisposable
 {
     private const int DefaultMaxTokens = 250;
     private readonly string _staging;
+    private readonly TrainingProvenance? _training;
 
-    private StudentInputs(StudentSource source, HfCheckpoint checkpoint, HfTokenizer tokenizer, string staging, StudentHeadsConfig heads, WeightSet headWeights, TextLimits query, TextLimits passage)
+    private StudentInputs(StudentSource source, HfCheckpoint checkpoint, HfTokenizer tokenizer, string staging, StudentHeadsConfig heads, WeightSet headWeights, TextLimits query, TextLimits passage, TrainingProvenance? training)
     {
+        _training = training;
         Source = source;
         Checkpoint = checkpoint;
         Tokenizer = tokenizer;
@@ -126,7 +128,8 @@ internal sealed class StudentInputs : IDisposable
             var maxTokens = Math.Min(DefaultMaxTokens, backbone.MaxPositionEmbeddings);
             query ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 1000 };
             passage ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 4000 };
-            return new StudentInputs(source, checkpoint, tokenizer, staging, heads, weights, query, passage);
+            var training = source.Student is { } trained ? TrainingProvenance.Read(trained) : null;
+            return new StudentInputs(source, checkpoint, tokenizer, staging, heads, weights, query, passage, training);
         }
         catch
         {
@@ -171,7 +174,10 @@ internal sealed class StudentInputs : IDisposable
         }
     }
 
-    /// <summary>What a bundle records about where it came from: every input directory with a hash of its files, and the seed of random heads.</summary>
+    /// <summary>
+    /// What a bundle records about where it came from: every input directory with a hash of its files, the seed of random
+    /// heads, and for trained heads the teacher, data, losses and held-out metrics of their <see cref="TrainingProvenance"/>.
+    /// </summary>
     public ModelProvenance Provenance(string createdBy)
     {
         var backbone = Described(Checkpoint.Directory, CheckpointFileNames());
@@ -185,7 +191,12 @@ internal sealed class StudentInputs : IDisposable
             {
                 CreatedBy = createdBy,
                 Backbone = backbone,
-                Notes = "PMA and IEM from " + Described(Path.GetFullPath(student), [StudentDirectory.Config, StudentDirectory.Weights]) + ".",
+                Teacher = _training?.Teacher,
+                TrainingData = _training?.TrainingData,
+                Losses = _training?.Losses,
+                Metrics = _training?.Metrics,
+                Notes = "PMA and IEM from " + Described(Path.GetFullPath(student), [StudentDirectory.Config, StudentDirectory.Weights]) + "."
+                    + (_training?.Notes is { } notes ? " " + notes : ""),
             }
             : new ModelProvenance
             {

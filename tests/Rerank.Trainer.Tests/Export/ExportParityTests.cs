@@ -95,6 +95,34 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Export_StudentWithTrainingRecord_CarriesTeacherDataLossesAndMetricsIntoTheManifest()
+    {
+        var checkpoint = InitCheckpoint("llama", "f32");
+        var student = Path.Combine(_temp.Path, "student");
+        var heads = new Model.Architecture.StudentHeadsConfig { Dim = 32, PmaHeads = 2, IemHidden = 8 };
+        Trainer.Student.StudentDirectory.Write(student, heads, Model.Architecture.StudentHeadWeights.CreateRandom(heads, 1));
+        File.WriteAllText(Path.Combine(student, "training.json"), """
+            {"format_version": 1, "teacher": "teacher-ckpt (sha256 ab)", "training_data": "scifact, train split",
+             "losses": {"ci": 1, "ri_hi": 0.01}, "metrics": {"heldout_spearman": 0.625}, "notes": "frozen backbone, 200 steps"}
+            """);
+        var bundle = Path.Combine(_temp.Path, "bundle");
+
+        Assert.Equal(0, Train(["export", "--checkpoint", checkpoint, "--student", student, "--out", bundle]).ExitCode);
+
+        var provenance = ModelBundle.Load(bundle).Manifest.Provenance;
+        Assert.Equal("teacher-ckpt (sha256 ab)", provenance.Teacher);
+        Assert.Equal("scifact, train split", provenance.TrainingData);
+        Assert.Equal(new Dictionary<string, double> { ["ci"] = 1, ["ri_hi"] = 0.01 }, provenance.Losses);
+        Assert.Equal(new Dictionary<string, double> { ["heldout_spearman"] = 0.625 }, provenance.Metrics);
+        Assert.EndsWith(". frozen backbone, 200 steps", provenance.Notes, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(student, "training.json"), """{"format_version": 1, "teacher": "t", "training_data": "d", "losses": {"ci": "one"}, "metrics": {}}""");
+        var broken = Train(["export", "--checkpoint", checkpoint, "--student", student, "--out", Path.Combine(_temp.Path, "broken")]);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains($"{Path.Combine(student, "training.json")}: losses.ci must be a finite number", broken.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Export_SameArgumentsTwice_GivesByteIdenticalBundles()
     {
         var checkpoint = InitCheckpoint("llama", "bf16");
