@@ -182,6 +182,9 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
         return _lmHead is null ? nn.functional.linear(hidden, _model.EmbedTokens.Weight) : _lmHead.call(hidden);
     }
 
+    /// <summary>The LM head's weight <c>[vocab, hidden]</c>: <c>lm_head.weight</c>, or <c>model.embed_tokens.weight</c> when tied (for reading a few rows).</summary>
+    public Tensor LmHeadWeight => _lmHead is null ? _model.EmbedTokens.Weight : _lmHead.weight!;
+
     /// <summary>The checkpoint parameters by name, in module order, without any adapter parameter LoRA added.</summary>
     public IReadOnlyDictionary<string, Parameter> BaseParameters()
     {
