@@ -87,8 +87,9 @@ internal sealed class TeacherStoreWriter : IDisposable
 
             done = entries.Count;
             last = done > 0 ? (entries[^1].QueryId, entries[^1].PassageId) : null;
-            using (var truncate = new FileStream(recordsPath, FileMode.Open, FileAccess.Write))
+            if (new FileInfo(recordsPath).Length > complete)
             {
+                using var truncate = new FileStream(recordsPath, FileMode.Open, FileAccess.Write);
                 truncate.SetLength(complete);
             }
         }
