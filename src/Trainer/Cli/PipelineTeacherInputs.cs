@@ -9,6 +9,6 @@ internal sealed class PipelineTeacherInputs : ITeacherInputs
     public TrainingCorpus ReadCorpus(string data) =>
         throw new ArgumentException($"--data {data}: the data reader is not wired into the teacher commands on this build.");
 
-    public TrainingPlan ReadPlan(string path) =>
+    public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) =>
         throw new ArgumentException($"--plan {path}: the plan file reader is not wired into the teacher commands on this build.");
 }

@@ -15,7 +15,7 @@ internal static class TeacherCommand
 {
     public static Command Create(ITeacherInputs inputs)
     {
-        var data = new Option<string>("--data") { Description = "The training data: a BEIR folder (asymmetric) or a sentence-pair file (symmetric), as given to plan.", Required = true };
+        var data = DataOption();
         var outDir = new Option<DirectoryInfo>("--out") { Description = "The run directory: reads plan.json, writes teacher/.", Required = true };
         outDir.NotAFile();
         var teacher = new Option<DirectoryInfo>("--teacher") { Description = "The teacher: a Hugging Face LLaMA or Qwen2 checkpoint directory with its tokenizer.", Required = true };
@@ -61,13 +61,13 @@ internal static class TeacherCommand
                 FeatureDtype = parse.GetValue(features) is "none" ? null : parse.GetValue(features),
                 Shard = parse.GetValue(shard) is { } s ? TeacherShard.Parse(s) : null,
             };
-            var trainingPlan = inputs.ReadPlan(PlanPath(parse, plan, layout));
             var corpus = inputs.ReadCorpus(parse.GetRequiredValue(data));
+            var trainingPlan = inputs.ReadPlan(PlanPath(parse, plan, layout), corpus);
             var (path, count, resumed) = TeacherRun.Run(corpus, trainingPlan, settings, output, error, IsTerminal(error));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"teacher: {count:N0} pairs in {path}{(resumed > 0 ? $" ({resumed:N0} from an earlier run)" : "")}"));
             if (settings.Shard is not null)
             {
-                output.WriteLine($"teacher: when every shard is done, run rerank-train teacher merge --out {layout.Root}");
+                output.WriteLine($"teacher: when every shard is done, run rerank-train teacher merge --data {parse.GetRequiredValue(data)} --out {layout.Root}");
             }
 
             return Task.FromResult(0);
@@ -76,6 +76,9 @@ internal static class TeacherCommand
         command.Subcommands.Add(TeacherMergeCommand.Create(inputs));
         return command;
     }
+
+    /// <summary><c>--data</c>: the data the plan was made from (the plan is checked against it).</summary>
+    internal static Option<string> DataOption() => new("--data") { Description = "The training data: a BEIR folder (asymmetric) or a sentence-pair file (symmetric), as given to plan.", Required = true };
 
     /// <summary><c>--plan</c>: the plan file, default the run directory's <c>plan.json</c>.</summary>
     internal static Option<FileInfo?> PlanOption() => new("--plan") { Description = "The plan file (default: <out>/plan.json)." };

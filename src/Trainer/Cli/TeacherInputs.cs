@@ -12,6 +12,6 @@ internal interface ITeacherInputs
     /// <summary>The data of <c>--data</c> (a BEIR folder or a pair file).</summary>
     TrainingCorpus ReadCorpus(string data);
 
-    /// <summary>The plan <c>plan</c> wrote.</summary>
-    TrainingPlan ReadPlan(string path);
+    /// <summary>The plan <c>plan</c> wrote for <paramref name="corpus"/>.</summary>
+    TrainingPlan ReadPlan(string path, TrainingCorpus corpus);
 }

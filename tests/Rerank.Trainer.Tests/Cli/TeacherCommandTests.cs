@@ -27,11 +27,11 @@ public sealed class TeacherCommandTests : IDisposable
 
         var first = Invoke("teacher", "--data", "/data/tiny", "--out", Run, "--teacher", Model, "--shard", "0/2", "--features", "none", "--batch-size", "4");
         var second = Invoke("teacher", "--data", "/data/tiny", "--out", Run, "--teacher", Model, "--shard", "1/2", "--features", "none");
-        var merge = Invoke("teacher", "merge", "--out", Run);
+        var merge = Invoke("teacher", "merge", "--data", "d", "--out", Run);
 
         Assert.Equal(0, first.ExitCode);
         Assert.Contains($"teacher: 6 pairs in {Path.Combine(Run, "teacher", "shard-0-of-2.json")}", first.Output, StringComparison.Ordinal);
-        Assert.Contains($"run rerank-train teacher merge --out {Run}", first.Output, StringComparison.Ordinal);
+        Assert.Contains($"run rerank-train teacher merge --data /data/tiny --out {Run}", first.Output, StringComparison.Ordinal);
         Assert.Matches(@"teacher: 6/6 pairs \(100%\), [0-9.]+ pairs/s, ETA", first.Error);
         Assert.Equal(0, second.ExitCode);
         Assert.Equal((0, ""), (merge.ExitCode, merge.Error));
@@ -47,7 +47,7 @@ public sealed class TeacherCommandTests : IDisposable
         RandomCheckpoint.Write(Model, TeacherTestData.Llama);
         Assert.Equal(0, Invoke("teacher", "--data", "d", "--out", Run, "--teacher", Model, "--shard", "1/2", "--features", "none").ExitCode);
 
-        var merge = Invoke("teacher", "merge", "--out", Run);
+        var merge = Invoke("teacher", "merge", "--data", "d", "--out", Run);
 
         Assert.Equal(1, merge.ExitCode);
         Assert.Equal($"error: gap: 6 plan pair(s) are in no shard of {Path.Combine(Run, "teacher")}, e.g. (q1, n1), (q1, n2), (q1, p1), (q1, p2), (q1, p3); missing shard files: shard-0-of-2.json.{Environment.NewLine}", merge.Error);
@@ -58,7 +58,7 @@ public sealed class TeacherCommandTests : IDisposable
     {
         var file = _temp.WriteFile("s.jsonl", """{"query_id": "q1", "passage_id": "n1", "logit": null}""");
 
-        var result = Invoke("teacher", "import", "--out", Run, "--file", file);
+        var result = Invoke("teacher", "import", "--data", "d", "--out", Run, "--file", file);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal($"error: {file}:1: field 'logit' must be a finite number{Environment.NewLine}", result.Error);
@@ -69,7 +69,7 @@ public sealed class TeacherCommandTests : IDisposable
     {
         var file = _temp.WriteFile("s.tsv", "query-id\tpassage-id\tlogit\n" + string.Join("\n", TeacherTestData.Pairs.Select(p => $"{p.Item1}\t{p.Item2}\t0.5")) + "\nqx\tpx\t1\n");
 
-        var result = Invoke("teacher", "import", "--out", Run, "--file", file);
+        var result = Invoke("teacher", "import", "--data", "d", "--out", Run, "--file", file);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"teacher import: 13 pairs in {Path.Combine(Run, "teacher", "scores.json")}; 1 pairs of the file are not in the plan and were ignored.", result.Output, StringComparison.Ordinal);
@@ -115,6 +115,6 @@ public sealed class TeacherCommandTests : IDisposable
     {
         public TrainingCorpus ReadCorpus(string data) => TeacherTestData.Corpus();
 
-        public TrainingPlan ReadPlan(string path) => TeacherTestData.Plan();
+        public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) => TeacherTestData.Plan();
     }
 }
