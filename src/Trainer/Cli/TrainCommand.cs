@@ -14,6 +14,8 @@ internal static class TrainCommand
         root.Subcommands.Add(BenchLoadCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(MineCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
         return root;
     }

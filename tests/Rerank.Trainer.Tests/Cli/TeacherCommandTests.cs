@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Rerank.CommandLine;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Checkpoints;
@@ -39,6 +40,43 @@ public sealed class TeacherCommandTests : IDisposable
         using var store = TeacherStore.OpenMerged(Path.Combine(Run, "teacher"));
         Assert.Equal(13, store.Count);
         Assert.Null(store.FeatureDim);
+    }
+
+    [Fact]
+    public void MinePlanTeacher_SmallBeirFolder_ScoresEveryPlanPairThroughTheRealDataAndPlanFiles()
+    {
+        RandomCheckpoint.Write(Model, TeacherTestData.Llama);
+        var data = new BeirFolderBuilder()
+            .Document("d1", "Cats", "cats purr and sleep")
+            .Document("d2", "Dogs", "dogs bark and run")
+            .Document("d3", "Birds", "birds sing and fly")
+            .Document("d4", "Fish", "fish swim and hide")
+            .Document("d5", "", "cats and dogs play")
+            .Document("d6", "", "birds and fish live")
+            .Query("q1", "do cats purr")
+            .Query("q2", "why do dogs bark")
+            .Query("q3", "can birds fly")
+            .Query("q4", "how do fish swim")
+            .Judgment("q1", "d1", 1)
+            .Judgment("q2", "d2", 1)
+            .Judgment("q3", "d3", 1)
+            .Judgment("q4", "d4", 1)
+            .WriteTo(Path.Combine(_temp.Path, "small"), "train");
+        File.WriteAllText(Path.Combine(data, "qrels", "dev.tsv"), "query-id\tcorpus-id\tscore\nq4\td4\t1\n");
+
+        var mine = InvokeReal("mine", "--data", data, "--out", Run, "--top", "3");
+        var plan = InvokeReal("plan", "--data", data, "--out", Run, "--batch-size", "2", "--negatives", "2");
+        var teacher = InvokeReal("teacher", "--data", data, "--out", Run, "--teacher", Model, "--batch-size", "3");
+
+        Assert.True(mine.ExitCode == 0, mine.Error);
+        Assert.True(plan.ExitCode == 0, plan.Error);
+        Assert.True(teacher.ExitCode == 0, teacher.Error);
+        var corpus = TrainingDataLoader.Load(new TrainingDataSettings { Path = data });
+        var pairs = PlanFile.Read(Path.Combine(Run, "plan.json"), corpus).Pairs();
+        using var store = TeacherStore.OpenMerged(Path.Combine(Run, "teacher"));
+        Assert.Equal(pairs, store.Entries.Select(e => (e.QueryId, e.PassageId)));
+        Assert.Equal(32, store.FeatureDim);
+        Assert.Contains($"teacher: {pairs.Count} pairs in {Path.Combine(Run, "teacher", "scores.json")}", teacher.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,15 +143,23 @@ public sealed class TeacherCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var root = new System.CommandLine.RootCommand();
+        var root = new RootCommand();
         root.Subcommands.Add(TeacherCommand.Create(new InMemoryInputs()));
         var exitCode = CommandLineHost.Invoke(root, args, output, error, TrainCommand.IsUserError);
         return (exitCode, output.ToString(), error.ToString());
     }
 
+    private static (int ExitCode, string Output, string Error) InvokeReal(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = CommandLineHost.Invoke(TrainCommand.Create(), args, output, error, TrainCommand.IsUserError);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
     private sealed class InMemoryInputs : ITeacherInputs
     {
-        public TrainingCorpus ReadCorpus(string data) => TeacherTestData.Corpus();
+        public TrainingCorpus ReadCorpus(DataOptions data, ParseResult parse, TextWriter output) => TeacherTestData.Corpus();
 
         public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) => TeacherTestData.Plan();
     }
