@@ -16,6 +16,7 @@ internal static class TrainCommand
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(MineCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
         return root;
     }
 
