@@ -3,6 +3,8 @@ using Rerank.CommandLine;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.Model.Runtime;
 using Rerank.Trainer.Bench;
+using Rerank.Trainer.Teacher;
+using static TorchSharp.torch;
 
 namespace Rerank.Trainer.Cli;
 
@@ -28,7 +30,12 @@ internal static class BenchRuntimeCommand
         var split = new Option<string>("--split") { Description = "Qrels split whose queries are timed.", DefaultValueFactory = _ => "test" };
         var window = new Option<int>("--window") { Description = "BM25 candidates per query (the window every system scores).", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var queries = new Option<int>("--queries") { Description = "Queries timed: the split's first ones (those with a BM25 hit).", DefaultValueFactory = _ => 50 }.AtLeast(1);
-        var teacherBatch = new Option<int>("--teacher-batch") { Description = "Prompts per teacher forward pass.", DefaultValueFactory = _ => 16 }.AtLeast(1);
+        var teacherBatch = new Option<int>("--teacher-batch") { Description = "Prompts per teacher forward pass (as teacher --batch-size).", DefaultValueFactory = _ => 8 }.AtLeast(1);
+        var language = new Option<string>("--prompt-language") { Description = "The teacher's shipped prompts: en (yes/no) or zh (能/不能); the asymmetric one is used.", DefaultValueFactory = _ => "en" };
+        language.AcceptOnlyFromAmong("en", "zh");
+        var promptFile = new Option<FileInfo?>("--prompt-file") { Description = "Your prompts instead, as for rerank-train teacher (docs/training.md)." };
+        var dtype = new Option<string>("--dtype") { Description = "The teacher's compute dtype: float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
+        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var indexDir = new Option<DirectoryInfo?>("--index-dir") { Description = "Keep the BM25 index here and reuse it (default: a temporary folder, deleted)." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
         teacher.NotAFile();
@@ -39,7 +46,7 @@ internal static class BenchRuntimeCommand
 
         var command = new Command("runtime", "Time per query the teacher cross-encoding a BM25 window, the student (query encode + factorised scoring over precomputed projections) and a bi-encoder (query encode + cosine over precomputed embeddings); report p50, mean and their ratios.")
         {
-            teacher, model, data, split, window, queries, teacherBatch, indexDir, json,
+            teacher, model, data, split, window, queries, teacherBatch, language, promptFile, dtype, indexDir, json,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -50,7 +57,9 @@ internal static class BenchRuntimeCommand
             try
             {
                 using var student = StudentModel.Load(parse.GetRequiredValue(model).FullName, new StudentModelOptions { PreferGpu = true });
-                using var scorer = DecoderWindowScorer.Load(parse.GetRequiredValue(teacher).FullName, parse.GetValue(teacherBatch));
+                var prompts = parse.GetValue(promptFile) is { } file ? TeacherPrompts.Load(file.FullName) : TeacherPrompts.ForLanguage(parse.GetRequiredValue(language));
+                var computeType = parse.GetValue(dtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
+                using var scorer = TeacherWindowScorer.Load(parse.GetRequiredValue(teacher).FullName, prompts, computeType, parse.GetValue(teacherBatch));
                 var report = RuntimeBench.Run(dataset, index, scorer, student, parse.GetValue(window), parse.GetValue(queries), output, cancellationToken);
                 output.WriteLine();
                 RuntimeReportOutput.WriteTable(output, report);

@@ -18,7 +18,7 @@ public sealed class BenchRuntimeCommandTests : IDisposable
         var (teacher, bundle, data) = Setup();
         var jsonPath = Path.Combine(_temp.Path, "runtime.json");
 
-        var result = Train("bench", "runtime", "--teacher", teacher, "--model", bundle, "--data", data, "--window", "3", "--queries", "3", "--teacher-batch", "2", "--json", jsonPath);
+        var result = Train("bench", "runtime", "--teacher", teacher, "--model", bundle, "--data", data, "--window", "3", "--queries", "3", "--teacher-batch", "2", "--prompt-language", "en", "--json", jsonPath);
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
@@ -33,6 +33,7 @@ public sealed class BenchRuntimeCommandTests : IDisposable
         Assert.Equal(2.5, root.GetProperty("mean_candidates").GetDouble(), 12);
         Assert.Equal(5, root.GetProperty("passages_encoded").GetInt32());
         Assert.Contains(teacher, root.GetProperty("teacher").GetString(), StringComparison.Ordinal);
+        Assert.Contains("prompts en, batch 2", root.GetProperty("teacher").GetString(), StringComparison.Ordinal);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "manifest.json")));
         Assert.Equal(manifest.RootElement.GetProperty("modelId").GetString(), root.GetProperty("student").GetString());
 
