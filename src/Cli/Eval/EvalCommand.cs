@@ -10,6 +10,7 @@ internal static class EvalCommand
         var eval = new Command("eval", "Evaluate rankers on a BEIR-layout collection (corpus.jsonl, queries.jsonl, qrels/<split>.tsv).");
         eval.Subcommands.Add(EvalBm25Command.Create());
         eval.Subcommands.Add(EvalRerankCommand.Create());
+        eval.Subcommands.Add(EvalPairsCommand.Create());
         return eval;
     }
 }

@@ -17,6 +17,7 @@ internal static class TrainCommand
         root.Subcommands.Add(MineCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
+        root.Subcommands.Add(BenchRuntimeCommand.CreateGroup());
         return root;
     }
 
