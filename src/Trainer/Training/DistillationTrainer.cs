@@ -156,6 +156,33 @@ internal static class DistillationTrainer
         }
     }
 
+    /// <summary>
+    /// What the optimizer trains: the heads the ablation uses (PMA unless mean or last-token pooling, the IEM unless cosine;
+    /// the others get requires_grad false) and the adapter's lora_A / lora_B; names decide weight decay (<see cref="AdamWOptimizer.Decays"/>).
+    /// </summary>
+    internal static List<TrainableParameter> TrainableParameters(StudentHeads heads, LoraAdapter? adapter, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(heads);
+        ArgumentNullException.ThrowIfNull(options);
+        var parameters = new List<TrainableParameter>();
+        foreach (var (name, parameter) in heads.named_parameters())
+        {
+            var used = name.StartsWith("pma.", StringComparison.Ordinal) ? options.Pooling == StudentPooling.Pma : options.Interaction == StudentInteraction.Iem;
+            parameter.requires_grad = used;
+            if (used)
+            {
+                parameters.Add(new TrainableParameter(name, parameter, AdamWOptimizer.Decays(name)));
+            }
+        }
+
+        foreach (var (name, parameter) in adapter?.Parameters ?? [])
+        {
+            parameters.Add(new TrainableParameter(name, parameter, AdamWOptimizer.Decays(name)));
+        }
+
+        return parameters;
+    }
+
     /// <summary>The seed of step <paramref name="step"/>'s generator: a fixed mix of the run's seed and the step.</summary>
     internal static long StepSeed(int seed, long step) => unchecked((seed * 1_000_003L) + step);
 
@@ -219,7 +246,7 @@ internal static class DistillationTrainer
     {
         public TrainingResult Execute(string? checkpoint, CancellationToken cancellationToken)
         {
-            using var optimizer = new AdamW(TrainableParameters(), options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+            using var optimizer = new AdamWOptimizer(TrainableParameters(student.Heads, student.Adapter, options), options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
             var totalSteps = Math.Min((long)options.Epochs * plan.BatchesPerGrouping, options.MaxSteps ?? long.MaxValue);
             TrainingState state;
             if (checkpoint is not null)
@@ -312,29 +339,7 @@ internal static class DistillationTrainer
             return new TrainingResult(state.Step, state.Initial, state.Best, state.Last, stoppedEarly, cancelled, loss.FiEnabled, bestDirectory);
         }
 
-        /// <summary>The heads the ablation uses and the adapter; their names decide weight decay (<see cref="AdamW.Decays"/>).</summary>
-        private List<TrainableParameter> TrainableParameters()
-        {
-            var parameters = new List<TrainableParameter>();
-            foreach (var (name, parameter) in student.Heads.named_parameters())
-            {
-                var used = name.StartsWith("pma.", StringComparison.Ordinal) ? options.Pooling == StudentPooling.Pma : options.Interaction == StudentInteraction.Iem;
-                parameter.requires_grad = used;
-                if (used)
-                {
-                    parameters.Add(new TrainableParameter(name, parameter, AdamW.Decays(name)));
-                }
-            }
-
-            foreach (var (name, parameter) in student.Adapter?.Parameters ?? [])
-            {
-                parameters.Add(new TrainableParameter(name, parameter, AdamW.Decays(name)));
-            }
-
-            return parameters;
-        }
-
-        private (IReadOnlyList<KeyValuePair<string, double>> Terms, double GradientNorm, double LearningRate) TrainStep(long step, AdamW optimizer)
+        private (IReadOnlyList<KeyValuePair<string, double>> Terms, double GradientNorm, double LearningRate) TrainStep(long step, AdamWOptimizer optimizer)
         {
             manual_seed(StepSeed(options.Seed, step));
             if (cuda.is_available())

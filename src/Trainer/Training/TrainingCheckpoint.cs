@@ -20,7 +20,7 @@ internal static class TrainingCheckpoint
     private const string StateFile = "state.json";
     private const string OptimizerFile = "optimizer.safetensors";
 
-    public static void Save(string trainDirectory, TrainingState state, IReadOnlyDictionary<string, string> settings, DistillationStudent student, AdamW optimizer)
+    public static void Save(string trainDirectory, TrainingState state, IReadOnlyDictionary<string, string> settings, DistillationStudent student, AdamWOptimizer optimizer)
     {
         var target = Path.Combine(trainDirectory, DirectoryName);
         var temporary = target + ".tmp";
@@ -79,7 +79,7 @@ internal static class TrainingCheckpoint
     }
 
     /// <summary>Restores heads, adapter and optimizer from <paramref name="directory"/> and returns the state.</summary>
-    public static TrainingState Load(string directory, DistillationStudent student, AdamW optimizer)
+    public static TrainingState Load(string directory, DistillationStudent student, AdamWOptimizer optimizer)
     {
         var root = Read(directory);
         var heads = StudentDirectory.Read(Path.Combine(directory, "heads"));

@@ -15,11 +15,11 @@ namespace Rerank.Trainer.Training;
 /// 3. p = p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
 /// Parameters whose gradient is undefined are skipped. Not thread-safe.
 /// </remarks>
-internal sealed class AdamW : IDisposable
+internal sealed class AdamWOptimizer : IDisposable
 {
     private readonly List<(TrainableParameter Parameter, Tensor ExpAvg, Tensor ExpAvgSq)> _state;
 
-    public AdamW(IReadOnlyList<TrainableParameter> parameters, double beta1, double beta2, double epsilon, double weightDecay)
+    public AdamWOptimizer(IReadOnlyList<TrainableParameter> parameters, double beta1, double beta2, double epsilon, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         (Beta1, Beta2, Epsilon, WeightDecay) = (beta1, beta2, epsilon, weightDecay);

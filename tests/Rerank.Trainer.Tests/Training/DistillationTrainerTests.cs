@@ -1,0 +1,93 @@
+using Rerank.TestUtilities;
+using Rerank.Trainer.Pipeline;
+using Rerank.Trainer.Student;
+using Rerank.Trainer.Training;
+
+namespace Rerank.Trainer.Tests.Training;
+
+/// <summary>Training runs on the tiny topic task (<see cref="TopicTrainingData"/>): learning, teacher problems.</summary>
+[Collection(nameof(TorchGlobalRandomCollection))]
+public sealed class DistillationTrainerTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly TopicTrainingData _data = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Train_FrozenBackboneOnALearnableTeacher_PooledSpearmanRisesClearlyAboveStepZero()
+    {
+        var console = new StringWriter();
+        var options = new TrainingOptions
+        {
+            FrozenBackbone = true,
+            LearningRate = 3e-3,
+            WarmupSteps = 0,
+            Epochs = 30,
+            EvalEvery = 45,
+            Patience = 0,
+            CheckpointEvery = 1000,
+            LogEvery = 45,
+            Seed = 3,
+        };
+
+        var result = DistillationTrainer.Train(Source(), _data.Corpus, _data.Plan, _data.Teacher(), options, new RunLayout(_temp.Path), console, TestContext.Current.CancellationToken);
+
+        output.WriteLine(console.ToString());
+        Assert.Equal(180, result.Steps);
+        Assert.True(result.FeatureImitation);
+        var before = result.Initial!.PooledSpearman;
+        var after = result.Best!.PooledSpearman;
+        Assert.True(after >= before + 0.3, $"pooled Spearman {before:F3} -> {after:F3}");
+        Assert.True(after > 0.5, $"pooled Spearman after training {after:F3}");
+
+        // The best student is a student directory with the text limits, no adapter (frozen backbone), and the log has every term of every step.
+        var best = StudentDirectory.Read(result.BestStudent);
+        Assert.NotNull(best.Query);
+        Assert.False(Directory.Exists(Path.Combine(result.BestStudent, "lora")));
+        var steps = File.ReadLines(Path.Combine(_temp.Path, "train", "log.jsonl")).Where(l => l.Contains("\"type\":\"step\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(180, steps.Count);
+        Assert.All(steps, l => Assert.All(new[] { "\"inbatch\"", "\"ci\"", "\"ri_ph\"", "\"ri_hi\"", "\"fi\"", "\"total\"", "\"lr\"" }, t => Assert.Contains(t, l, StringComparison.Ordinal)));
+        Assert.Contains("step 45/180 epoch 8 inbatch ", console.ToString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "train", "frozen-states.safetensors")));
+    }
+
+    [Fact]
+    public void Train_TeacherStoreWithoutAPlanPair_FailsNamingThePair()
+    {
+        var outputs = new Dictionary<(string, string), Teacher.TeacherOutput>(_data.Outputs);
+        var batch = _data.Plan.Batches[2].Queries[1];
+        outputs.Remove((batch.QueryId, batch.HardNegatives[0]));
+        var teacher = new InMemoryTeacherScores(outputs, 6);
+
+        var error = Assert.Throws<InvalidDataException>(() => DistillationTrainer.Train(
+            Source(), _data.Corpus, _data.Plan, teacher, new TrainingOptions { FrozenBackbone = true, MaxSteps = 1 }, new RunLayout(_temp.Path), TextWriter.Null, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"the teacher store has no output for query '{batch.QueryId}' and passage '{batch.HardNegatives[0]}'", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_temp.Path, "train", "checkpoint")));
+    }
+
+    [Fact]
+    public void Train_TeacherStoreWithoutFeatures_SwitchesFiOffWithAWarningAndTrains()
+    {
+        var console = new StringWriter();
+
+        var result = DistillationTrainer.Train(
+            Source(), _data.Corpus, _data.Plan, _data.Teacher(features: false), new TrainingOptions { FrozenBackbone = true, MaxSteps = 3, LogEvery = 1 }, new RunLayout(_temp.Path), console, TestContext.Current.CancellationToken);
+
+        Assert.False(result.FeatureImitation);
+        Assert.Equal(3, result.Steps);
+        var lines = console.ToString().Split('\n');
+        Assert.Contains("warning: the teacher store holds no features (y^T); FI (feature imitation) is switched off", lines.Select(l => l.TrimEnd('\r')));
+        Assert.DoesNotContain(lines, l => l.Contains(" fi ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("step 3/3 epoch 1 inbatch ", StringComparison.Ordinal));
+    }
+
+    private StudentSource Source() => new()
+    {
+        Checkpoint = _data.WriteCheckpoint(Path.Combine(_temp.Path, "checkpoint")),
+        Seed = 1,
+        PmaHeads = 2,
+        IemHidden = 32,
+    };
+}
