@@ -17,13 +17,14 @@ public sealed class DistillationTrainerTests(ITestOutputHelper output) : IDispos
     [Fact]
     public void Train_FrozenBackboneOnALearnableTeacher_PooledSpearmanRisesClearlyAboveStepZero()
     {
+        var data = new TopicTrainingData(queriesPerPassage: 3);
         var console = new StringWriter();
         var options = new TrainingOptions
         {
             FrozenBackbone = true,
             LearningRate = 3e-3,
             WarmupSteps = 0,
-            Epochs = 30,
+            Epochs = 10,
             EvalEvery = 45,
             Patience = 0,
             CheckpointEvery = 1000,
@@ -31,15 +32,15 @@ public sealed class DistillationTrainerTests(ITestOutputHelper output) : IDispos
             Seed = 3,
         };
 
-        var result = DistillationTrainer.Train(Source(), _data.Corpus, _data.Plan, _data.Teacher(), options, new RunLayout(_temp.Path), console, TestContext.Current.CancellationToken);
+        var result = DistillationTrainer.Train(Source(data), data.Corpus, data.Plan, data.Teacher(), options, new RunLayout(_temp.Path), console, TestContext.Current.CancellationToken);
 
         output.WriteLine(console.ToString());
         Assert.Equal(180, result.Steps);
         Assert.True(result.FeatureImitation);
         var before = result.Initial!.PooledSpearman;
         var after = result.Best!.PooledSpearman;
-        Assert.True(after >= before + 0.3, $"pooled Spearman {before:F3} -> {after:F3}");
-        Assert.True(after > 0.5, $"pooled Spearman after training {after:F3}");
+        Assert.True(after >= before + 0.35, $"pooled Spearman {before:F3} -> {after:F3}");
+        Assert.True(after > 0.4, $"pooled Spearman after training {after:F3}");
 
         // The best student is a student directory with the text limits, no adapter (frozen backbone), and the log has every term of every step.
         var best = StudentDirectory.Read(result.BestStudent);
@@ -48,7 +49,7 @@ public sealed class DistillationTrainerTests(ITestOutputHelper output) : IDispos
         var steps = File.ReadLines(Path.Combine(_temp.Path, "train", "log.jsonl")).Where(l => l.Contains("\"type\":\"step\"", StringComparison.Ordinal)).ToList();
         Assert.Equal(180, steps.Count);
         Assert.All(steps, l => Assert.All(new[] { "\"inbatch\"", "\"ci\"", "\"ri_ph\"", "\"ri_hi\"", "\"fi\"", "\"total\"", "\"lr\"" }, t => Assert.Contains(t, l, StringComparison.Ordinal)));
-        Assert.Contains("step 45/180 epoch 8 inbatch ", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("step 45/180 epoch 3 inbatch ", console.ToString(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_temp.Path, "train", "frozen-states.safetensors")));
     }
 
@@ -83,9 +84,9 @@ public sealed class DistillationTrainerTests(ITestOutputHelper output) : IDispos
         Assert.Contains(lines, l => l.StartsWith("step 3/3 epoch 1 inbatch ", StringComparison.Ordinal));
     }
 
-    private StudentSource Source() => new()
+    private StudentSource Source(TopicTrainingData? data = null) => new()
     {
-        Checkpoint = _data.WriteCheckpoint(Path.Combine(_temp.Path, "checkpoint")),
+        Checkpoint = (data ?? _data).WriteCheckpoint(Path.Combine(_temp.Path, "checkpoint")),
         Seed = 1,
         PmaHeads = 2,
         IemHidden = 32,

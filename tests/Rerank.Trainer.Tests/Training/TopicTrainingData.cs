@@ -7,8 +7,8 @@ using Rerank.Trainer.Teacher;
 namespace Rerank.Trainer.Tests.Training;
 
 /// <summary>
-/// A tiny, learnable distillation task: 4 topics of 8 words, 8 passages of 5 topic words per topic, one query of 3 words
-/// of each passage (its positive). The synthetic teacher's logit is 1.5 * (shared words) + (same topic ? 1 : -2) - 2, so it
+/// A tiny, learnable distillation task: 4 topics of 8 words, 8 passages of 5 topic words per topic, queriesPerPassage queries of
+/// 3 words of each passage (their positive). The synthetic teacher's logit is 1.5 * (shared words) + (same topic ? 1 : -2) - 2, so it
 /// depends only on what the texts say; its features are a small description of the pair. Queries of passages 0-5 of a
 /// topic train (bs 4, K 3: two same-topic passages and one of another topic), those of passages 6-7 are held out.
 /// </summary>
@@ -22,7 +22,7 @@ internal sealed class TopicTrainingData
         ["planet", "star", "orbit", "comet", "moon", "galaxy", "rocket", "sky"],
     ];
 
-    public TopicTrainingData(int batchSize = 4, int hardNegatives = 3)
+    public TopicTrainingData(int queriesPerPassage = 1, int batchSize = 4, int hardNegatives = 3)
     {
         var random = new Random(17);
         var passages = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -39,11 +39,14 @@ internal sealed class TopicTrainingData
                 passages[pid] = string.Join(' ', words);
                 passageWords[pid] = words;
                 topicOf[pid] = t;
-                var query = words.OrderBy(_ => random.Next()).Take(3).ToArray();
-                var qid = $"q{t}-{j}";
-                queries[qid] = string.Join(' ', query);
-                queryWords[qid] = query;
-                topicOf[qid] = t;
+                for (var r = 0; r < queriesPerPassage; r++)
+                {
+                    var query = words.OrderBy(_ => random.Next()).Take(3).ToArray();
+                    var qid = $"q{t}-{j}-{r}";
+                    queries[qid] = string.Join(' ', query);
+                    queryWords[qid] = query;
+                    topicOf[qid] = t;
+                }
             }
         }
 
@@ -60,17 +63,20 @@ internal sealed class TopicTrainingData
             }
         }
 
-        PlannedQuery Planned(int t, int j)
+        PlannedQuery Planned(int t, int j, int r)
         {
             var negatives = new List<string>();
             var others = Enumerable.Range(0, 8).Where(o => o != j).OrderBy(_ => random.Next()).Take(hardNegatives - 1);
             negatives.AddRange(others.Select(o => $"p{t}-{o}"));
             negatives.Add($"p{(t + 1 + random.Next(3)) % 4}-{random.Next(8)}");
-            return new PlannedQuery($"q{t}-{j}", $"p{t}-{j}", negatives);
+            return new PlannedQuery($"q{t}-{j}-{r}", $"p{t}-{j}", negatives);
         }
 
-        var train = Enumerable.Range(0, 4).SelectMany(t => Enumerable.Range(0, 6).Select(j => Planned(t, j))).OrderBy(_ => random.Next()).ToList();
-        var heldOut = Enumerable.Range(0, 4).SelectMany(t => Enumerable.Range(6, 2).Select(j => Planned(t, j))).ToList();
+        // Round r holds query r of every training passage in a seeded order, so no batch holds one passage twice.
+        var train = Enumerable.Range(0, queriesPerPassage)
+            .SelectMany(r => Enumerable.Range(0, 4).SelectMany(t => Enumerable.Range(0, 6).Select(j => Planned(t, j, r))).OrderBy(_ => random.Next()).ToList())
+            .ToList();
+        var heldOut = Enumerable.Range(0, queriesPerPassage).SelectMany(r => Enumerable.Range(0, 4).SelectMany(t => Enumerable.Range(6, 2).Select(j => Planned(t, j, r)))).ToList();
         Plan = new TrainingPlan
         {
             Branch = StudentBranch.Asymmetric,
