@@ -14,6 +14,7 @@ internal static class TrainCommand
         root.Subcommands.Add(BenchLoadCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(TrainStudentCommand.Create(new PipelineTrainingInputs()));
         return root;
     }
 

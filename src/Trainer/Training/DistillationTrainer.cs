@@ -60,6 +60,11 @@ internal static class DistillationTrainer
             throw new ArgumentException("Invalid training options: " + string.Join(" ", errors), nameof(options));
         }
 
+        if (corpus.Branch != plan.Branch)
+        {
+            throw new InvalidDataException($"the plan's batches are {plan.Branch} but the data ({corpus.Source}) is {corpus.Branch}: plan this data again");
+        }
+
         if (plan.Batches.Count == 0)
         {
             throw new InvalidDataException("the plan has no training batches");

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Rerank.CommandLine;
+using Rerank.TestUtilities;
+using Rerank.Trainer.Cli;
+using Rerank.Trainer.Data;
+using Rerank.Trainer.Planning;
+using Rerank.Trainer.Teacher;
+
+namespace Rerank.Trainer.Tests.Training;
+
+/// <summary><c>rerank-train train</c> through the command line, with the data, plan and teacher store passed in memory.</summary>
+[Collection(nameof(TorchGlobalRandomCollection))]
+public sealed class TrainStudentCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly TopicTrainingData _data = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Train_LossSwitchesAndWeightsFromTheCommandLine_ReachTheLogAndTheConsole()
+    {
+        var checkpoint = _data.WriteCheckpoint(Path.Combine(_temp.Path, "checkpoint"));
+        var run = Path.Combine(_temp.Path, "run");
+
+        var result = Run(
+            "train", "--data", "topics", "--out", run, "--student", checkpoint, "--pma-heads", "2", "--iem-hidden", "16",
+            "--frozen-backbone", "--max-steps", "4", "--log-every", "2", "--eval-every", "2", "--no-ri-hi", "--no-fi", "--ci-mode", "plain", "--inbatch-weight", "0.5",
+            "--pooling", "mean", "--lr", "1e-3", "--warmup", "0");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.StartsWith($"train done after 4 steps; best student in {Path.Combine(run, "train", "best")}", result.Output, StringComparison.Ordinal);
+        Assert.Contains("warning: FI (feature imitation) is switched off", result.Error, StringComparison.Ordinal);
+        Assert.Contains("step 2/4 epoch 1 inbatch ", result.Error, StringComparison.Ordinal);
+        var steps = File.ReadLines(Path.Combine(run, "train", "log.jsonl")).Where(l => l.Contains("\"type\":\"step\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, steps.Count);
+        Assert.All(steps, l => Assert.DoesNotContain("\"ri_hi\"", l, StringComparison.Ordinal));
+        Assert.All(steps, l => Assert.DoesNotContain("\"fi\"", l, StringComparison.Ordinal));
+
+        // total = 0.5 * inbatch + ci + ri_ph, read back from the log.
+        var first = System.Text.Json.Nodes.JsonNode.Parse(steps[0])!;
+        var expected = (0.5 * first["inbatch"]!.GetValue<double>()) + first["ci"]!.GetValue<double>() + first["ri_ph"]!.GetValue<double>();
+        Assert.Equal(expected, first["total"]!.GetValue<double>(), 1e-5);
+    }
+
+    [Fact]
+    public void Train_StudentHeadsAndRandomHeadSizesTogether_IsOneErrorLine()
+    {
+        var result = Run("train", "--data", "topics", "--out", _temp.Path, "--student", _temp.Path, "--heads", _temp.Path, "--pma-heads", "2");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: --pma-heads and --iem-hidden size random heads; with --heads the sizes come from student_config.json.", result.Error.Trim());
+    }
+
+    [Fact]
+    public void Train_ThePipelineBuildWithoutAPlanReader_IsOneErrorLineNamingThePlan()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exitCode = CommandLineHost.Invoke(TrainCommand.Create(), ["train", "--data", "nowhere", "--out", _temp.Path, "--student", _temp.Path], output, error, TrainCommand.IsUserError);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("error: --data nowhere: ", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        var root = new RootCommand { Subcommands = { TrainStudentCommand.Create(new Inputs(_data)) } };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = CommandLineHost.Invoke(root, args, output, error, TrainCommand.IsUserError);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private sealed class Inputs(TopicTrainingData data) : ITrainingInputs
+    {
+        public TrainingCorpus ReadCorpus(string path) => data.Corpus;
+
+        public TrainingPlan ReadPlan(string path) => data.Plan;
+
+        public ITeacherScores OpenTeacher(string teacherDirectory) => data.Teacher();
+    }
+}
