@@ -148,6 +148,12 @@ public sealed class TextTokenizer
         return count;
     }
 
+    /// <summary>
+    /// Steps 1 to 3 only: the text's ids without BOS, EOS or the empty-text id (empty for an empty body), for callers that
+    /// lay a prompt out from separately tokenised pieces (the trainer's teacher).
+    /// </summary>
+    internal int[] EncodeWithoutSpecials(string? text, int maxChars) => [.. EncodeBody(text, int.MaxValue, maxChars, out var count).Take(count)];
+
     private IReadOnlyList<int> EncodeBody(string? text, int maxTokens, int maxChars, out int bodyCount)
     {
         var specials = (_leadingId is null ? 0 : 1) + (_trailingId is null ? 0 : 1);

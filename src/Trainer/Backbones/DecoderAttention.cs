@@ -70,8 +70,8 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
     }
 
     /// <param name="input">The normed hidden states <c>[batch, seq, hidden]</c>.</param>
-    /// <param name="cos">RoPE cos <c>[seq, head_dim]</c> in the input's dtype.</param>
-    /// <param name="sin">RoPE sin <c>[seq, head_dim]</c> in the input's dtype.</param>
+    /// <param name="cos">RoPE cos <c>[seq, head_dim]</c>, or per row <c>[batch, 1, seq, head_dim]</c> (left padding), in the input's dtype.</param>
+    /// <param name="sin">RoPE sin, shaped as <paramref name="cos"/>.</param>
     /// <param name="hidden">bool <c>[batch, 1, seq, seq]</c>: true where key j is hidden from query i.</param>
     public override Tensor forward(Tensor input, Tensor cos, Tensor sin, Tensor hidden)
     {
@@ -93,7 +93,8 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         }
 
         // Hidden keys get the dtype's lowest finite value, as HF's eager attention (finfo.min): a row that saw no key
-        // would average all values rather than become NaN. With right padding every row sees key 0.
+        // would average all values rather than become NaN. With right padding every row sees key 0; with left padding a pad
+        // query before the first real token (and every query of a pure-pad row) sees none and averages, finite.
         var scores = q.matmul(k.transpose(-2, -1)) * (1 / Math.Sqrt(_headDim));
         scores = scores.masked_fill(hidden, LowestFinite(scores.dtype));
         var probabilities = scores.softmax(-1, ScalarType.Float32).to(q.dtype);

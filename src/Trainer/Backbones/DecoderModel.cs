@@ -138,6 +138,12 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
     /// <exception cref="ArgumentException">The inputs are not two-dimensional of one shape, or longer than <c>max_position_embeddings</c>.</exception>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
+        Check(inputIds, attentionMask);
+        return _model.call(inputIds, attentionMask);
+    }
+
+    private void Check(Tensor inputIds, Tensor attentionMask)
+    {
         ArgumentNullException.ThrowIfNull(inputIds);
         ArgumentNullException.ThrowIfNull(attentionMask);
         if (inputIds.dim() != 2 || !inputIds.shape.AsSpan().SequenceEqual(attentionMask.shape))
@@ -149,8 +155,21 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
         {
             throw new ArgumentException($"The sequence has {inputIds.shape[1]} tokens, more than max_position_embeddings {Config.MaxPositionEmbeddings}.", nameof(inputIds));
         }
+    }
 
-        return _model.call(inputIds, attentionMask);
+    /// <summary>
+    /// The forward pass of a left-padded batch (the teacher's: every row's last position is its last real token): positions
+    /// <c>cumsum(mask) - 1</c> per row, pads clamped to 0; the mask is causal and key-is-real as in <see cref="forward"/>.
+    /// A row gets the hidden states it would get alone and unpadded at its real positions.
+    /// </summary>
+    /// <param name="inputIds">int64 token ids <c>[batch, seq]</c>, left-padded, on the model's device.</param>
+    /// <param name="attentionMask">int64 <c>[batch, seq]</c>: nonzero for real tokens, 0 for padding on the left.</param>
+    /// <returns>The last hidden state after the final norm, <c>[batch, seq, hidden]</c>, in the model's dtype; pad positions (and a pure-pad row) are finite and meaningless.</returns>
+    /// <exception cref="ArgumentException">The inputs are not two-dimensional of one shape, or longer than <c>max_position_embeddings</c>.</exception>
+    public Tensor ForwardLeftPadded(Tensor inputIds, Tensor attentionMask)
+    {
+        Check(inputIds, attentionMask);
+        return _model.ForwardLeftPadded(inputIds, attentionMask);
     }
 
     /// <summary>
@@ -162,6 +181,9 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(hidden);
         return _lmHead is null ? nn.functional.linear(hidden, _model.EmbedTokens.Weight) : _lmHead.call(hidden);
     }
+
+    /// <summary>The LM head's weight <c>[vocab, hidden]</c>: <c>lm_head.weight</c>, or <c>model.embed_tokens.weight</c> when tied (for reading a few rows).</summary>
+    public Tensor LmHeadWeight => _lmHead is null ? _model.EmbedTokens.Weight : _lmHead.weight!;
 
     /// <summary>The checkpoint parameters by name, in module order, without any adapter parameter LoRA added.</summary>
     public IReadOnlyDictionary<string, Parameter> BaseParameters()

@@ -11,8 +11,10 @@ namespace Rerank.Trainer.Backbones;
 /// </summary>
 /// <remarks>
 /// 1. Token embedding (<c>embed_tokens</c>).
-/// 2. Positions <c>0 .. seq - 1</c> (what HF uses for a right-padded batch); cos and sin from
-///    <see cref="RotaryEmbedding.Tables"/>, the ONNX graph's own tables, cast to the model's dtype.
+/// 2. Positions <c>0 .. seq - 1</c> (what HF uses for a right-padded batch); for a left-padded batch
+///    (<see cref="ForwardLeftPadded"/>) each row's own positions from its mask, <c>cumsum(mask) - 1</c> with pads clamped
+///    to 0 (what HF's <c>generate</c> passes), so a row's real tokens sit at <c>0 .. n - 1</c> whatever its padding. cos
+///    and sin from <see cref="RotaryEmbedding.Tables"/>, the ONNX graph's own tables, cast to the model's dtype.
 /// 3. One mask <c>[batch, 1, seq, seq]</c> shared by every layer: key j is visible to query i iff j &lt;= i and
 ///    <c>attention_mask[j] != 0</c>.
 /// 4. The layers, then the final RMSNorm (<c>norm</c>).
@@ -46,19 +48,34 @@ internal sealed class DecoderStack : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="input">int64 token ids <c>[batch, seq]</c>, right-padded.</param>
     /// <param name="attentionMask">int64 <c>[batch, seq]</c>: nonzero for real tokens, 0 for padding.</param>
     /// <returns>The hidden states after the final norm, <c>[batch, seq, hidden]</c>; padded rows are finite and meaningless.</returns>
-    public override Tensor forward(Tensor input, Tensor attentionMask)
+    public override Tensor forward(Tensor input, Tensor attentionMask) => Run(input, attentionMask, leftPadded: false);
+
+    /// <summary>The forward pass of a left-padded batch: positions from the mask (step 2), the same mask otherwise.</summary>
+    /// <param name="input">int64 token ids <c>[batch, seq]</c>, left-padded (each row's real tokens last).</param>
+    /// <param name="attentionMask">int64 <c>[batch, seq]</c>: nonzero for real tokens, 0 for padding on the left.</param>
+    /// <returns>The hidden states after the final norm, <c>[batch, seq, hidden]</c>; the last position is each row's last real token. Pad positions are finite and meaningless (a pure-pad row too).</returns>
+    public Tensor ForwardLeftPadded(Tensor input, Tensor attentionMask) => Run(input, attentionMask, leftPadded: true);
+
+    private Tensor Run(Tensor input, Tensor attentionMask, bool leftPadded)
     {
         using var scope = NewDisposeScope();
+        var batch = input.shape[0];
         var seq = input.shape[1];
         var device = input.device;
 
         // 1.
         var x = _embedTokens.call(input);
 
-        // 2.
+        // 2. ([seq, head_dim], or [batch, 1, seq, head_dim] per row when left-padded; both broadcast over the heads)
         var (cosTable, sinTable) = RotaryEmbedding.Tables(_config, (int)seq);
         var cos = tensor(cosTable, [seq, _config.HeadDim]).to(x.dtype, device);
         var sin = tensor(sinTable, [seq, _config.HeadDim]).to(x.dtype, device);
+        if (leftPadded)
+        {
+            var rowPositions = attentionMask.ne(0).to(ScalarType.Int64).cumsum(1).sub(1).clamp_min(0).flatten();
+            cos = cos.index_select(0, rowPositions).view(batch, 1, seq, _config.HeadDim);
+            sin = sin.index_select(0, rowPositions).view(batch, 1, seq, _config.HeadDim);
+        }
 
         // 3. (stored inverted: true = hidden, what masked_fill takes)
         var positions = arange(seq, dtype: ScalarType.Int64, device: device);

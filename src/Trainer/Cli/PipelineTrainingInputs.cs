@@ -13,6 +13,6 @@ internal sealed class PipelineTrainingInputs : ITrainingInputs
     public TrainingPlan ReadPlan(string path) =>
         throw new ArgumentException($"--plan {path}: the plan file reader is not wired into the train command on this build.");
 
-    public ITeacherScores OpenTeacher(string teacherDirectory) =>
-        throw new ArgumentException($"--teacher {teacherDirectory}: the teacher store reader is not wired into the train command on this build.");
+    /// <summary>The merged store <c>teacher</c>, <c>teacher merge</c> or <c>teacher import</c> wrote (<see cref="TeacherStore.OpenMerged"/>).</summary>
+    public ITeacherScores OpenTeacher(string teacherDirectory) => TeacherStore.OpenMerged(teacherDirectory);
 }

@@ -15,6 +15,7 @@ internal static class TrainCommand
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(TrainStudentCommand.Create(new PipelineTrainingInputs()));
+        root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
         return root;
     }
 

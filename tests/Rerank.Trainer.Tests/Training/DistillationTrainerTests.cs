@@ -56,7 +56,7 @@ public sealed class DistillationTrainerTests(ITestOutputHelper output) : IDispos
     [Fact]
     public void Train_TeacherStoreWithoutAPlanPair_FailsNamingThePair()
     {
-        var outputs = new Dictionary<(string, string), Teacher.TeacherOutput>(_data.Outputs);
+        var outputs = new Dictionary<(string, string), Rerank.Trainer.Teacher.TeacherOutput>(_data.Outputs);
         var batch = _data.Plan.Batches[2].Queries[1];
         outputs.Remove((batch.QueryId, batch.HardNegatives[0]));
         var teacher = new InMemoryTeacherScores(outputs, 6);
