@@ -37,4 +37,10 @@ internal sealed record TrainingCorpus
 
     /// <summary>How <see cref="HeldOut"/> was chosen, for the report (<c>"split dev"</c>, <c>"10% of train, seed 1"</c>).</summary>
     public required string HeldOutDescription { get; init; }
+
+    /// <summary>
+    /// What loading left out or decided, one line each, for the command's output and the report (queries without
+    /// positives or text, repeated pair ids renamed, ...); empty when nothing was.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
