@@ -14,8 +14,8 @@ internal interface ITrainingInputs
     /// <summary>The data of <c>--data</c> (a BEIR folder or a pair file).</summary>
     TrainingCorpus ReadCorpus(string data);
 
-    /// <summary>The plan <c>plan</c> wrote.</summary>
-    TrainingPlan ReadPlan(string path);
+    /// <summary>The plan <c>plan</c> wrote for <paramref name="corpus"/>.</summary>
+    TrainingPlan ReadPlan(string path, TrainingCorpus corpus);
 
     /// <summary>The merged teacher store in <paramref name="teacherDirectory"/>; the caller disposes it when it is disposable.</summary>
     ITeacherScores OpenTeacher(string teacherDirectory);

@@ -10,8 +10,8 @@ internal sealed class PipelineTrainingInputs : ITrainingInputs
     public TrainingCorpus ReadCorpus(string data) =>
         throw new ArgumentException($"--data {data}: the data reader is not wired into the train command on this build.");
 
-    public TrainingPlan ReadPlan(string path) =>
-        throw new ArgumentException($"--plan {path}: the plan file reader is not wired into the train command on this build.");
+    /// <summary><see cref="PlanFile.Read"/>: refuses a plan made for other data, naming the file and field.</summary>
+    public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) => PlanFile.Read(path, corpus);
 
     /// <summary>The merged store <c>teacher</c>, <c>teacher merge</c> or <c>teacher import</c> wrote (<see cref="TeacherStore.OpenMerged"/>).</summary>
     public ITeacherScores OpenTeacher(string teacherDirectory) => TeacherStore.OpenMerged(teacherDirectory);

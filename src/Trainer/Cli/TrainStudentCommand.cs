@@ -60,7 +60,7 @@ internal static class TrainStudentCommand
             };
             var options = training.Read(parse);
             var corpus = inputs.ReadCorpus(parse.GetRequiredValue(data));
-            var trainingPlan = inputs.ReadPlan(parse.GetValue(plan)?.FullName ?? layout.Plan);
+            var trainingPlan = inputs.ReadPlan(parse.GetValue(plan)?.FullName ?? layout.Plan, corpus);
             var scores = inputs.OpenTeacher(parse.GetValue(teacher)?.FullName ?? layout.TeacherDirectory);
             TrainingResult result;
             try

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Rerank.CommandLine;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Cli;
 using Rerank.Trainer.Data;
+using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Planning;
 using Rerank.Trainer.Teacher;
 
@@ -44,6 +46,31 @@ public sealed class TrainStudentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_PlanFileAndImportedTeacherStoreInTheRunDirectory_AreWhatItTrainsOn()
+    {
+        var checkpoint = _data.WriteCheckpoint(Path.Combine(_temp.Path, "checkpoint"));
+        var run = new RunLayout(Path.Combine(_temp.Path, "run"));
+        Directory.CreateDirectory(run.Root);
+        PlanFile.Write(run.Plan, _data.Plan, _data.Corpus);
+        var scores = Path.Combine(_temp.Path, "scores.jsonl");
+        File.WriteAllLines(scores, _data.Outputs.Select(o => new JsonObject
+        {
+            ["query_id"] = o.Key.Item1,
+            ["passage_id"] = o.Key.Item2,
+            ["logit"] = o.Value.Logit,
+            ["features"] = new JsonArray([.. o.Value.Features!.Select(f => (JsonNode?)JsonValue.Create(f))]),
+        }.ToJsonString()));
+        TeacherImport.Import(scores, run.TeacherDirectory, _data.Plan);
+
+        var result = Run(new FilesExceptData(_data), "train", "--data", "topics", "--out", run.Root, "--student", checkpoint, "--pma-heads", "2", "--iem-hidden", "16", "--frozen-backbone", "--max-steps", "2");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.DoesNotContain("warning: the teacher store holds no features", result.Error, StringComparison.Ordinal);
+        Assert.Contains("held-out pooled Spearman ", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(run.BestStudent, "student_heads.safetensors")));
+    }
+
+    [Fact]
     public void Train_StudentHeadsAndRandomHeadSizesTogether_IsOneErrorLine()
     {
         var result = Run("train", "--data", "topics", "--out", _temp.Path, "--student", _temp.Path, "--heads", _temp.Path, "--pma-heads", "2");
@@ -65,9 +92,11 @@ public sealed class TrainStudentCommandTests : IDisposable
         Assert.Single(error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private (int ExitCode, string Output, string Error) Run(params string[] args)
+    private (int ExitCode, string Output, string Error) Run(params string[] args) => Run(new Inputs(_data), args);
+
+    private static (int ExitCode, string Output, string Error) Run(ITrainingInputs inputs, params string[] args)
     {
-        var root = new RootCommand { Subcommands = { TrainStudentCommand.Create(new Inputs(_data)) } };
+        var root = new RootCommand { Subcommands = { TrainStudentCommand.Create(inputs) } };
         var output = new StringWriter();
         var error = new StringWriter();
         var exitCode = CommandLineHost.Invoke(root, args, output, error, TrainCommand.IsUserError);
@@ -78,8 +107,20 @@ public sealed class TrainStudentCommandTests : IDisposable
     {
         public TrainingCorpus ReadCorpus(string path) => data.Corpus;
 
-        public TrainingPlan ReadPlan(string path) => data.Plan;
+        public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) => data.Plan;
 
         public ITeacherScores OpenTeacher(string teacherDirectory) => data.Teacher();
+    }
+
+    /// <summary>The corpus in memory (no data reader on this build), the plan and teacher store as the pipeline reads them.</summary>
+    private sealed class FilesExceptData(TopicTrainingData data) : ITrainingInputs
+    {
+        private readonly PipelineTrainingInputs _pipeline = new();
+
+        public TrainingCorpus ReadCorpus(string path) => data.Corpus;
+
+        public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) => _pipeline.ReadPlan(path, corpus);
+
+        public ITeacherScores OpenTeacher(string teacherDirectory) => _pipeline.OpenTeacher(teacherDirectory);
     }
 }
