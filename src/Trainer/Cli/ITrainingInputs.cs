@@ -11,8 +11,8 @@ namespace Rerank.Trainer.Cli;
 /// </summary>
 internal interface ITrainingInputs
 {
-    /// <summary>The data of <c>--data</c> (a BEIR folder or a pair file).</summary>
-    TrainingCorpus ReadCorpus(string data);
+    /// <summary>The data the shared data options (<c>--data</c>, splits, held-out slice) name; what was read goes to <paramref name="output"/>.</summary>
+    TrainingCorpus ReadCorpus(TrainingDataSettings settings, TextWriter output);
 
     /// <summary>The plan <c>plan</c> wrote for <paramref name="corpus"/>.</summary>
     TrainingPlan ReadPlan(string path, TrainingCorpus corpus);

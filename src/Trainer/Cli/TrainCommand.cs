@@ -16,6 +16,8 @@ internal static class TrainCommand
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(TrainStudentCommand.Create(new PipelineTrainingInputs()));
         root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
+        root.Subcommands.Add(MineCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
         return root;
     }
 

@@ -8,7 +8,7 @@ using Rerank.Trainer.Training;
 namespace Rerank.Trainer.Cli;
 
 /// <summary>
-/// <c>rerank-train train --data &lt;path&gt; --out &lt;run dir&gt; --student &lt;checkpoint&gt; [options]</c>: trains the student on
+/// <c>rerank-train train --data &lt;path&gt; [data options] --out &lt;run dir&gt; --student &lt;checkpoint&gt; [options]</c>: trains the student on
 /// the run directory's plan and teacher store (<see cref="DistillationTrainer"/>; docs/training.md, "Training"). Progress,
 /// warnings and the per-step lines go to stderr; the summary to stdout. Ctrl+C saves a checkpoint, prints where it stopped
 /// and exits with 130; running the same command again resumes.
@@ -21,7 +21,7 @@ internal static class TrainStudentCommand
     public static Command Create(ITrainingInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var data = new Option<string>("--data") { Description = "The training data: a BEIR folder or a sentence-pair file (as given to mine and plan).", Required = true };
+        var data = new DataOptions();
         var outDir = new Option<DirectoryInfo>("--out") { Description = "The run directory: plan.json and teacher/ are read from it, train/ is written in it.", Required = true };
         outDir.NotAFile();
         var student = new Option<DirectoryInfo>("--student") { Description = "The student's backbone: a Hugging Face model directory (config.json, safetensors, tokenizer files).", Required = true };
@@ -34,7 +34,7 @@ internal static class TrainStudentCommand
         var teacher = new Option<DirectoryInfo?>("--teacher") { Description = "The teacher directory with the merged store (default: <out>/teacher)." };
         var training = new TrainingOptionsCli();
         var command = new Command("train", "Train the student (backbone + LoRA or frozen, PMA, IEM) on the plan's batches with the D2LLM losses against the teacher store; evaluates on the held-out queries, keeps the best student in train/best, resumes from train/checkpoint.");
-        foreach (var option in (IEnumerable<Option>)[data, outDir, student, heads, lora, headsSeed, pmaHeads, iemHidden, plan, teacher, .. training.All])
+        foreach (var option in (IEnumerable<Option>)[.. data.All, outDir, student, heads, lora, headsSeed, pmaHeads, iemHidden, plan, teacher, .. training.All])
         {
             command.Options.Add(option);
         }
@@ -59,7 +59,7 @@ internal static class TrainStudentCommand
                 IemHidden = parse.GetValue(iemHidden),
             };
             var options = training.Read(parse);
-            var corpus = inputs.ReadCorpus(parse.GetRequiredValue(data));
+            var corpus = inputs.ReadCorpus(data.Settings(parse), progress);
             var trainingPlan = inputs.ReadPlan(parse.GetValue(plan)?.FullName ?? layout.Plan, corpus);
             var scores = inputs.OpenTeacher(parse.GetValue(teacher)?.FullName ?? layout.TeacherDirectory);
             TrainingResult result;

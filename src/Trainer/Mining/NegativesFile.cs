@@ -59,7 +59,7 @@ internal static class NegativesFile
             return null;
         }
 
-        return ReadLines(path, knownQueries: null, knownPassages: null);
+        return ReadLines(path, checkHeader: null, knownQueries: null, knownPassages: null);
     }
 
     /// <summary>
@@ -76,15 +76,18 @@ internal static class NegativesFile
         }
 
         var queries = corpus.Train.Concat(corpus.HeldOut).Select(q => q.QueryId).ToHashSet(StringComparer.Ordinal);
-        var (header, negatives) = ReadLines(path, queries, corpus.Passages)
-            ?? throw new InvalidDataException($"{path}:1: the file is empty; run rerank-train mine again.");
         var fingerprint = TrainingCorpusFingerprint.Compute(corpus);
-        if (header.DataFingerprint != fingerprint)
+        void CheckHeader(NegativesHeader header)
         {
-            throw new InvalidDataException(
-                $"{path}:1: field 'data_fingerprint': the negatives were mined from other data than --data {corpus.Source} reads now (or another held-out choice); run rerank-train mine again.");
+            if (header.DataFingerprint != fingerprint)
+            {
+                throw new InvalidDataException(
+                    $"{path}:1: field 'data_fingerprint': the negatives were mined from other data than --data {corpus.Source} reads now (or another held-out choice); run rerank-train mine again.");
+            }
         }
 
+        var (_, negatives) = ReadLines(path, CheckHeader, queries, corpus.Passages)
+            ?? throw new InvalidDataException($"{path}:1: the file is empty; run rerank-train mine again.");
         var missing = queries.Count(id => !negatives.ContainsKey(id));
         return missing == 0
             ? negatives
@@ -92,7 +95,7 @@ internal static class NegativesFile
     }
 
     private static (NegativesHeader Header, IReadOnlyDictionary<string, IReadOnlyList<string>> Done)? ReadLines(
-        string path, IReadOnlySet<string>? knownQueries, IReadOnlyDictionary<string, string>? knownPassages)
+        string path, Action<NegativesHeader>? checkHeader, IReadOnlySet<string>? knownQueries, IReadOnlyDictionary<string, string>? knownPassages)
     {
         NegativesHeader? header = null;
         var done = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -103,6 +106,7 @@ internal static class NegativesFile
             if (lineNumber == 1)
             {
                 header = NegativesHeader.Parse(path, line);
+                checkHeader?.Invoke(header);
                 continue;
             }
 

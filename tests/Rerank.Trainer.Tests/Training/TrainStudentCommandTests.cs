@@ -80,16 +80,63 @@ public sealed class TrainStudentCommandTests : IDisposable
     }
 
     [Fact]
-    public void Train_ThePipelineBuildWithoutAPlanReader_IsOneErrorLineNamingThePlan()
+    public void MinePlanTeacherImportTrain_OnABeirFolder_TrainsThroughThePipelineReaders()
+    {
+        var builder = new BeirFolderBuilder();
+        foreach (var (id, text) in _data.Corpus.Passages)
+        {
+            builder.Document(id, "", text);
+        }
+
+        foreach (var query in _data.Corpus.Train)
+        {
+            builder.Query(query.QueryId, _data.Corpus.Queries[query.QueryId]).Judgment(query.QueryId, query.Positives[0], 1);
+        }
+
+        foreach (var query in _data.Corpus.HeldOut)
+        {
+            builder.Query(query.QueryId, _data.Corpus.Queries[query.QueryId]);
+        }
+
+        var data = builder.WriteTo(Path.Combine(_temp.Path, "beir"), "train");
+        File.WriteAllLines(Path.Combine(data, "qrels", "dev.tsv"), ["query-id\tcorpus-id\tscore", .. _data.Corpus.HeldOut.Select(q => $"{q.QueryId}\t{q.Positives[0]}\t1")]);
+        var run = new RunLayout(Path.Combine(_temp.Path, "run"));
+        var checkpoint = _data.WriteCheckpoint(Path.Combine(_temp.Path, "checkpoint"));
+        Assert.Equal(0, Pipeline("mine", "--data", data, "--out", run.Root, "--top", "6").ExitCode);
+        Assert.Equal(0, Pipeline("plan", "--data", data, "--out", run.Root, "--batch-size", "4", "--negatives", "3").ExitCode);
+        var scores = Path.Combine(_temp.Path, "scores.jsonl");
+        File.WriteAllLines(scores, _data.Outputs.Select(o => new JsonObject { ["query_id"] = o.Key.Item1, ["passage_id"] = o.Key.Item2, ["logit"] = o.Value.Logit }.ToJsonString()));
+        var corpus = TrainingDataLoader.Load(new TrainingDataSettings { Path = data });
+        TeacherImport.Import(scores, run.TeacherDirectory, PlanFile.Read(run.Plan, corpus));
+
+        var result = Pipeline("train", "--data", data, "--out", run.Root, "--student", checkpoint, "--pma-heads", "2", "--iem-hidden", "16", "--frozen-backbone", "--max-steps", "4", "--eval-every", "2");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"data: beir (asymmetric): 24 training queries, 8 held out (", result.Error, StringComparison.Ordinal);
+        Assert.Contains("warning: the teacher store holds no features (y^T); FI (feature imitation) is switched off", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith("train done after 4 steps", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(run.BestStudent, "student_config.json")));
+    }
+
+    [Fact]
+    public void Train_DataThatDoesNotExist_IsOneErrorLineNamingIt()
+    {
+        var missing = Path.Combine(_temp.Path, "nowhere");
+
+        var result = Pipeline("train", "--data", missing, "--out", _temp.Path, "--student", _temp.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: --data: ", line, StringComparison.Ordinal);
+        Assert.Contains(missing, line, StringComparison.Ordinal);
+    }
+
+    private static (int ExitCode, string Output, string Error) Pipeline(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-
-        var exitCode = CommandLineHost.Invoke(TrainCommand.Create(), ["train", "--data", "nowhere", "--out", _temp.Path, "--student", _temp.Path], output, error, TrainCommand.IsUserError);
-
-        Assert.Equal(1, exitCode);
-        Assert.StartsWith("error: --data nowhere: ", error.ToString(), StringComparison.Ordinal);
-        Assert.Single(error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        var exitCode = CommandLineHost.Invoke(TrainCommand.Create(), args, output, error, TrainCommand.IsUserError);
+        return (exitCode, output.ToString(), error.ToString());
     }
 
     private (int ExitCode, string Output, string Error) Run(params string[] args) => Run(new Inputs(_data), args);
@@ -105,7 +152,7 @@ public sealed class TrainStudentCommandTests : IDisposable
 
     private sealed class Inputs(TopicTrainingData data) : ITrainingInputs
     {
-        public TrainingCorpus ReadCorpus(string path) => data.Corpus;
+        public TrainingCorpus ReadCorpus(TrainingDataSettings settings, TextWriter output) => data.Corpus;
 
         public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) => data.Plan;
 
@@ -117,7 +164,7 @@ public sealed class TrainStudentCommandTests : IDisposable
     {
         private readonly PipelineTrainingInputs _pipeline = new();
 
-        public TrainingCorpus ReadCorpus(string path) => data.Corpus;
+        public TrainingCorpus ReadCorpus(TrainingDataSettings settings, TextWriter output) => data.Corpus;
 
         public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) => _pipeline.ReadPlan(path, corpus);
 
