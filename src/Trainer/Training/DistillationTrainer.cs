@@ -265,7 +265,7 @@ internal static class DistillationTrainer
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training {optimizer.Parameters.Sum(p => p.Parameter.numel())} parameters ({(student.Adapter is null ? "frozen backbone" : "LoRA")}, {options.Pooling}, {options.Interaction}) for {totalSteps} steps, {plan.Batches.Count} batches of {plan.BatchSize} queries, K {plan.HardNegatives}"));
-            using var log = new TrainingLog(Path.Combine(trainDirectory, "log.jsonl"), state.Step, output);
+            using var log = new TrainingLog(Path.Combine(trainDirectory, "log.jsonl"), checkpoint is null ? null : state.Step, output);
             if (checkpoint is null && plan.HeldOut.Count > 0)
             {
                 var initial = Evaluate(0);

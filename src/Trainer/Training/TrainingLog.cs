@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Rerank.Trainer.Training;
@@ -17,16 +18,19 @@ internal sealed class TrainingLog : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly long _firstStep;
 
-    public TrainingLog(string path, long resumedStep, TextWriter output)
+    /// <param name="path">The log file.</param>
+    /// <param name="resumedStep">The checkpoint's step when resuming (lines up to it are kept), or null to start the file over.</param>
+    /// <param name="output">Where the console lines go.</param>
+    public TrainingLog(string path, long? resumedStep, TextWriter output)
     {
         _output = output;
-        _firstStep = resumedStep;
+        _firstStep = resumedStep ?? 0;
         var kept = new List<string>();
-        if (File.Exists(path))
+        if (resumedStep is not null && File.Exists(path))
         {
             foreach (var line in File.ReadLines(path))
             {
-                if (JsonNode.Parse(line)?["step"]?.GetValue<long>() is { } step && step <= resumedStep)
+                if (Step(line) is { } step && step <= resumedStep)
                 {
                     kept.Add(line);
                 }
@@ -77,4 +81,17 @@ internal sealed class TrainingLog : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    /// <summary>The step of a log line, or null for a line that is not a complete JSON object (a write torn by a crash).</summary>
+    private static long? Step(string line)
+    {
+        try
+        {
+            return JsonNode.Parse(line)?["step"]?.GetValue<long>();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

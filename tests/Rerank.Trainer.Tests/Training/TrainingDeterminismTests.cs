@@ -77,6 +77,11 @@ public sealed class TrainingDeterminismTests : IDisposable
 
         Assert.Contains("lr: checkpoint 0.002, now 0.005", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, Run("run", Options() with { MaxSteps = 2, Resume = false }).Steps);
+
+        // Starting over starts the log over too: one step-0 evaluation, two steps.
+        var log = File.ReadAllLines(Path.Combine(_temp.Path, "run", "train", "log.jsonl"));
+        Assert.Equal(2, log.Count(l => l.Contains("\"type\":\"step\"", StringComparison.Ordinal)));
+        Assert.Single(log, l => l.Contains("\"type\":\"eval\"", StringComparison.Ordinal) && l.Contains("\"step\":0,", StringComparison.Ordinal));
     }
 
     private static TrainingOptions Options() => new()
