@@ -54,6 +54,23 @@ public sealed class DistillationTrainerTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public void Train_MetricThatStopsImproving_StopsEarlyAfterThePatienceAndKeepsTheStepZeroStudent()
+    {
+        // A rate of 1e-12 leaves every logit's rank as it was, so no evaluation is strictly better than step 0's.
+        var console = new StringWriter();
+        var options = new TrainingOptions { FrozenBackbone = true, LearningRate = 1e-12, WarmupSteps = 0, EvalEvery = 1, Patience = 2, LogEvery = 100 };
+
+        var result = DistillationTrainer.Train(Source(), _data.Corpus, _data.Plan, _data.Teacher(), options, new RunLayout(_temp.Path), console, TestContext.Current.CancellationToken);
+
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(2, result.Steps);
+        Assert.Equal(0, result.Best!.Step);
+        Assert.Equal(result.Initial, result.Best);
+        Assert.Contains("early stop at step 2: 2 evaluations without a better PooledSpearman", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"step\": 0", File.ReadAllText(Path.Combine(result.BestStudent, "training.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_TeacherStoreWithoutAPlanPair_FailsNamingThePair()
     {
         var outputs = new Dictionary<(string, string), Rerank.Trainer.Teacher.TeacherOutput>(_data.Outputs);

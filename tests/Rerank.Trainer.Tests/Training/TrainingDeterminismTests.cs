@@ -35,6 +35,7 @@ public sealed class TrainingDeterminismTests : IDisposable
         }
 
         Assert.Equal(Read("first", "train/best/student_heads.safetensors"), Read("second", "train/best/student_heads.safetensors"));
+        Assert.Equal(Read("first", "train/best/lora/adapter_model.safetensors"), Read("second", "train/best/lora/adapter_model.safetensors"));
 
         // The seed matters (dropout masks and the adapter's initialisation differ), so the equality above is not vacuous.
         Assert.NotEqual(Read("first", CheckpointFiles[1]), Read("other", CheckpointFiles[1]));
