@@ -1,14 +1,17 @@
+using System.CommandLine;
 using Rerank.Trainer.Data;
 using Rerank.Trainer.Planning;
 
 namespace Rerank.Trainer.Cli;
 
-/// <summary>The teacher commands' data and plan, read as <c>plan</c> and <c>mine</c> read them.</summary>
+/// <summary>The teacher commands' data and plan, read as <c>plan</c> reads and writes them.</summary>
 internal sealed class PipelineTeacherInputs : ITeacherInputs
 {
-    public TrainingCorpus ReadCorpus(string data) =>
-        throw new ArgumentException($"--data {data}: the data reader is not wired into the teacher commands on this build.");
+    public TrainingCorpus ReadCorpus(DataOptions data, ParseResult parse, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Read(parse, output);
+    }
 
-    public TrainingPlan ReadPlan(string path) =>
-        throw new ArgumentException($"--plan {path}: the plan file reader is not wired into the teacher commands on this build.");
+    public TrainingPlan ReadPlan(string path, TrainingCorpus corpus) => PlanFile.Read(path, corpus);
 }

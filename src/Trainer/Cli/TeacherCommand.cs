@@ -15,7 +15,7 @@ internal static class TeacherCommand
 {
     public static Command Create(ITeacherInputs inputs)
     {
-        var data = new Option<string>("--data") { Description = "The training data: a BEIR folder (asymmetric) or a sentence-pair file (symmetric), as given to plan.", Required = true };
+        var data = new DataOptions();
         var outDir = new Option<DirectoryInfo>("--out") { Description = "The run directory: reads plan.json, writes teacher/.", Required = true };
         outDir.NotAFile();
         var teacher = new Option<DirectoryInfo>("--teacher") { Description = "The teacher: a Hugging Face LLaMA or Qwen2 checkpoint directory with its tokenizer.", Required = true };
@@ -34,7 +34,7 @@ internal static class TeacherCommand
         var features = new Option<string>("--features") { Description = "How y^T (the final hidden state, for feature imitation) is stored: float16, float32 or none.", DefaultValueFactory = _ => "float16" };
         features.AcceptOnlyFromAmong("float16", "float32", "none");
         var command = new Command("teacher", "Score the plan's (query, passage) pairs with an LLM teacher: yes/no logit and final hidden state per pair, stored by key in <out>/teacher (resumable).");
-        foreach (var option in (IEnumerable<Option>)[data, outDir, teacher, plan, shard, language, promptFile, queryChars, passageChars, symmetricChars, maxTokens, dtype, batchSize, features])
+        foreach (var option in (IEnumerable<Option>)[.. data.All, outDir, teacher, plan, shard, language, promptFile, queryChars, passageChars, symmetricChars, maxTokens, dtype, batchSize, features])
         {
             command.Options.Add(option);
         }
@@ -61,13 +61,13 @@ internal static class TeacherCommand
                 FeatureDtype = parse.GetValue(features) is "none" ? null : parse.GetValue(features),
                 Shard = parse.GetValue(shard) is { } s ? TeacherShard.Parse(s) : null,
             };
-            var trainingPlan = inputs.ReadPlan(PlanPath(parse, plan, layout));
-            var corpus = inputs.ReadCorpus(parse.GetRequiredValue(data));
+            var corpus = inputs.ReadCorpus(data, parse, output);
+            var trainingPlan = inputs.ReadPlan(PlanPath(parse, plan, layout), corpus);
             var (path, count, resumed) = TeacherRun.Run(corpus, trainingPlan, settings, output, error, IsTerminal(error));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"teacher: {count:N0} pairs in {path}{(resumed > 0 ? $" ({resumed:N0} from an earlier run)" : "")}"));
             if (settings.Shard is not null)
             {
-                output.WriteLine($"teacher: when every shard is done, run rerank-train teacher merge --out {layout.Root}");
+                output.WriteLine($"teacher: when every shard is done, run rerank-train teacher merge --data {parse.GetRequiredValue(data.Data)} --out {layout.Root}");
             }
 
             return Task.FromResult(0);

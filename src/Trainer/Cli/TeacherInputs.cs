@@ -1,17 +1,18 @@
+using System.CommandLine;
 using Rerank.Trainer.Data;
 using Rerank.Trainer.Planning;
 
 namespace Rerank.Trainer.Cli;
 
 /// <summary>
-/// How the teacher commands read the data and the plan: a seam, so the commands do not depend on how <c>plan</c> stores
-/// its file. <see cref="PipelineTeacherInputs"/> is the pipeline's own reader.
+/// How the teacher commands read the data and the plan: <see cref="PipelineTeacherInputs"/> reads them as <c>plan</c>
+/// wrote them (<see cref="DataOptions"/>, <see cref="PlanFile"/>); tests give them in memory.
 /// </summary>
 internal interface ITeacherInputs
 {
-    /// <summary>The data of <c>--data</c> (a BEIR folder or a pair file).</summary>
-    TrainingCorpus ReadCorpus(string data);
+    /// <summary>The data of the <see cref="DataOptions"/> (a BEIR folder or sentence pairs), described on <paramref name="output"/>.</summary>
+    TrainingCorpus ReadCorpus(DataOptions data, ParseResult parse, TextWriter output);
 
-    /// <summary>The plan <c>plan</c> wrote.</summary>
-    TrainingPlan ReadPlan(string path);
+    /// <summary>The plan <c>plan</c> wrote for <paramref name="corpus"/>.</summary>
+    TrainingPlan ReadPlan(string path, TrainingCorpus corpus);
 }

@@ -14,10 +14,10 @@ internal static class TrainCommand
         root.Subcommands.Add(BenchLoadCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
-        root.Subcommands.Add(TrainStudentCommand.Create(new PipelineTrainingInputs()));
-        root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
         root.Subcommands.Add(MineCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
+        root.Subcommands.Add(TrainStudentCommand.Create(new PipelineTrainingInputs()));
         return root;
     }
 
