@@ -410,7 +410,7 @@ internal static class TrainingDataLoader
     {
         if (count > 0)
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{count} {what}"));
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{count:N0} {what}"));
         }
     }
 }

@@ -21,12 +21,14 @@ internal sealed record NegativesHeader(string Data, string Source, string DataFi
     public string? Difference(NegativesHeader requested)
     {
         ArgumentNullException.ThrowIfNull(requested);
-        return DataFingerprint != requested.DataFingerprint ? $"data_fingerprint (the data or its held-out choice changed: {DataFingerprint[..12]}... was mined, this run reads {requested.DataFingerprint[..12]}...)"
+        return DataFingerprint != requested.DataFingerprint ? $"data_fingerprint (the data or its held-out choice changed: {Short(DataFingerprint)} was mined, this run reads {Short(requested.DataFingerprint)})"
             : Top != requested.Top ? $"top ({Top} was mined, this run asks {requested.Top})"
             : QueryChars != requested.QueryChars ? $"query_chars ({QueryChars} was mined, this run asks {requested.QueryChars})"
             : Bm25 != requested.Bm25 ? $"bm25 ('{Bm25}' was mined, this run asks '{requested.Bm25}')"
             : null;
     }
+
+    private static string Short(string fingerprint) => fingerprint.Length > 12 ? fingerprint[..12] + "..." : fingerprint;
 
     public void WriteTo(Utf8JsonWriter writer)
     {

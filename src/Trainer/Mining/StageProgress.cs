@@ -16,7 +16,7 @@ internal sealed class StageProgress
     private readonly int _total;
     private readonly int _start;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _drawn = TimeSpan.MinValue;
+    private TimeSpan? _drawn;
     private int _nextTenth;
     private int _done;
 
@@ -40,7 +40,7 @@ internal sealed class StageProgress
         _done = done;
         if (_terminal)
         {
-            if (_clock.Elapsed - _drawn >= TimeSpan.FromMilliseconds(250))
+            if (_drawn is not { } drawn || _clock.Elapsed - drawn >= TimeSpan.FromMilliseconds(250))
             {
                 _drawn = _clock.Elapsed;
                 _error.Write("\r" + Describe() + "  ");

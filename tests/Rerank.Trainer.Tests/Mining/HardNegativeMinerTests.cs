@@ -182,6 +182,21 @@ public sealed class HardNegativeMinerTests : IDisposable
         Assert.Matches(@"^mine: 3/3 queries \(100%\), \d+/s, ETA 00:00:00$", last);
     }
 
+    [Fact]
+    public void Mine_ProgressOnATerminal_RewritesOneLineAndEndsIt()
+    {
+        var corpus = LoadTinyBeir();
+        var error = new StringWriter();
+
+        HardNegativeMiner.Mine(corpus, new RunLayout(Path.Combine(_temp.Path, "run")), new MiningSettings(), TextWriter.Null, error, terminal: true, CancellationToken.None);
+
+        var text = error.ToString();
+        Assert.StartsWith("\rmine: ", text, StringComparison.Ordinal);
+        Assert.EndsWith(Environment.NewLine, text, StringComparison.Ordinal);
+        Assert.Single(text.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("mine: 3/3 queries (100%)", text, StringComparison.Ordinal);
+    }
+
     private TrainingCorpus LoadTinyBeir(string name = "tiny", bool extraDocument = false)
     {
         var builder = new BeirFolderBuilder()
