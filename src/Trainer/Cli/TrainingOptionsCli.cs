@@ -68,7 +68,7 @@ internal sealed class TrainingOptionsCli
 
     public Option<int> Epochs { get; } = new Option<int>("--epochs") { Description = "Epochs; one epoch is one grouping of the plan (default 5).", DefaultValueFactory = _ => Defaults.Epochs }.AtLeast(1);
 
-    public Option<int?> MaxSteps { get; } = new Option<int?>("--max-steps") { Description = "Stop after this many steps in all (default: the epochs' steps)." }.AtLeast(1);
+    public Option<int?> MaxSteps { get; } = new Option<int?>("--max-steps") { Description = "Train this many steps in all, cycling through the plan; overrides --epochs (default: the epochs' steps)." }.AtLeast(1);
 
     public Option<int> EvalEvery { get; } = new Option<int>("--eval-every") { Description = "Evaluate on the held-out queries every this many steps (default 200; also at step 0 and at the end).", DefaultValueFactory = _ => Defaults.EvalEvery }.AtLeast(1);
 

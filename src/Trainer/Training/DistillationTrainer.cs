@@ -33,7 +33,8 @@ namespace Rerank.Trainer.Training;
 /// 5. Every <c>EvalEvery</c> steps and at the end: the held-out metrics; a better one replaces <c>train/best</c>, and
 ///    <c>Patience</c> evaluations without improvement stop training. Every <c>CheckpointEvery</c> steps, at the end and
 ///    on cancellation: a checkpoint.
-/// Steps total min(epochs * BatchesPerGrouping, MaxSteps).
+/// Steps total MaxSteps when given (cycling through the plan as often as needed, as Hugging Face's max_steps overrides
+/// epochs), else epochs * BatchesPerGrouping.
 /// </remarks>
 internal static class DistillationTrainer
 {
@@ -252,7 +253,7 @@ internal static class DistillationTrainer
         public TrainingResult Execute(string? checkpoint, CancellationToken cancellationToken)
         {
             using var optimizer = new AdamWOptimizer(TrainableParameters(student.Heads, student.Adapter, options), options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
-            var totalSteps = Math.Min((long)options.Epochs * plan.BatchesPerGrouping, options.MaxSteps ?? long.MaxValue);
+            var totalSteps = options.MaxSteps ?? ((long)options.Epochs * plan.BatchesPerGrouping);
             TrainingState state;
             if (checkpoint is not null)
             {

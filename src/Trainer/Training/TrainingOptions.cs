@@ -51,7 +51,7 @@ internal sealed record TrainingOptions
     /// <summary>Epochs: one epoch is one grouping of the plan (<c>BatchesPerGrouping</c> steps).</summary>
     public int Epochs { get; init; } = 5;
 
-    /// <summary>Stop after this many optimizer steps in all (counting steps before a resume), or null for <see cref="Epochs"/>.</summary>
+    /// <summary>Train this many optimizer steps in all (counting steps before a resume), cycling through the plan; overrides <see cref="Epochs"/>. Null: <see cref="Epochs"/> decide.</summary>
     public int? MaxSteps { get; init; }
 
     /// <summary>Evaluate on the held-out queries every this many steps (and at step 0 and at the end).</summary>

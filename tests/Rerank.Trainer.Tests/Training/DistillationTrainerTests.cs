@@ -71,6 +71,21 @@ public sealed class DistillationTrainerTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public void Train_MaxStepsBeyondTheEpochs_OverridesThemAndCyclesThroughThePlan()
+    {
+        var console = new StringWriter();
+
+        var result = DistillationTrainer.Train(
+            Source(), _data.Corpus, _data.Plan, _data.Teacher(), new TrainingOptions { FrozenBackbone = true, Epochs = 1, MaxSteps = 8, LogEvery = 1 }, new RunLayout(_temp.Path), console, TestContext.Current.CancellationToken);
+
+        // The plan has 6 batches per grouping: steps 7 and 8 start the second pass.
+        Assert.Equal(6, _data.Plan.BatchesPerGrouping);
+        Assert.Equal(8, result.Steps);
+        Assert.Contains("step 6/8 epoch 1 ", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("step 7/8 epoch 2 ", console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_TeacherStoreWithoutAPlanPair_FailsNamingThePair()
     {
         var outputs = new Dictionary<(string, string), Rerank.Trainer.Teacher.TeacherOutput>(_data.Outputs);
