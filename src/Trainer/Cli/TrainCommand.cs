@@ -18,6 +18,7 @@ internal static class TrainCommand
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
         root.Subcommands.Add(BenchRuntimeCommand.CreateGroup());
+        root.Subcommands.Add(TrainStudentCommand.Create(new PipelineTrainingInputs()));
         return root;
     }
 

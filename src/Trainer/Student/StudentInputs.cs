@@ -129,6 +129,11 @@ internal sealed class StudentInputs : IDisposable
             query ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 1000 };
             passage ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 4000 };
             var training = source.Student is { } trained ? TrainingProvenance.Read(trained) : null;
+            if (training is { IsServable: false })
+            {
+                throw new InvalidDataException($"{Path.Combine(Path.GetFullPath(source.Student!), TrainingProvenance.FileName)}: these heads were trained as an ablation (pooling {training.Pooling}, interaction {training.Interaction}); a bundle and the student encode with PMA and score with the IEM, so only the held-out metrics of training measure an ablation");
+            }
+
             return new StudentInputs(source, checkpoint, tokenizer, staging, heads, weights, query, passage, training);
         }
         catch

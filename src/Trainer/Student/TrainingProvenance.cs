@@ -10,8 +10,8 @@ namespace Rerank.Trainer.Student;
 /// <c>rerank-train train</c> and read by <c>export</c> into the bundle's provenance (docs/training.md, "Run directory").
 /// </summary>
 /// <remarks>
-/// <c>{"format_version": 1, "teacher": "...", "training_data": "...", "losses": {"ci": 1, ...}, "metrics":
-/// {"heldout_spearman": 0.41, ...}, "notes": "..."}</c>, sorted keys, two-space indent. <c>losses</c> holds the weight of
+/// <c>{"format_version": 1, "interaction": "iem", "losses": {"ci": 1, ...}, "metrics": {"heldout_pooled_spearman": 0.41, ...},
+/// "notes": "...", "pooling": "pma", "teacher": "...", "training_data": "..."}</c>, sorted keys, two-space indent. <c>losses</c> holds the weight of
 /// every term that was on; <c>metrics</c> the held-out figures of the saved student. Written without timestamps, so the
 /// same training gives the same file and the same bundle.
 /// </remarks>
@@ -32,6 +32,18 @@ internal sealed record TrainingProvenance
     /// <summary>Held-out metrics of the saved student, by name.</summary>
     public required IReadOnlyDictionary<string, double> Metrics { get; init; }
 
+    /// <summary>
+    /// The pooling the heads were trained with: <c>pma</c> (the student's, default) or an ablation's <c>mean</c> /
+    /// <c>last-token</c>, which a bundle cannot serve.
+    /// </summary>
+    public string Pooling { get; init; } = "pma";
+
+    /// <summary>The interaction the heads were trained with: <c>iem</c> (default) or the ablation's <c>cosine</c>, which a bundle cannot serve.</summary>
+    public string Interaction { get; init; } = "iem";
+
+    /// <summary>True when the heads are the student's own architecture (PMA and the IEM), the only one a bundle encodes.</summary>
+    public bool IsServable => Pooling == "pma" && Interaction == "iem";
+
     /// <summary>Anything else a reader needs (ablations, LoRA or frozen backbone, steps), or null.</summary>
     public string? Notes { get; init; }
 
@@ -43,6 +55,7 @@ internal sealed record TrainingProvenance
         var root = new JsonObject
         {
             ["format_version"] = FormatVersion,
+            ["interaction"] = Interaction,
             ["losses"] = Sorted(Losses),
             ["metrics"] = Sorted(Metrics),
         };
@@ -51,6 +64,7 @@ internal sealed record TrainingProvenance
             root["notes"] = Notes;
         }
 
+        root["pooling"] = Pooling;
         root["teacher"] = Teacher;
         root["training_data"] = TrainingData;
         HfModelConfig.WriteJson(Path.Combine(studentDirectory, FileName), root);
@@ -100,6 +114,8 @@ internal sealed record TrainingProvenance
             Losses = Numbers(root, "losses", path),
             Metrics = Numbers(root, "metrics", path),
             Notes = root["notes"] is null ? null : Text(root, "notes", path),
+            Pooling = root["pooling"] is null ? "pma" : Text(root, "pooling", path),
+            Interaction = root["interaction"] is null ? "iem" : Text(root, "interaction", path),
         };
 
         static string Text(JsonObject root, string key, string path) =>

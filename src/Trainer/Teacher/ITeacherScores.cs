@@ -11,4 +11,7 @@ internal interface ITeacherScores
 
     /// <summary>The output for the pair, false when the store does not hold it.</summary>
     bool TryGet(string queryId, string passageId, out TeacherOutput output);
+
+    /// <summary>Where the scores come from, for a trained student's provenance (the checkpoint or imported file with its hash).</summary>
+    string Describe() => $"{Count} teacher scores held in memory";
 }

@@ -90,6 +90,16 @@ internal sealed class TeacherStore : ITeacherScores, IDisposable
         return true;
     }
 
+    /// <summary>The teacher checkpoint or imported file with its hash, the prompt's source and the dtype: a trained student's provenance.</summary>
+    public string Describe()
+    {
+        var prompt = Header.Prompt?["source"]?.ToString();
+        return $"{Header.Kind} {Header.Teacher} (sha256 {Header.TeacherSha256})"
+            + (prompt is null ? "" : $", prompt {prompt}")
+            + (Header.Dtype is null ? "" : $", {Header.Dtype}")
+            + $", {Header.Branch}, {Header.Count} pairs";
+    }
+
     /// <summary>The raw record bytes of an entry's features (for merging without converting).</summary>
     internal float[]? Features(TeacherRecordFile.Entry entry) => Header.FeatureDim is null ? null : TeacherRecordFile.ReadFeatures(_file, entry.FeatureOffset, Header);
 

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using Rerank.Model.Bundle;
+using Rerank.Model.Tokenization;
+using Rerank.Trainer.Backbones;
+using Rerank.Trainer.Checkpoints;
+using static TorchSharp.torch;
+
+namespace Rerank.Trainer.Training;
+
+/// <summary>
+/// The frozen backbone's final hidden states of every text a plan uses, computed once (float32, real tokens only, on the
+/// CPU) and kept in memory and in <c>train/frozen-states.safetensors</c>, so training a frozen student never runs the
+/// backbone again and a resumed run reads them back instead of recomputing.
+/// </summary>
+/// <remarks>
+/// Tensors are named <c>q/{query id}</c> and <c>p/{passage id}</c>, shape <c>[tokens, d]</c>. The file's metadata records
+/// what the states depend on (the backbone's provenance, both text limits, the text batch); a file that differs is
+/// recomputed and replaced, with a line saying so. Texts are run longest first so batches pad little; with right padding
+/// and causal attention a real token's state does not depend on the padding.
+/// </remarks>
+internal sealed class FrozenStateCache : IDisposable
+{
+    private readonly Dictionary<string, Tensor> _states;
+
+    private FrozenStateCache(Dictionary<string, Tensor> states) => _states = states;
+
+    public int Count => _states.Count;
+
+    /// <summary>Loads the cache from <paramref name="path"/> when it matches <paramref name="fingerprint"/>, else computes and writes it.</summary>
+    public static FrozenStateCache LoadOrCompute(
+        string path,
+        IReadOnlyDictionary<string, string> fingerprint,
+        DecoderModel backbone,
+        TextTokenizer tokenizer,
+        IReadOnlyList<(string Key, string Text, TextLimits Limits)> texts,
+        int textBatch,
+        TextWriter output)
+    {
+        if (File.Exists(path))
+        {
+            using var file = SafetensorsFile.Open(path);
+            var differs = fingerprint.Where(f => !file.Metadata.TryGetValue(f.Key, out var v) || v != f.Value).Select(f => f.Key).ToList();
+            var missing = texts.Count(t => !file.Contains(t.Key));
+            if (differs.Count == 0 && missing == 0)
+            {
+                var loaded = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+                foreach (var (key, _, _) in texts)
+                {
+                    loaded.TryAdd(key, tensor(file.ReadSingles(key), file.Get(key).Shape));
+                }
+
+                output.WriteLine($"frozen backbone: {loaded.Count} cached hidden states read from {path}");
+                return new FrozenStateCache(loaded);
+            }
+
+            output.WriteLine($"frozen backbone: {path} was computed for other inputs ({(differs.Count > 0 ? string.Join(", ", differs) + " differ" : missing + " texts missing")}); recomputing");
+        }
+
+        var cache = new FrozenStateCache(Compute(backbone, tokenizer, texts, textBatch, output));
+        cache.Write(path, fingerprint);
+        return cache;
+    }
+
+    /// <summary>The cached states of <paramref name="keys"/>, right-padded: hidden <c>[n, seq, d]</c> float32 and mask <c>[n, seq]</c> int64, on <paramref name="device"/>.</summary>
+    public (Tensor Hidden, Tensor Mask) Batch(IReadOnlyList<string> keys, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var states = keys.Select(k => _states.TryGetValue(k, out var s) ? s : throw new InvalidOperationException($"No cached hidden state for '{k}'.")).ToList();
+        var length = states.Max(s => s.shape[0]);
+        var hidden = stack(states.Select(s => nn.functional.pad(s, [0, 0, 0, length - s.shape[0]])).ToList());
+        var mask = stack(states.Select(s => cat([ones(s.shape[0], dtype: ScalarType.Int64), zeros(length - s.shape[0], dtype: ScalarType.Int64)])).ToList());
+        return (hidden.to(device).MoveToOuterDisposeScope(), mask.to(device).MoveToOuterDisposeScope());
+    }
+
+    public void Dispose()
+    {
+        foreach (var state in _states.Values)
+        {
+            state.Dispose();
+        }
+    }
+
+    private static Dictionary<string, Tensor> Compute(DecoderModel backbone, TextTokenizer tokenizer, IReadOnlyList<(string Key, string Text, TextLimits Limits)> texts, int textBatch, TextWriter output)
+    {
+        var distinct = texts.DistinctBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => (t.Key, Tokens: tokenizer.Encode(t.Text, t.Limits.MaxTokens, t.Limits.MaxChars)))
+            .OrderByDescending(t => t.Tokens.Length)
+            .ThenBy(t => t.Key, StringComparer.Ordinal)
+            .ToList();
+        var device = backbone.parameters().First().device;
+        var states = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        var nextReport = Math.Max(1, distinct.Count / 10);
+        backbone.eval();
+        using var noGrad = no_grad();
+        for (var start = 0; start < distinct.Count; start += textBatch)
+        {
+            using var scope = NewDisposeScope();
+            var batch = distinct.GetRange(start, Math.Min(textBatch, distinct.Count - start));
+            var length = batch.Max(b => b.Tokens.Length);
+            var ids = new long[batch.Count * length];
+            var mask = new long[ids.Length];
+            for (var row = 0; row < batch.Count; row++)
+            {
+                Array.Fill(ids, tokenizer.PadId, row * length, length);
+                for (var t = 0; t < batch[row].Tokens.Length; t++)
+                {
+                    ids[(row * length) + t] = batch[row].Tokens[t];
+                    mask[(row * length) + t] = 1;
+                }
+            }
+
+            var hidden = backbone.call(tensor(ids, [batch.Count, length], device: device), tensor(mask, [batch.Count, length], device: device))
+                .to(ScalarType.Float32).cpu();
+            for (var row = 0; row < batch.Count; row++)
+            {
+                states[batch[row].Key] = hidden[row].narrow(0, 0, batch[row].Tokens.Length).clone().MoveToOuterDisposeScope();
+            }
+
+            var done = start + batch.Count;
+            if (done >= nextReport || done == distinct.Count)
+            {
+                var rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                var eta = TimeSpan.FromSeconds((distinct.Count - done) / Math.Max(rate, 1e-9));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frozen backbone: {done}/{distinct.Count} texts, {rate:F1} texts/s, ETA {eta:hh\\:mm\\:ss}"));
+                nextReport = done + Math.Max(1, distinct.Count / 10);
+            }
+        }
+
+        return states;
+    }
+
+    private void Write(string path, IReadOnlyDictionary<string, string> fingerprint)
+    {
+        var entries = _states.OrderBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => SafetensorsWriteEntry.FromSingles(s.Key, SafetensorsDtype.F32, s.Value.shape, s.Value.data<float>().ToArray()))
+            .ToList();
+        var metadata = new Dictionary<string, string>(fingerprint, StringComparer.Ordinal) { ["format"] = "pt" };
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        SafetensorsWriter.Write(temporary, entries, metadata);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
