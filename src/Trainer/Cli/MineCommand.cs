@@ -14,10 +14,9 @@ internal static class MineCommand
         var data = new DataOptions();
         var outDir = new Option<DirectoryInfo>("--out") { Description = "The run directory: negatives.jsonl and the BM25 index (bm25/) go there; a rerun resumes.", Required = true };
         outDir.NotAFile();
-        var top = new Option<int>("--top") { Description = "Mined negatives per query, best BM25 first, positives removed.", DefaultValueFactory = _ => 10 }.AtLeast(1);
-        var queryChars = new Option<int>("--query-chars") { Description = "Cut each query to this many characters before tokenising.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+        var mining = new MineOptions();
         var command = new Command("mine", "Mine BM25 hard negatives for every training and held-out query into <out>/negatives.jsonl (resumable).");
-        foreach (var option in (IEnumerable<Option>)[.. data.All, outDir, top, queryChars])
+        foreach (var option in (IEnumerable<Option>)[.. data.All, outDir, .. mining.All])
         {
             command.Options.Add(option);
         }
@@ -28,7 +27,7 @@ internal static class MineCommand
             var error = parse.InvocationConfiguration.Error;
             var corpus = data.Read(parse, output);
             var layout = new RunLayout(parse.GetRequiredValue(outDir).FullName);
-            var settings = new MiningSettings { Top = parse.GetValue(top), QueryChars = parse.GetValue(queryChars) };
+            var settings = mining.Read(parse);
             var summary = HardNegativeMiner.Mine(corpus, layout, settings, output, error, StageProgress.IsTerminal(error), cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"mine: {summary.Queries:N0} queries in {layout.Negatives} ({summary.Mined:N0} mined now, {summary.Resumed:N0} from an earlier run); {summary.FewerThanTop:N0} of this run's got fewer than {settings.Top} BM25 negatives"));

@@ -15,12 +15,9 @@ internal static class PlanCommand
         var data = new DataOptions();
         var outDir = new Option<DirectoryInfo>("--out") { Description = "The run directory: reads negatives.jsonl (from mine), writes plan.json.", Required = true };
         outDir.NotAFile();
-        var batchSize = new Option<int>("--batch-size") { Description = "Queries per batch (bs).", DefaultValueFactory = _ => 32 }.AtLeast(2);
-        var negatives = new Option<int>("--negatives") { Description = "Hard negatives per query (K), sampled once per query.", DefaultValueFactory = _ => 8 }.AtLeast(1);
-        var seed = new Option<int>("--seed") { Description = "Seed of the negative samples and the batch order.", DefaultValueFactory = _ => 1 };
-        var groupings = new Option<int>("--groupings") { Description = "Independent batch orders (passes over every training query and positive); the teacher scores each one's cross pairs.", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var planning = new PlanOptions();
         var command = new Command("plan", "Plan the training batches and held-out candidates into <out>/plan.json: exactly the pairs the teacher scores.");
-        foreach (var option in (IEnumerable<Option>)[.. data.All, outDir, batchSize, negatives, seed, groupings])
+        foreach (var option in (IEnumerable<Option>)[.. data.All, outDir, .. planning.All])
         {
             command.Options.Add(option);
         }
@@ -31,13 +28,7 @@ internal static class PlanCommand
             var corpus = data.Read(parse, output);
             var layout = new RunLayout(parse.GetRequiredValue(outDir).FullName);
             var mined = NegativesFile.Read(layout.Negatives, corpus);
-            var settings = new PlanSettings
-            {
-                BatchSize = parse.GetValue(batchSize),
-                HardNegatives = parse.GetValue(negatives),
-                Seed = parse.GetValue(seed),
-                Groupings = parse.GetValue(groupings),
-            };
+            var settings = planning.Read(parse);
             var (plan, statistics) = TrainingPlanner.Create(corpus, mined, settings);
             PlanFile.Write(layout.Plan, plan, corpus, statistics);
             Report(output, plan, statistics, layout.Plan);

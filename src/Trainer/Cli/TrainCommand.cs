@@ -19,6 +19,7 @@ internal static class TrainCommand
         root.Subcommands.Add(TeacherCommand.Create(new PipelineTeacherInputs()));
         root.Subcommands.Add(BenchRuntimeCommand.CreateGroup());
         root.Subcommands.Add(TrainStudentCommand.Create(new PipelineTrainingInputs()));
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 

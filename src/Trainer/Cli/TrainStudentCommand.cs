@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Rerank.CommandLine;
 using Rerank.Trainer.Pipeline;
-using Rerank.Trainer.Student;
 using Rerank.Trainer.Training;
 
 namespace Rerank.Trainer.Cli;
@@ -24,17 +23,12 @@ internal static class TrainStudentCommand
         var data = new DataOptions();
         var outDir = new Option<DirectoryInfo>("--out") { Description = "The run directory: plan.json and teacher/ are read from it, train/ is written in it.", Required = true };
         outDir.NotAFile();
-        var student = new Option<DirectoryInfo>("--student") { Description = "The student's backbone: a Hugging Face model directory (config.json, safetensors, tokenizer files).", Required = true };
-        var heads = new Option<DirectoryInfo?>("--heads") { Description = "Starting heads: a student directory (student_heads.safetensors, student_config.json); default: seeded random heads." };
-        var lora = new Option<DirectoryInfo?>("--lora") { Description = "Start from this LoRA adapter (trained further; merged and frozen with --frozen-backbone) instead of a new one." };
-        var headsSeed = new Option<int>("--heads-seed") { Description = "Seed of random starting heads (default 1, as rerank model init).", DefaultValueFactory = _ => 1 };
-        var pmaHeads = new Option<int?>("--pma-heads") { Description = "PMA heads of random heads (default: the backbone's attention heads)." }.AtLeast(1);
-        var iemHidden = new Option<int?>("--iem-hidden") { Description = "IEM width of random heads (default 512)." }.AtLeast(1);
+        var start = new StudentStartOptions();
         var plan = new Option<FileInfo?>("--plan") { Description = "The plan (default: <out>/plan.json)." };
         var teacher = new Option<DirectoryInfo?>("--teacher") { Description = "The teacher directory with the merged store (default: <out>/teacher)." };
         var training = new TrainingOptionsCli();
         var command = new Command("train", "Train the student (backbone + LoRA or frozen, PMA, IEM) on the plan's batches with the D2LLM losses against the teacher store; evaluates on the held-out queries, keeps the best student in train/best, resumes from train/checkpoint.");
-        foreach (var option in (IEnumerable<Option>)[.. data.All, outDir, student, heads, lora, headsSeed, pmaHeads, iemHidden, plan, teacher, .. training.All])
+        foreach (var option in (IEnumerable<Option>)[.. data.All, outDir, .. start.All, plan, teacher, .. training.All])
         {
             command.Options.Add(option);
         }
@@ -43,21 +37,8 @@ internal static class TrainStudentCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var progress = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(heads) is not null && (parse.GetValue(pmaHeads) is not null || parse.GetValue(iemHidden) is not null))
-            {
-                throw new ArgumentException($"{pmaHeads.Name} and {iemHidden.Name} size random heads; with {heads.Name} the sizes come from {StudentDirectory.Config}.");
-            }
-
             var layout = new RunLayout(parse.GetRequiredValue(outDir).FullName);
-            var source = new StudentSource
-            {
-                Checkpoint = parse.GetRequiredValue(student).FullName,
-                Student = parse.GetValue(heads)?.FullName,
-                Lora = parse.GetValue(lora)?.FullName,
-                Seed = parse.GetValue(headsSeed),
-                PmaHeads = parse.GetValue(pmaHeads),
-                IemHidden = parse.GetValue(iemHidden),
-            };
+            var source = start.Read(parse);
             var options = training.Read(parse);
             var corpus = inputs.ReadCorpus(data.Settings(parse), progress);
             var trainingPlan = inputs.ReadPlan(parse.GetValue(plan)?.FullName ?? layout.Plan, corpus);
