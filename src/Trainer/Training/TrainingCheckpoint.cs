@@ -111,7 +111,7 @@ internal static class TrainingCheckpoint
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw Bad("not a JSON object");
+            root = JsonNode.Parse(File.ReadAllBytes(path), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? throw Bad("not a JSON object");
         }
         catch (JsonException exception)
         {

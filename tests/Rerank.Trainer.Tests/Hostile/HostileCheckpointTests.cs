@@ -24,6 +24,7 @@ public sealed class HostileCheckpointTests : IDisposable
     [InlineData("", "not valid JSON")]
     [InlineData("{\"step\": 3, \"optimizer_ste", "not valid JSON")]
     [InlineData("[1]", "not a JSON object")]
+    [InlineData("""{"step": 3, "step": 4, "optimizer_steps": 3, "evaluations_without_improvement": 0, "settings": {}}""", "not valid JSON")]
     [InlineData("""{"step": "3", "optimizer_steps": 3, "evaluations_without_improvement": 0, "settings": {}}""", "field 'step' is missing or not an integer")]
     [InlineData("""{"step": 3, "evaluations_without_improvement": 0, "settings": {}}""", "field 'optimizer_steps' is missing or not an integer")]
     [InlineData("""{"step": 3, "optimizer_steps": 3, "evaluations_without_improvement": 0, "best": {"step": 1}, "settings": {}}""", "field 'best' is not held-out metrics")]
