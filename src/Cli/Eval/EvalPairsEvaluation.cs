@@ -113,9 +113,12 @@ internal static class EvalPairsEvaluation
             positive.Add(labels[i] == true);
         }
 
-        var (accuracy, threshold) = scores.Count > 0 ? PairMetrics.BestAccuracy(scores, positive) : (double.NaN, double.NaN);
-        var ap = scores.Count > 0 ? PairMetrics.AveragePrecision(scores, positive) : double.NaN;
+        // With one class (or none) a threshold above or below every score is trivially right and AP ranks nothing
+        // against anything: both are undefined (NaN, reported as n/a and null), not 1.
         var positives = positive.Count(p => p);
+        var bothClasses = positives > 0 && positives < scores.Count;
+        var (accuracy, threshold) = bothClasses ? PairMetrics.BestAccuracy(scores, positive) : (double.NaN, double.NaN);
+        var ap = bothClasses ? PairMetrics.AveragePrecision(scores, positive) : double.NaN;
         return new EvalPairsClassification(neutralRule, positives, scores.Count - positives, excluded, accuracy, threshold, ap);
     }
 

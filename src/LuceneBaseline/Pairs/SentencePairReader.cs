@@ -57,7 +57,7 @@ public static class SentencePairReader
         JsonElement root;
         try
         {
-            using var document = JsonDocument.Parse(line);
+            using var document = JsonDocument.Parse(line, new JsonDocumentOptions { AllowDuplicateProperties = false });
             root = document.RootElement.Clone();
         }
         catch (JsonException exception)

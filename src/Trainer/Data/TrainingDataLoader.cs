@@ -15,7 +15,8 @@ namespace Rerank.Trainer.Data;
 /// <para>BEIR folder (asymmetric):</para>
 /// <list type="number">
 /// <item>Positives are the documents a query's <c>qrels/&lt;train split&gt;.tsv</c> scores above 0; a judged corpus-id
-/// missing from corpus.jsonl is an error naming the qrels line. Queries without a positive, without a line in
+/// missing from corpus.jsonl is an error naming the qrels line; a judged document with a blank title and text is no
+/// positive (counted in <see cref="TrainingCorpus.Notes"/>). Queries without a positive, without a line in
 /// queries.jsonl or with blank text are left out and counted in <see cref="TrainingCorpus.Notes"/>.</item>
 /// <item>Held out: the queries of <c>--heldout-split</c> (or of <c>dev</c> when <c>qrels/dev.tsv</c> exists), left out of
 /// training where a query is in both; else a seeded slice of the training queries (<see cref="HeldOutSlice"/>).</item>
@@ -147,7 +148,7 @@ internal static class TrainingDataLoader
         var passageIds = passages.Keys.ToHashSet(StringComparer.Ordinal);
         var trainQrels = BeirReader.ReadQrels(trainQrelsPath);
         trainQrels.Validate(passageIds, queryIds: null);
-        IReadOnlyList<TrainingQuery> train = BeirQueries(queries, trainQrels, settings.TrainSplit, notes);
+        IReadOnlyList<TrainingQuery> train = BeirQueries(queries, trainQrels, passages, settings.TrainSplit, notes);
 
         IReadOnlyList<TrainingQuery> heldOut;
         string description;
@@ -155,7 +156,7 @@ internal static class TrainingDataLoader
         {
             var heldOutQrels = BeirReader.ReadQrels(heldOutQrelsPath);
             heldOutQrels.Validate(passageIds, queryIds: null);
-            heldOut = BeirQueries(queries, heldOutQrels, heldOutSplit!, notes);
+            heldOut = BeirQueries(queries, heldOutQrels, passages, heldOutSplit!, notes);
             var heldOutIds = heldOut.Select(q => q.QueryId).ToHashSet(StringComparer.Ordinal);
             var overlap = train.Count(q => heldOutIds.Contains(q.QueryId));
             if (overlap > 0)
@@ -203,10 +204,10 @@ internal static class TrainingDataLoader
             $"{option}: split '{split}' not found: {path} is missing; available splits: {(available.Length == 0 ? "none" : string.Join(", ", available))}.", path);
     }
 
-    private static List<TrainingQuery> BeirQueries(IReadOnlyList<BeirQuery> queries, Qrels qrels, string split, List<string> notes)
+    private static List<TrainingQuery> BeirQueries(IReadOnlyList<BeirQuery> queries, Qrels qrels, Dictionary<string, string> passages, string split, List<string> notes)
     {
         var result = new List<TrainingQuery>();
-        var (withoutPositive, blank) = (0, 0);
+        var (withoutPositive, blank, blankPassages) = (0, 0, 0);
         var judged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var query in queries)
         {
@@ -216,7 +217,9 @@ internal static class TrainingDataLoader
             }
 
             judged.Add(query.Id);
+            // A judged document with a blank title and text is no positive (the teacher would score an empty passage).
             var positives = grades.Where(g => g.Value > 0).Select(g => g.Key).ToList();
+            blankPassages += positives.RemoveAll(p => string.IsNullOrWhiteSpace(passages[p]));
             if (positives.Count == 0)
             {
                 withoutPositive++;
@@ -234,6 +237,7 @@ internal static class TrainingDataLoader
         var missing = qrels.ByQuery.Keys.Count(id => !judged.Contains(id));
         AddNote(notes, withoutPositive, $"{split} queries without a positive (no qrels score above 0) left out");
         AddNote(notes, blank, $"{split} queries with blank text left out");
+        AddNote(notes, blankPassages, $"{split} judgments of documents with a blank title and text not used as positives");
         AddNote(notes, missing, $"{split} queries judged in the qrels but not in queries.jsonl left out");
         return result;
     }

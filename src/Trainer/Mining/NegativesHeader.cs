@@ -50,7 +50,7 @@ internal sealed record NegativesHeader(string Data, string Source, string DataFi
     {
         try
         {
-            using var document = JsonDocument.Parse(line);
+            using var document = JsonDocument.Parse(line, new JsonDocumentOptions { AllowDuplicateProperties = false });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -82,7 +82,7 @@ internal static class PlanFile
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException exception)
         {
@@ -155,9 +155,9 @@ internal static class PlanFile
             var perGrouping = Integer(root, "batches_per_grouping", "batches_per_grouping", 1);
 
             var batchesElement = Property(root, "batches", "batches", JsonValueKind.Array);
-            if (batchesElement.GetArrayLength() != groupings * perGrouping)
+            if (batchesElement.GetArrayLength() != (long)groupings * perGrouping)
             {
-                throw Error("batches", $"{batchesElement.GetArrayLength()} batches; groupings x batches_per_grouping = {groupings * perGrouping}");
+                throw Error("batches", $"{batchesElement.GetArrayLength()} batches; groupings x batches_per_grouping = {(long)groupings * perGrouping}");
             }
 
             var batches = new List<PlannedBatch>();
@@ -174,7 +174,16 @@ internal static class PlanFile
                 var i = 0;
                 foreach (var element in batchElement.EnumerateArray())
                 {
-                    queries.Add(Query(element, $"{field}[{i++}]", _train, "training", k));
+                    var query = Query(element, $"{field}[{i}]", _train, "training", k);
+                    var first = queries.FindIndex(q => q.QueryId == query.QueryId);
+                    if (first >= 0)
+                    {
+                        // In-batch losses would take the query's own positive, in its other row, as a negative.
+                        throw Error($"{field}[{i}].query_id", $"'{query.QueryId}' is already in this batch ({field}[{first}])");
+                    }
+
+                    queries.Add(query);
+                    i++;
                 }
 
                 batches.Add(new PlannedBatch(queries));
@@ -185,7 +194,15 @@ internal static class PlanFile
             var h = 0;
             foreach (var element in Property(root, "heldout", "heldout", JsonValueKind.Array).EnumerateArray())
             {
-                heldOut.Add(Query(element, $"heldout[{h++}]", _heldOut, "held-out", k));
+                var query = Query(element, $"heldout[{h}]", _heldOut, "held-out", k);
+                var first = heldOut.FindIndex(q => q.QueryId == query.QueryId);
+                if (first >= 0)
+                {
+                    throw Error($"heldout[{h}].query_id", $"'{query.QueryId}' is already held out (heldout[{first}])");
+                }
+
+                heldOut.Add(query);
+                h++;
             }
 
             return new TrainingPlan

@@ -126,9 +126,15 @@ internal static class TeacherImport
             string? queryId = null, passageId = null;
             double? logit = null, probability = null;
             float[]? features = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
                 var value = property.Value;
+                if (!seen.Add(property.Name))
+                {
+                    throw Bad(property.Name, "is given twice");
+                }
+
                 switch (property.Name)
                 {
                     case "query_id":
@@ -262,30 +268,56 @@ internal static class TeacherImport
         return new ImportedRecords(values, null);
     }
 
+    // Lines split on "\n" (a "\r" before it dropped, a leading BOM skipped) and decoded one by one, so invalid UTF-8 is
+    // refused with its own line number; a StreamReader decodes a whole buffer ahead and would blame an earlier line.
     private static IEnumerable<string> ReadLines(string file)
     {
         var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        using var reader = new StreamReader(file, encoding, detectEncodingFromByteOrderMarks: true);
+        using var stream = new BufferedStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read), 1 << 16);
+        var bytes = new MemoryStream();
         var number = 0;
         while (true)
         {
-            string? line;
+            var next = stream.ReadByte();
+            if (next >= 0 && next != '\n')
+            {
+                bytes.WriteByte((byte)next);
+                continue;
+            }
+
+            if (next < 0 && bytes.Length == 0)
+            {
+                yield break;
+            }
+
             number++;
+            var line = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
+            if (number == 1 && line.StartsWith(Encoding.UTF8.Preamble))
+            {
+                line = line[Encoding.UTF8.Preamble.Length..];
+            }
+
+            if (line.EndsWith("\r"u8))
+            {
+                line = line[..^1];
+            }
+
+            string text;
             try
             {
-                line = reader.ReadLine();
+                text = encoding.GetString(line);
             }
             catch (DecoderFallbackException)
             {
                 throw new InvalidDataException($"{file}:{number}: not valid UTF-8");
             }
 
-            if (line is null)
+            bytes.SetLength(0);
+            yield return text;
+            if (next < 0)
             {
                 yield break;
             }
-
-            yield return line;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Lora;
@@ -100,9 +101,51 @@ internal static class TrainingCheckpoint
         };
     }
 
+    // Parses state.json and checks every field Load and ReadSettings read, so a damaged or hand-edited file is one
+    // InvalidDataException naming the file and field instead of a JsonException or NullReferenceException.
     private static JsonObject Read(string directory)
     {
         var path = Path.Combine(directory, StateFile);
-        return JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object");
+        InvalidDataException Bad(string problem) =>
+            new($"{path}: {problem}; delete {directory} (or train with --no-resume) to start over.");
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllBytes(path), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? throw Bad("not a JSON object");
+        }
+        catch (JsonException exception)
+        {
+            throw Bad($"not valid JSON ({exception.Message})");
+        }
+
+        bool IsInteger(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out _);
+        foreach (var field in new[] { "step", "optimizer_steps", "evaluations_without_improvement" })
+        {
+            if (!IsInteger(root[field]))
+            {
+                throw Bad($"field '{field}' is missing or not an integer");
+            }
+        }
+
+        foreach (var field in new[] { "initial", "best", "last" })
+        {
+            if (root[field] is null)
+            {
+                continue;
+            }
+
+            if (root[field] is not JsonObject metrics || !IsInteger(metrics["step"]) || !IsInteger(metrics["pairs"]) || !IsInteger(metrics["queries"])
+                || new[] { "pooled_spearman", "mean_query_spearman", "mrr" }.Any(m => metrics[m] is { } v && v.GetValueKind() != JsonValueKind.Number))
+            {
+                throw Bad($"field '{field}' is not held-out metrics (step, pairs, queries and numbers)");
+            }
+        }
+
+        if (root["settings"] is not JsonObject settings || settings.Any(p => p.Value?.GetValueKind() != JsonValueKind.String))
+        {
+            throw Bad("field 'settings' is missing or not an object of strings");
+        }
+
+        return root;
     }
 }
