@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using System.Text.Json;
 
 namespace Rerank.LuceneBaseline.Beir;
@@ -22,8 +21,8 @@ public static class BeirReader
         foreach (var (lineNumber, root) in ReadJsonLines(path))
         {
             var id = ReadId(path, lineNumber, root, firstLineById);
-            var text = ReadString(path, lineNumber, root, "text", required: true)!;
-            var title = ReadString(path, lineNumber, root, "title", required: false) ?? "";
+            var text = JsonLineFields.String(path, lineNumber, root, "text", required: true)!;
+            var title = JsonLineFields.String(path, lineNumber, root, "title", required: false) ?? "";
             yield return new BeirDocument(id, title, text);
         }
     }
@@ -36,7 +35,7 @@ public static class BeirReader
         foreach (var (lineNumber, root) in ReadJsonLines(path))
         {
             var id = ReadId(path, lineNumber, root, firstLineById);
-            queries.Add(new BeirQuery(id, ReadString(path, lineNumber, root, "text", required: true)!));
+            queries.Add(new BeirQuery(id, JsonLineFields.String(path, lineNumber, root, "text", required: true)!));
         }
 
         return queries;
@@ -135,7 +134,7 @@ public static class BeirReader
 
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new BeirFormatException(path, lineNumber, $"expected a JSON object, found {Describe(root.ValueKind)}");
+                throw new BeirFormatException(path, lineNumber, $"expected a JSON object, found {JsonLineFields.Describe(root.ValueKind)}");
             }
 
             yield return (lineNumber, root);
@@ -152,8 +151,8 @@ public static class BeirReader
         var id = value.ValueKind switch
         {
             JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number => ReadIntegerId(path, lineNumber, value),
-            _ => throw new BeirFormatException(path, lineNumber, $"field '_id' must be a string or an integer, found {Describe(value.ValueKind)}"),
+            JsonValueKind.Number => JsonLineFields.IntegerId(path, lineNumber, value, "_id"),
+            _ => throw new BeirFormatException(path, lineNumber, $"field '_id' must be a string or an integer, found {JsonLineFields.Describe(value.ValueKind)}"),
         };
         if (id.Length == 0)
         {
@@ -167,40 +166,4 @@ public static class BeirReader
 
         return id;
     }
-
-    // Any JSON integer, however long, becomes its invariant decimal text ("-0" reads as "0"); fractions and exponents
-    // are not integers (Python's json, which BEIR uses, reads them as floats).
-    private static string ReadIntegerId(string path, int lineNumber, JsonElement value)
-    {
-        var raw = value.GetRawText();
-        if (raw.AsSpan().IndexOfAny('.', 'e', 'E') >= 0)
-        {
-            throw new BeirFormatException(path, lineNumber, $"field '_id' must be a string or an integer, found the number {raw}");
-        }
-
-        return BigInteger.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
-    }
-
-    private static string? ReadString(string path, int lineNumber, JsonElement root, string field, bool required)
-    {
-        if (!root.TryGetProperty(field, out var value) || (!required && value.ValueKind == JsonValueKind.Null))
-        {
-            return required ? throw new BeirFormatException(path, lineNumber, $"field '{field}' is missing") : null;
-        }
-
-        return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : throw new BeirFormatException(path, lineNumber, $"field '{field}' must be a string, found {Describe(value.ValueKind)}");
-    }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
 }

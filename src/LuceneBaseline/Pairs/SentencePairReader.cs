@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using System.Text.Json;
 using Rerank.LuceneBaseline.Beir;
 
@@ -44,9 +43,9 @@ public static class SentencePairReader
 
             var root = Parse(path, lineNumber, line);
             var id = ReadId(path, lineNumber, root, firstLineById, renamedIds, renameRepeatedIds);
-            var text1 = ReadString(path, lineNumber, root, "text1", required: true)!;
-            var text2 = ReadString(path, lineNumber, root, "text2", required: true)!;
-            var label = ReadString(path, lineNumber, root, "label", required: false);
+            var text1 = JsonLineFields.String(path, lineNumber, root, "text1", required: true)!;
+            var text2 = JsonLineFields.String(path, lineNumber, root, "text2", required: true)!;
+            var label = JsonLineFields.String(path, lineNumber, root, "label", required: false);
             var score = ReadScore(path, lineNumber, root);
             yield return (lineNumber, new SentencePair(id, text1, text2, label, score));
         }
@@ -67,7 +66,7 @@ public static class SentencePairReader
 
         return root.ValueKind == JsonValueKind.Object
             ? root
-            : throw new BeirFormatException(path, lineNumber, $"expected a JSON object, found {Describe(root.ValueKind)}");
+            : throw new BeirFormatException(path, lineNumber, $"expected a JSON object, found {JsonLineFields.Describe(root.ValueKind)}");
     }
 
     private static string ReadId(string path, int lineNumber, JsonElement root, Dictionary<string, int> firstLineById, HashSet<string> renamedIds, bool renameRepeatedIds)
@@ -80,8 +79,8 @@ public static class SentencePairReader
         var id = value.ValueKind switch
         {
             JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number => ReadIntegerId(path, lineNumber, value),
-            _ => throw new BeirFormatException(path, lineNumber, $"field 'id' must be a string or an integer, found {Describe(value.ValueKind)}"),
+            JsonValueKind.Number => JsonLineFields.IntegerId(path, lineNumber, value, "id"),
+            _ => throw new BeirFormatException(path, lineNumber, $"field 'id' must be a string or an integer, found {JsonLineFields.Describe(value.ValueKind)}"),
         };
         if (id.Length == 0)
         {
@@ -110,30 +109,6 @@ public static class SentencePairReader
         }
     }
 
-    // As in BeirReader: any JSON integer becomes its invariant decimal text; fractions and exponents are refused.
-    private static string ReadIntegerId(string path, int lineNumber, JsonElement value)
-    {
-        var raw = value.GetRawText();
-        if (raw.AsSpan().IndexOfAny('.', 'e', 'E') >= 0)
-        {
-            throw new BeirFormatException(path, lineNumber, $"field 'id' must be a string or an integer, found the number {raw}");
-        }
-
-        return BigInteger.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
-    }
-
-    private static string? ReadString(string path, int lineNumber, JsonElement root, string field, bool required)
-    {
-        if (!root.TryGetProperty(field, out var value) || (!required && value.ValueKind == JsonValueKind.Null))
-        {
-            return required ? throw new BeirFormatException(path, lineNumber, $"field '{field}' is missing") : null;
-        }
-
-        return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : throw new BeirFormatException(path, lineNumber, $"field '{field}' must be a string, found {Describe(value.ValueKind)}");
-    }
-
     private static double? ReadScore(string path, int lineNumber, JsonElement root)
     {
         if (!root.TryGetProperty("score", out var value) || value.ValueKind == JsonValueKind.Null)
@@ -143,22 +118,11 @@ public static class SentencePairReader
 
         if (value.ValueKind != JsonValueKind.Number)
         {
-            throw new BeirFormatException(path, lineNumber, $"field 'score' must be a number, found {Describe(value.ValueKind)}");
+            throw new BeirFormatException(path, lineNumber, $"field 'score' must be a number, found {JsonLineFields.Describe(value.ValueKind)}");
         }
 
         return value.TryGetDouble(out var score) && double.IsFinite(score)
             ? score
             : throw new BeirFormatException(path, lineNumber, $"field 'score' must be a finite number, found {value.GetRawText()}");
     }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
 }
