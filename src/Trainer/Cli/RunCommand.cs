@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Rerank.CommandLine;
-using Rerank.Trainer.Mining;
 using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Training;
 

@@ -35,7 +35,7 @@ internal static class TeacherCommand
             var settings = scoring.Read(parse, parse.GetRequiredValue(teacher).FullName, layout.TeacherDirectory, parse.GetValue(shard) is { } s ? TeacherShard.Parse(s) : null);
             var corpus = inputs.ReadCorpus(data, parse, output);
             var trainingPlan = inputs.ReadPlan(PlanPath(parse, plan, layout), corpus);
-            var (path, count, resumed) = TeacherRun.Run(corpus, trainingPlan, settings, output, error, IsTerminal(error));
+            var (path, count, resumed) = TeacherRun.Run(corpus, trainingPlan, settings, output, error, StageProgress.IsTerminal(error));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"teacher: {count:N0} pairs in {path}{(resumed > 0 ? $" ({resumed:N0} from an earlier run)" : "")}"));
             if (settings.Shard is not null)
             {
@@ -53,7 +53,4 @@ internal static class TeacherCommand
     internal static Option<FileInfo?> PlanOption() => new("--plan") { Description = "The plan file (default: <out>/plan.json)." };
 
     internal static string PlanPath(ParseResult parse, Option<FileInfo?> plan, RunLayout layout) => parse.GetValue(plan)?.FullName ?? layout.Plan;
-
-    /// <summary>Whether progress may rewrite one line: stderr is the console and a terminal.</summary>
-    internal static bool IsTerminal(TextWriter error) => ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
 }

@@ -4,6 +4,7 @@ using Rerank.Model.Runtime;
 using Rerank.Trainer.Backbones;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Data;
+using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Planning;
 using Rerank.Trainer.Tokenization;
 using static TorchSharp.torch;
@@ -109,7 +110,7 @@ internal static class TeacherRun
             model.LoadWeights(checkpoint);
             var scorer = new TeacherScorer(model, settings.BatchSize, encoder.PadId);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"teacher: {checkpoint.Directory} on {device.type} in {header.Dtype}, {(settings.Shard is { } s ? $"shard {s} = pairs {start:N0}..{start + length - 1:N0} of {all.Count:N0}" : $"{all.Count:N0} pairs")}, answer ids yes {yes} no {no}"));
-            var progress = new TeacherProgress(progressOutput, "teacher", pairs.Count, resumed, terminal);
+            var progress = new StageProgress(progressOutput, terminal, "teacher", "pairs", pairs.Count, resumed);
             for (var at = resumed; at < pairs.Count; at += settings.ChunkRecords)
             {
                 var chunk = pairs.Skip(at).Take(settings.ChunkRecords).ToList();

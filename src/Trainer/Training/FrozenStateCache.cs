@@ -1,9 +1,8 @@
-using System.Diagnostics;
-using System.Globalization;
 using Rerank.Model.Bundle;
 using Rerank.Model.Tokenization;
 using Rerank.Trainer.Backbones;
 using Rerank.Trainer.Checkpoints;
+using Rerank.Trainer.Pipeline;
 using static TorchSharp.torch;
 
 namespace Rerank.Trainer.Training;
@@ -90,8 +89,7 @@ internal sealed class FrozenStateCache : IDisposable
             .ToList();
         var device = backbone.parameters().First().device;
         var states = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var clock = Stopwatch.StartNew();
-        var nextReport = Math.Max(1, distinct.Count / 10);
+        var progress = new StageProgress(output, terminal: false, "frozen backbone", "texts", distinct.Count, alreadyDone: 0);
         backbone.eval();
         using var noGrad = no_grad();
         for (var start = 0; start < distinct.Count; start += textBatch)
@@ -118,14 +116,7 @@ internal sealed class FrozenStateCache : IDisposable
                 states[batch[row].Key] = hidden[row].narrow(0, 0, batch[row].Tokens.Length).clone().MoveToOuterDisposeScope();
             }
 
-            var done = start + batch.Count;
-            if (done >= nextReport || done == distinct.Count)
-            {
-                var rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                var eta = TimeSpan.FromSeconds((distinct.Count - done) / Math.Max(rate, 1e-9));
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frozen backbone: {done}/{distinct.Count} texts, {rate:F1} texts/s, ETA {eta:hh\\:mm\\:ss}"));
-                nextReport = done + Math.Max(1, distinct.Count / 10);
-            }
+            progress.Report(start + batch.Count);
         }
 
         return states;

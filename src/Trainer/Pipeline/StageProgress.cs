@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Rerank.Trainer.Mining;
+namespace Rerank.Trainer.Pipeline;
 
 /// <summary>
 /// Progress of a long stage on stderr with rate and ETA: a self-rewriting line (at most four redraws a second) when
-/// stderr is a terminal, otherwise a line about every tenth of the work (<c>mine: 4,100/8,090 queries (50%), 812/s, ETA 00:00:05</c>).
+/// stderr is a terminal, otherwise a line about every tenth of the work (<c>mine: 4,100/8,090 queries (50%), 812.0 queries/s, ETA 0:00:05</c>).
+/// Used by every stage that counts items: mine, teacher, the frozen-backbone cache. The ETA counts whole hours (it does
+/// not wrap at a day) and is <c>?</c> until a rate is known.
 /// </summary>
 internal sealed class StageProgress
 {
@@ -73,8 +75,9 @@ internal sealed class StageProgress
     {
         var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
         var rate = (_done - _start) / seconds;
-        var eta = rate > 0 ? TimeSpan.FromSeconds(Math.Min((_total - _done) / rate, TimeSpan.MaxValue.TotalSeconds / 2)) : TimeSpan.Zero;
+        var eta = rate > 0 ? TimeSpan.FromSeconds(Math.Min((_total - _done) / rate, 1e9)) : (TimeSpan?)null;
         var percent = _total == 0 ? 100 : 100.0 * _done / _total;
-        return string.Create(CultureInfo.InvariantCulture, $"{_step}: {_done:N0}/{_total:N0} {_unit} ({percent:F0}%), {rate:F0}/s, ETA {eta:hh\\:mm\\:ss}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{_step}: {_done:N0}/{_total:N0} {_unit} ({percent:F0}%), {rate:F1} {_unit}/s, ETA {(eta is { } e ? $"{(long)e.TotalHours}:{e.Minutes:D2}:{e.Seconds:D2}" : "?")}");
     }
 }
