@@ -96,7 +96,10 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         // would average all values rather than become NaN. With right padding every row sees key 0; with left padding a pad
         // query before the first real token (and every query of a pure-pad row) sees none and averages, finite.
         var scores = q.matmul(k.transpose(-2, -1)) * (1 / Math.Sqrt(_headDim));
-        scores = scores.masked_fill(hidden, LowestFinite(scores.dtype));
+        // The Scalar is held in a local until the call returns: an implicit temporary can be finalized by the GC while
+        // libtorch still reads it (seen once in a parallel test run as a "toFloat" check failure inside masked_fill).
+        using TorchSharp.Scalar lowest = LowestFinite(scores.dtype);
+        scores = scores.masked_fill(hidden, lowest);
         var probabilities = scores.softmax(-1, ScalarType.Float32).to(q.dtype);
         var context = probabilities.matmul(v).transpose(1, 2).reshape(batch, seq, _heads * _headDim);
         return _oProj.call(context).MoveToOuterDisposeScope();
