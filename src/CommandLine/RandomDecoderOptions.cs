@@ -20,7 +20,7 @@ internal sealed class RandomDecoderOptions
         ArgumentNullException.ThrowIfNull(defaults);
         ArgumentNullException.ThrowIfNull(corpusTexts);
         _corpusTexts = corpusTexts;
-        Architecture = new Option<DecoderArchitecture>("--arch") { Description = "llama or qwen2 (q/k/v biases, rope theta 1e6).", DefaultValueFactory = _ => defaults.Architecture };
+        Architecture = new Option<BackboneArchitecture>("--arch") { Description = "llama or qwen2 (q/k/v biases, rope theta 1e6).", DefaultValueFactory = _ => defaults.Architecture };
         Layers = PositiveInt("--layers", "Decoder layers (num_hidden_layers).", defaults.Layers);
         Hidden = PositiveInt("--hidden", "hidden_size d (also the width of PMA and of the pooled embedding).", defaults.Hidden);
         Heads = PositiveInt("--heads", "num_attention_heads.", defaults.Heads);
@@ -31,7 +31,7 @@ internal sealed class RandomDecoderOptions
         Seed = new Option<int>("--seed") { Description = "Seed of the random weights: the same seed gives byte-identical files.", DefaultValueFactory = _ => defaults.Seed };
     }
 
-    public Option<DecoderArchitecture> Architecture { get; }
+    public Option<BackboneArchitecture> Architecture { get; }
 
     public Option<int> Layers { get; }
 

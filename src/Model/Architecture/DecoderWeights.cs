@@ -30,7 +30,7 @@ internal static class DecoderWeights
     /// <see cref="CreateRandom"/>.
     /// </remarks>
     /// <exception cref="ArgumentException">The config is invalid; the message lists every problem.</exception>
-    public static IReadOnlyList<(string Name, long[] Shape)> ParameterShapes(DecoderConfig config)
+    public static IReadOnlyList<(string Name, long[] Shape)> ParameterShapes(BackboneConfig config)
     {
         ThrowIfInvalid(config);
         var d = (long)config.HiddenSize;
@@ -74,14 +74,14 @@ internal static class DecoderWeights
     /// <remarks>
     /// One <see cref="SeededNormal"/> stream runs over the tensors in <see cref="ParameterShapes"/> order.
     /// </remarks>
-    public static WeightSet CreateRandom(DecoderConfig config, int seed) => new(EnumerateRandom(config, seed));
+    public static WeightSet CreateRandom(BackboneConfig config, int seed) => new(EnumerateRandom(config, seed));
 
     /// <summary>
     /// The tensors of <see cref="CreateRandom"/>, one at a time and in the same order with the same values, so that a
     /// writer can stream a large random checkpoint without holding it all (the trainer's <c>init-checkpoint</c>).
     /// </summary>
     /// <remarks>The tensors must be consumed in order: one sampler stream runs over all of them.</remarks>
-    public static IEnumerable<WeightTensor> EnumerateRandom(DecoderConfig config, int seed)
+    public static IEnumerable<WeightTensor> EnumerateRandom(BackboneConfig config, int seed)
     {
         var shapes = ParameterShapes(config);
         return Enumerate();
@@ -107,7 +107,7 @@ internal static class DecoderWeights
     /// <summary><c>model.layers.{i}.</c></summary>
     public static string LayerPrefix(int layer) => string.Create(CultureInfo.InvariantCulture, $"model.layers.{layer}.");
 
-    internal static void ThrowIfInvalid(DecoderConfig config)
+    internal static void ThrowIfInvalid(BackboneConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var errors = config.Validate();

@@ -10,7 +10,7 @@ namespace Rerank.Model.Architecture;
 /// </summary>
 internal record RandomDecoderShape
 {
-    public DecoderArchitecture Architecture { get; init; } = DecoderArchitecture.Llama;
+    public BackboneArchitecture Architecture { get; init; } = BackboneArchitecture.Llama;
 
     /// <summary><c>num_hidden_layers</c>.</summary>
     public int Layers { get; init; } = 2;
@@ -47,7 +47,7 @@ internal record RandomDecoderShape
     /// The decoder config of this shape over a vocabulary of <paramref name="vocabSize"/> entries: rope theta 10,000
     /// (LLaMA) or 1,000,000 (Qwen2), RMSNorm eps 1e-6. Not validated: callers report its problems with their own.
     /// </summary>
-    public DecoderConfig ToDecoderConfig(int vocabSize, int maxPositionEmbeddings, bool tieWordEmbeddings = false) => new()
+    public BackboneConfig ToDecoderConfig(int vocabSize, int maxPositionEmbeddings, bool tieWordEmbeddings = false) => new()
     {
         Architecture = Architecture,
         VocabSize = vocabSize,
@@ -56,7 +56,7 @@ internal record RandomDecoderShape
         NumLayers = Layers,
         NumHeads = Heads,
         NumKeyValueHeads = KeyValueHeads,
-        RopeTheta = Architecture == DecoderArchitecture.Qwen2 ? 1_000_000 : 10_000,
+        RopeTheta = Architecture == BackboneArchitecture.Qwen2 ? 1_000_000 : 10_000,
         RmsNormEps = 1e-6,
         MaxPositionEmbeddings = maxPositionEmbeddings,
         TieWordEmbeddings = tieWordEmbeddings,
@@ -68,7 +68,7 @@ internal record RandomDecoderShape
     /// <paramref name="maxTotalBytes"/> as float32. Counted from a one- and a two-layer config, so a huge layer count
     /// costs nothing to check.
     /// </summary>
-    public static IReadOnlyList<string> SizeProblems(DecoderConfig config, long maxTotalBytes, string limitReason)
+    public static IReadOnlyList<string> SizeProblems(BackboneConfig config, long maxTotalBytes, string limitReason)
     {
         ArgumentNullException.ThrowIfNull(config);
         var one = DecoderWeights.ParameterShapes(config with { NumLayers = 1 });

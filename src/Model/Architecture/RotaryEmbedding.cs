@@ -18,7 +18,7 @@ internal static class RotaryEmbedding
     /// differ by up to ~1e-4 rad. Only cos and sin themselves are taken in double and rounded once.
     /// </remarks>
     /// <exception cref="ArgumentException">The config is invalid; the message lists every problem.</exception>
-    public static (float[] Cos, float[] Sin) Tables(DecoderConfig config, int positions)
+    public static (float[] Cos, float[] Sin) Tables(BackboneConfig config, int positions)
     {
         DecoderWeights.ThrowIfInvalid(config);
         ArgumentOutOfRangeException.ThrowIfNegative(positions);

@@ -7,7 +7,7 @@ namespace Rerank.Model.Bundle;
 /// <summary>What <see cref="ModelBundleWriter"/> writes: the three graphs, the tokenizer files and the manifest's settings.</summary>
 internal sealed record BundleContents
 {
-    public required DecoderConfig Backbone { get; init; }
+    public required BackboneConfig Backbone { get; init; }
 
     public required StudentHeadsConfig Heads { get; init; }
 

@@ -95,9 +95,13 @@ public sealed class ModelBundle
     {
         void Add(string field, string message) => problems.Add($"{ModelManifest.FileName}: {field}: {message}");
 
-        if (manifest.FormatVersion != ModelManifest.CurrentFormatVersion)
+        if (manifest.FormatVersion is < ModelManifest.OldestFormatVersion or > ModelManifest.CurrentFormatVersion)
         {
-            Add("formatVersion", $"{manifest.FormatVersion} is not supported (this build reads {ModelManifest.CurrentFormatVersion})");
+            Add("formatVersion", $"{manifest.FormatVersion} is not supported (this build reads {ModelManifest.OldestFormatVersion} to {ModelManifest.CurrentFormatVersion})");
+        }
+        else if (ModelManifest.RequiredFormatVersion(manifest) is var (required, reason) && manifest.FormatVersion < required)
+        {
+            Add("formatVersion", $"{manifest.FormatVersion} cannot hold {reason}; it needs format version {required}");
         }
 
         foreach (var error in manifest.Backbone.Validate())

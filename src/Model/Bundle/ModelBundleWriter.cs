@@ -65,7 +65,7 @@ internal static class ModelBundleWriter
             StringComparer.Ordinal);
         var manifest = new ModelManifest
         {
-            FormatVersion = ModelManifest.CurrentFormatVersion,
+            FormatVersion = 0, // set below: the lowest version that holds what the bundle uses
             Backbone = contents.Backbone,
             Heads = contents.Heads,
             Tokenizer = contents.Tokenizer,
@@ -76,6 +76,7 @@ internal static class ModelBundleWriter
             FileHashes = hashes,
             Provenance = contents.Provenance,
         };
+        manifest = manifest with { FormatVersion = ModelManifest.RequiredFormatVersion(manifest).Version };
         manifest = manifest with { ModelId = ModelBundle.ComputeModelId(manifest) };
         var temporary = manifestPath + ".tmp";
         File.WriteAllBytes(temporary, ManifestJson.Serialize(manifest));

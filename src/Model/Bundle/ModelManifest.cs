@@ -10,7 +10,14 @@ namespace Rerank.Model.Bundle;
 public sealed record ModelManifest
 {
     public const string FileName = "manifest.json";
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// The newest format this build reads and writes. Version 2 added BERT backbones and text prefixes; a manifest
+    /// that uses neither is still written as version 1, so older bundles and their ids are unchanged.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The oldest format this build reads.</summary>
+    public const int OldestFormatVersion = 1;
 
     /// <summary>The branch names by index: the scorer's branch input 0 is <c>sym</c>, 1 is <c>asym</c>.</summary>
     public static readonly IReadOnlyList<string> DefaultBranches = ["sym", "asym"];
@@ -21,7 +28,7 @@ public sealed record ModelManifest
     /// <summary>The content hash (see <see cref="ModelBundle.ComputeModelId"/>): equal ids mean equal models.</summary>
     public string ModelId { get; init; } = "";
 
-    public required DecoderConfig Backbone { get; init; }
+    public required BackboneConfig Backbone { get; init; }
 
     public required StudentHeadsConfig Heads { get; init; }
 
@@ -44,4 +51,24 @@ public sealed record ModelManifest
     public required IReadOnlyDictionary<string, string> FileHashes { get; init; }
 
     public required ModelProvenance Provenance { get; init; }
+
+    /// <summary>
+    /// The lowest format version that can hold this manifest, with the reason: 2 for a BERT backbone or a text prefix
+    /// (a version-1 reader would tokenize without the prefix or run the wrong backbone), else 1.
+    /// </summary>
+    public static (int Version, string? Reason) RequiredFormatVersion(ModelManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (manifest.Backbone.Architecture == BackboneArchitecture.Bert)
+        {
+            return (2, "backbone.architecture bert");
+        }
+
+        if (manifest.Query.Prefix is not null || manifest.Passage.Prefix is not null)
+        {
+            return (2, "a query or passage prefix");
+        }
+
+        return (1, null);
+    }
 }

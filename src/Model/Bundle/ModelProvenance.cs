@@ -24,5 +24,8 @@ public sealed record ModelProvenance
     /// <summary>The seed of a random initialisation, or null.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>The licences of pretrained weights in the bundle (package and model), or null for our own weights.</summary>
+    public string? License { get; init; }
+
     public string? Notes { get; init; }
 }

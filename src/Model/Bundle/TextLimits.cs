@@ -8,4 +8,10 @@ public sealed record TextLimits
 
     /// <summary>Characters kept before tokenizing (0 = no cut): bounds tokenizer work on very long documents.</summary>
     public int MaxChars { get; init; }
+
+    /// <summary>
+    /// Text put before every text of this kind, after the character cut and before tokenizing (arctic-embed's query
+    /// prefix "Represent this sentence for searching relevant passages: "), or null. Needs format version 2.
+    /// </summary>
+    public string? Prefix { get; init; }
 }

@@ -39,7 +39,7 @@ internal static class DecoderGraph
     /// </param>
     /// <exception cref="ArgumentException">The config is invalid; the message lists every problem.</exception>
     /// <exception cref="InvalidDataException">A weight is missing or has the wrong shape; the message names it.</exception>
-    public static string AddBackbone(OnnxGraphBuilder graph, DecoderConfig config, WeightSet weights, string inputIds, string attentionMask)
+    public static string AddBackbone(OnnxGraphBuilder graph, BackboneConfig config, WeightSet weights, string inputIds, string attentionMask)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(weights);
@@ -84,7 +84,7 @@ internal static class DecoderGraph
     /// cos and sin [seq, head_dim] for positions 0..seq-1, in HF's rotate_half layout: the angles of the
     /// head_dim / 2 frequencies, then the same angles again.
     /// </summary>
-    private static (string Cos, string Sin) RotaryTables(OnnxGraphBuilder graph, DecoderGraphConstants constants, DecoderConfig config, string inputIds)
+    private static (string Cos, string Sin) RotaryTables(OnnxGraphBuilder graph, DecoderGraphConstants constants, BackboneConfig config, string inputIds)
     {
         var headDim = config.HeadDim;
         var positions = config.MaxPositionEmbeddings;
@@ -121,7 +121,7 @@ internal static class DecoderGraph
     }
 
     /// <summary>HF's LlamaRMSNorm: x / sqrt(mean(x^2 over hidden) + eps) * weight.</summary>
-    private static string RmsNorm(OnnxGraphBuilder graph, DecoderGraphConstants constants, DecoderConfig config, WeightSet weights, string module, string x, string? outputName = null)
+    private static string RmsNorm(OnnxGraphBuilder graph, DecoderGraphConstants constants, BackboneConfig config, WeightSet weights, string module, string x, string? outputName = null)
     {
         var weight = AddWeight(graph, weights.Get(module + ".weight", config.HiddenSize));
         var meanSquare = graph.Node("ReduceMean", [graph.Node("Mul", [x, x])], OnnxAttribute.Ints("axes", -1), OnnxAttribute.Int("keepdims", 1));
@@ -136,7 +136,7 @@ internal static class DecoderGraph
     /// Self-attention over x [batch, seq, hidden]: q/k/v projections, RoPE on q and k, grouped-query attention
     /// under the visibility mask, o_proj. Returns [batch, seq, hidden].
     /// </summary>
-    private static string Attention(OnnxGraphBuilder graph, DecoderGraphConstants constants, DecoderConfig config, WeightSet weights, string module, string x, string cos, string sin, string visible)
+    private static string Attention(OnnxGraphBuilder graph, DecoderGraphConstants constants, BackboneConfig config, WeightSet weights, string module, string x, string cos, string sin, string visible)
     {
         var heads = config.NumHeads;
         var kvHeads = config.NumKeyValueHeads;
@@ -198,7 +198,7 @@ internal static class DecoderGraph
     }
 
     /// <summary>SwiGLU: down_proj(silu(gate_proj(x)) * up_proj(x)), silu(g) = g * sigmoid(g).</summary>
-    private static string Mlp(OnnxGraphBuilder graph, DecoderConfig config, WeightSet weights, string module, string x)
+    private static string Mlp(OnnxGraphBuilder graph, BackboneConfig config, WeightSet weights, string module, string x)
     {
         var d = config.HiddenSize;
         var inner = config.IntermediateSize;

@@ -15,7 +15,7 @@ internal static class StudentGraphs
     /// The encoder: backbone (LoRA already merged into <paramref name="backboneWeights"/>) then PMA:
     /// <c>input_ids [batch, seq], attention_mask [batch, seq] -> embedding [batch, d]</c>.
     /// </summary>
-    public static ModelProto BuildEncoder(DecoderConfig backbone, WeightSet backboneWeights, StudentHeadsConfig heads, WeightSet headWeights)
+    public static ModelProto BuildEncoder(BackboneConfig backbone, WeightSet backboneWeights, StudentHeadsConfig heads, WeightSet headWeights)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentNullException.ThrowIfNull(heads);

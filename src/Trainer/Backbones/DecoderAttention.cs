@@ -29,7 +29,7 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
     [ComponentName(Name = "o_proj")]
     private nn.Module<Tensor, Tensor> _oProj;
 
-    public DecoderAttention(DecoderConfig config, ScalarType dtype, Device device) : base(nameof(DecoderAttention))
+    public DecoderAttention(BackboneConfig config, ScalarType dtype, Device device) : base(nameof(DecoderAttention))
     {
         _heads = config.NumHeads;
         _kvHeads = config.NumKeyValueHeads;

@@ -19,7 +19,7 @@ internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, T
     [ComponentName(Name = "mlp")]
     private readonly DecoderMlp _mlp;
 
-    public DecoderLayer(DecoderConfig config, ScalarType dtype, Device device) : base(nameof(DecoderLayer))
+    public DecoderLayer(BackboneConfig config, ScalarType dtype, Device device) : base(nameof(DecoderLayer))
     {
         _inputLayernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         _selfAttn = new DecoderAttention(config, dtype, device);

@@ -18,7 +18,7 @@ internal sealed class DecoderMlp : nn.Module<Tensor, Tensor>, IProjectionHost
     [ComponentName(Name = "down_proj")]
     private nn.Module<Tensor, Tensor> _downProj;
 
-    public DecoderMlp(DecoderConfig config, ScalarType dtype, Device device) : base(nameof(DecoderMlp))
+    public DecoderMlp(BackboneConfig config, ScalarType dtype, Device device) : base(nameof(DecoderMlp))
     {
         _gateProj = Projections.Create(config.HiddenSize, config.IntermediateSize, bias: false, dtype, device);
         _upProj = Projections.Create(config.HiddenSize, config.IntermediateSize, bias: false, dtype, device);

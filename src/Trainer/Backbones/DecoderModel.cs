@@ -2,6 +2,7 @@ using TorchSharp.Modules;
 using TorchSharp.Utils;
 using Rerank.Model.Architecture;
 using Rerank.Model.Weights;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Native;
 using Rerank.Trainer.Weights;
@@ -30,7 +31,7 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear? _lmHead;
 
     /// <exception cref="ArgumentException">The config is invalid (every problem listed), or the dtype is not a float type.</exception>
-    public DecoderModel(DecoderConfig config, DecoderModelOptions? options = null) : base(nameof(DecoderModel))
+    public DecoderModel(BackboneConfig config, DecoderModelOptions? options = null) : base(nameof(DecoderModel))
     {
         TorchNative.Initialize();
         ArgumentNullException.ThrowIfNull(config);
@@ -54,7 +55,7 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public DecoderConfig Config { get; }
+    public BackboneConfig Config { get; }
 
     public DecoderModelOptions Options { get; }
 
@@ -92,7 +93,7 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>A model with the values of <paramref name="weights"/> (src/Model's fp32 set, as the ONNX graphs read it).</summary>
     /// <exception cref="InvalidDataException">A weight is missing or has the wrong shape; the message names it.</exception>
-    public static DecoderModel Create(DecoderConfig config, WeightSet weights, DecoderModelOptions? options = null)
+    public static DecoderModel Create(BackboneConfig config, WeightSet weights, DecoderModelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var model = new DecoderModel(config, options);

@@ -21,7 +21,7 @@ namespace Rerank.Trainer.Backbones;
 /// </remarks>
 internal sealed class DecoderStack : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly DecoderConfig _config;
+    private readonly BackboneConfig _config;
 
     [ComponentName(Name = "embed_tokens")]
     private readonly TokenEmbedding _embedTokens;
@@ -32,7 +32,7 @@ internal sealed class DecoderStack : nn.Module<Tensor, Tensor, Tensor>
     [ComponentName(Name = "norm")]
     private readonly RmsNorm _norm;
 
-    public DecoderStack(DecoderConfig config, ScalarType dtype, Device device) : base(nameof(DecoderStack))
+    public DecoderStack(BackboneConfig config, ScalarType dtype, Device device) : base(nameof(DecoderStack))
     {
         _config = config;
         _embedTokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, dtype, device);

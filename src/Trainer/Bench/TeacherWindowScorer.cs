@@ -1,5 +1,6 @@
 using Rerank.Model.Runtime;
 using Rerank.Trainer.Backbones;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Native;
 using Rerank.Trainer.Teacher;

@@ -1,3 +1,4 @@
+using Rerank.Model.Checkpoints;
 using System.Text.Json;
 using Rerank.Model.Architecture;
 using Rerank.Model.Weights;

@@ -1,3 +1,4 @@
+using Rerank.Model.Checkpoints;
 using Rerank.Model.Architecture;
 using Rerank.Model.Tokenization;
 using Rerank.Trainer.Tokenization;

@@ -1,3 +1,4 @@
+using Rerank.Model.Checkpoints;
 using Rerank.Model.Architecture;
 
 namespace Rerank.Trainer.Checkpoints;

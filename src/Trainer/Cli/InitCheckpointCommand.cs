@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.CommandLine;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 
 namespace Rerank.Trainer.Cli;

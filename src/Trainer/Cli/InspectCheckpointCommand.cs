@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Tokenization;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 
 namespace Rerank.Trainer.Cli;
 

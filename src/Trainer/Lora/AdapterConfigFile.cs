@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 
 namespace Rerank.Trainer.Lora;
 

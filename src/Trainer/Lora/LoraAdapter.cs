@@ -1,5 +1,6 @@
 using Rerank.Model.Weights;
 using Rerank.Trainer.Backbones;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

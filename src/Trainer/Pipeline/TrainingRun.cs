@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Rerank.LuceneBaseline.Evaluation;
 using Rerank.Model.Bundle;
 using Rerank.Model.Runtime;
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Data;
 using Rerank.Trainer.Export;
 using Rerank.Trainer.Mining;

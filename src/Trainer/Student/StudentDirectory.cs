@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.Model.Weights;
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 
 namespace Rerank.Trainer.Student;
 

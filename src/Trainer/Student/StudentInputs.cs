@@ -5,6 +5,7 @@ using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.Model.Weights;
 using Rerank.Trainer.Backbones;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Lora;
 using Rerank.Trainer.Tokenization;
@@ -51,7 +52,7 @@ internal sealed class StudentInputs : IDisposable
 
     public HfCheckpoint Checkpoint { get; }
 
-    public DecoderConfig Backbone => Checkpoint.Config.Decoder;
+    public BackboneConfig Backbone => Checkpoint.Config.Decoder;
 
     public HfTokenizer Tokenizer { get; }
 

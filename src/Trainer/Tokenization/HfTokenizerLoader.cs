@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.Model.Tokenization;
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 
 namespace Rerank.Trainer.Tokenization;
 

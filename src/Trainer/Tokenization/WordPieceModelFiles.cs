@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Rerank.Model.Tokenization;
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 
 namespace Rerank.Trainer.Tokenization;
 

@@ -1,4 +1,4 @@
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 

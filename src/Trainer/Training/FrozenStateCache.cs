@@ -1,7 +1,7 @@
 using Rerank.Model.Bundle;
 using Rerank.Model.Tokenization;
 using Rerank.Trainer.Backbones;
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Pipeline;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Rerank.Trainer.Checkpoints;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Lora;
 using Rerank.Trainer.Student;
 

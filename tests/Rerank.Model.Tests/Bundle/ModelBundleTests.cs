@@ -28,7 +28,7 @@ public sealed class ModelBundleTests : IDisposable
 
         var m = bundle.Manifest;
         Assert.Equal(1, m.FormatVersion);
-        Assert.Equal(DecoderArchitecture.Llama, m.Backbone.Architecture);
+        Assert.Equal(BackboneArchitecture.Llama, m.Backbone.Architecture);
         Assert.Equal(1, m.Backbone.NumLayers);
         Assert.Equal(16, m.Backbone.HiddenSize);
         Assert.Equal(2, m.Backbone.NumHeads);
@@ -180,7 +180,7 @@ public sealed class ModelBundleTests : IDisposable
     }
 
     [Theory]
-    [InlineData("formatVersion", "manifest.json: formatVersion: 2 is not supported")]
+    [InlineData("formatVersion", "manifest.json: formatVersion: 3 is not supported")]
     [InlineData("heads.dim", "manifest.json: heads.dim: 32 differs from backbone.hiddenSize 16")]
     [InlineData("query.maxTokens", "manifest.json: query.maxTokens: must be at least 1 (is 0)")]
     [InlineData("passage.maxTokens", "manifest.json: passage.maxTokens: 513 exceeds backbone.maxPositionEmbeddings 512")]
@@ -394,7 +394,7 @@ public sealed class ModelBundleTests : IDisposable
         switch (field)
         {
             case "formatVersion":
-                manifest["formatVersion"] = 2;
+                manifest["formatVersion"] = 3;
                 break;
             case "heads.dim":
                 manifest["heads"]!["dim"] = 32;

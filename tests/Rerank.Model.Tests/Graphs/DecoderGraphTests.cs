@@ -14,9 +14,9 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
     private const double BatchTolerance = 1e-5;
 
     // LLaMA with grouped-query attention: two query heads per kv head.
-    private static readonly DecoderConfig LlamaGqa = new()
+    private static readonly BackboneConfig LlamaGqa = new()
     {
-        Architecture = DecoderArchitecture.Llama,
+        Architecture = BackboneArchitecture.Llama,
         VocabSize = 50,
         HiddenSize = 64,
         IntermediateSize = 96,
@@ -28,9 +28,9 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
     };
 
     // Qwen2: q/k/v biases, rope_theta 1e6, four query heads per kv head.
-    private static readonly DecoderConfig Qwen2 = new()
+    private static readonly BackboneConfig Qwen2 = new()
     {
-        Architecture = DecoderArchitecture.Qwen2,
+        Architecture = BackboneArchitecture.Qwen2,
         VocabSize = 50,
         HiddenSize = 64,
         IntermediateSize = 112,
@@ -44,9 +44,9 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
     };
 
     // Tied embeddings and plain multi-head attention (no kv repetition).
-    private static readonly DecoderConfig LlamaTied = new()
+    private static readonly BackboneConfig LlamaTied = new()
     {
-        Architecture = DecoderArchitecture.Llama,
+        Architecture = BackboneArchitecture.Llama,
         VocabSize = 40,
         HiddenSize = 48,
         IntermediateSize = 80,
@@ -333,7 +333,7 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0x06C45D188009454FUL, SeededNormal.NextUInt64(ref state));
     }
 
-    private static DecoderConfig Config(string name) => name switch
+    private static BackboneConfig Config(string name) => name switch
     {
         "llama-gqa" => LlamaGqa,
         "qwen2" => Qwen2,
@@ -342,7 +342,7 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
     };
 
     /// <summary>A graph with inputs input_ids and attention_mask [batch, seq] and the backbone's output.</summary>
-    private static OnnxGraphBuilder AddBackbone(DecoderConfig config, WeightSet weights)
+    private static OnnxGraphBuilder AddBackbone(BackboneConfig config, WeightSet weights)
     {
         var graph = new OnnxGraphBuilder("decoder");
         var ids = graph.Input("input_ids", OnnxElementType.Int64, "batch", "seq");
@@ -352,7 +352,7 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         return graph;
     }
 
-    private string SaveModel(DecoderConfig config, WeightSet weights)
+    private string SaveModel(BackboneConfig config, WeightSet weights)
     {
         var graph = AddBackbone(config, weights);
         var path = Path.Combine(_temp.Path, $"decoder-{Guid.NewGuid():N}.onnx");
@@ -364,7 +364,7 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
     /// Runs the sequences right-padded with id 0 to <paramref name="seq"/>, masks 1 for real tokens unless given;
     /// returns the hidden states [batch, seq, hidden] flat.
     /// </summary>
-    private static float[] Run(InferenceSession session, DecoderConfig config, long[][] sequences, int seq, long[][]? masks = null)
+    private static float[] Run(InferenceSession session, BackboneConfig config, long[][] sequences, int seq, long[][]? masks = null)
     {
         var ids = new long[sequences.Length * seq];
         var mask = new long[sequences.Length * seq];

@@ -13,8 +13,9 @@ public sealed class PublicSurfaceTests
     {
         string[] documented =
         [
-            "Rerank.Model.Architecture.DecoderArchitecture",
-            "Rerank.Model.Architecture.DecoderConfig",
+            "Rerank.Model.Architecture.BackboneArchitecture",
+            "Rerank.Model.Architecture.BackboneConfig",
+            "Rerank.Model.Architecture.EmbeddingPooling",
             "Rerank.Model.Architecture.StudentHeadsConfig",
             "Rerank.Model.Bundle.BundleFiles",
             "Rerank.Model.Bundle.ManifestJson",

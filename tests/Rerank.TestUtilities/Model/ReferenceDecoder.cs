@@ -14,7 +14,7 @@ internal static class ReferenceDecoder
     /// Final hidden states [seq][hidden] for <paramref name="tokenIds"/>. With <paramref name="attentionMask"/>
     /// key j is visible to query i iff j &lt;= i and mask[j] != 0; without it, iff j &lt;= i.
     /// </summary>
-    public static double[][] Forward(DecoderConfig config, WeightSet weights, IReadOnlyList<long> tokenIds, IReadOnlyList<long>? attentionMask = null)
+    public static double[][] Forward(BackboneConfig config, WeightSet weights, IReadOnlyList<long> tokenIds, IReadOnlyList<long>? attentionMask = null)
     {
         var n = tokenIds.Count;
         var d = config.HiddenSize;

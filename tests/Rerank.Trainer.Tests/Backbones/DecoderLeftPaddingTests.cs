@@ -1,6 +1,7 @@
 using Rerank.Model.Architecture;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Backbones;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using static TorchSharp.torch;
 
@@ -16,12 +17,12 @@ public sealed class DecoderLeftPaddingTests(ITestOutputHelper output) : IDisposa
 
     private static readonly RandomCheckpointSettings Llama = new()
     {
-        Architecture = DecoderArchitecture.Llama, Layers = 2, Hidden = 64, Heads = 4, KeyValueHeads = 2, Intermediate = 96, MaxPositionEmbeddings = 64, Seed = 31,
+        Architecture = BackboneArchitecture.Llama, Layers = 2, Hidden = 64, Heads = 4, KeyValueHeads = 2, Intermediate = 96, MaxPositionEmbeddings = 64, Seed = 31,
     };
 
     private static readonly RandomCheckpointSettings Qwen2 = new()
     {
-        Architecture = DecoderArchitecture.Qwen2, Layers = 2, Hidden = 64, Heads = 8, KeyValueHeads = 2, Intermediate = 112, MaxPositionEmbeddings = 64, TieWordEmbeddings = true, Seed = 32,
+        Architecture = BackboneArchitecture.Qwen2, Layers = 2, Hidden = 64, Heads = 8, KeyValueHeads = 2, Intermediate = 112, MaxPositionEmbeddings = 64, TieWordEmbeddings = true, Seed = 32,
     };
 
     private static readonly long[][] Sequences = [[5, 9, 14, 2, 33, 21, 40], [7, 19, 4], [12, 48, 6, 27, 3], [8]];
@@ -31,11 +32,11 @@ public sealed class DecoderLeftPaddingTests(ITestOutputHelper output) : IDisposa
     public void Dispose() => _temp.Dispose();
 
     [Theory]
-    [InlineData(DecoderArchitecture.Llama)]
-    [InlineData(DecoderArchitecture.Qwen2)]
-    public void ForwardLeftPadded_EveryRow_EqualsTheSequenceAloneUnpadded(DecoderArchitecture architecture)
+    [InlineData(BackboneArchitecture.Llama)]
+    [InlineData(BackboneArchitecture.Qwen2)]
+    public void ForwardLeftPadded_EveryRow_EqualsTheSequenceAloneUnpadded(BackboneArchitecture architecture)
     {
-        RandomCheckpoint.Write(_temp.Path, architecture == DecoderArchitecture.Llama ? Llama : Qwen2);
+        RandomCheckpoint.Write(_temp.Path, architecture == BackboneArchitecture.Llama ? Llama : Qwen2);
         using var model = DecoderModel.Load(_temp.Path);
         model.eval();
         using var noGrad = no_grad();
@@ -77,11 +78,11 @@ public sealed class DecoderLeftPaddingTests(ITestOutputHelper output) : IDisposa
     }
 
     [Theory]
-    [InlineData(DecoderArchitecture.Llama)]
-    [InlineData(DecoderArchitecture.Qwen2)]
-    public void ForwardLeftPadded_PurePadRow_IsFiniteAndLeavesTheOtherRowAlone(DecoderArchitecture architecture)
+    [InlineData(BackboneArchitecture.Llama)]
+    [InlineData(BackboneArchitecture.Qwen2)]
+    public void ForwardLeftPadded_PurePadRow_IsFiniteAndLeavesTheOtherRowAlone(BackboneArchitecture architecture)
     {
-        RandomCheckpoint.Write(_temp.Path, architecture == DecoderArchitecture.Llama ? Llama : Qwen2);
+        RandomCheckpoint.Write(_temp.Path, architecture == BackboneArchitecture.Llama ? Llama : Qwen2);
         using var model = DecoderModel.Load(_temp.Path);
         model.eval();
         using var noGrad = no_grad();

@@ -6,6 +6,7 @@ using Rerank.Model.Weights;
 using Rerank.TestUtilities;
 using Rerank.TestUtilities.Model;
 using Rerank.Trainer.Backbones;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Tests.Checkpoints;
 using static TorchSharp.torch;
@@ -21,13 +22,13 @@ public sealed class DecoderModelTests(ITestOutputHelper output) : IDisposable
     // LLaMA with grouped-query attention (two query heads per kv head), untied.
     private static readonly RandomCheckpointSettings Llama = new()
     {
-        Architecture = DecoderArchitecture.Llama, Layers = 2, Hidden = 64, Heads = 4, KeyValueHeads = 2, Intermediate = 96, MaxPositionEmbeddings = 64, Seed = 21,
+        Architecture = BackboneArchitecture.Llama, Layers = 2, Hidden = 64, Heads = 4, KeyValueHeads = 2, Intermediate = 96, MaxPositionEmbeddings = 64, Seed = 21,
     };
 
     // Qwen2: q/k/v biases, rope theta 1e6, four query heads per kv head, tied embeddings.
     private static readonly RandomCheckpointSettings Qwen2 = new()
     {
-        Architecture = DecoderArchitecture.Qwen2, Layers = 2, Hidden = 64, Heads = 8, KeyValueHeads = 2, Intermediate = 112, MaxPositionEmbeddings = 64, TieWordEmbeddings = true, Seed = 22,
+        Architecture = BackboneArchitecture.Qwen2, Layers = 2, Hidden = 64, Heads = 8, KeyValueHeads = 2, Intermediate = 112, MaxPositionEmbeddings = 64, TieWordEmbeddings = true, Seed = 22,
     };
 
     private static readonly long[][] Batch = [[5, 9, 14, 2, 33, 21, 40], [7, 19, 4], [12, 48, 6, 27, 3]];
@@ -37,11 +38,11 @@ public sealed class DecoderModelTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Theory]
-    [InlineData(DecoderArchitecture.Llama, false)]
-    [InlineData(DecoderArchitecture.Llama, true)]
-    [InlineData(DecoderArchitecture.Qwen2, false)]
-    [InlineData(DecoderArchitecture.Qwen2, true)]
-    public void ParameterNames_TwoLayers_EqualTheCheckpointKeysAndParameterShapes(DecoderArchitecture architecture, bool tied)
+    [InlineData(BackboneArchitecture.Llama, false)]
+    [InlineData(BackboneArchitecture.Llama, true)]
+    [InlineData(BackboneArchitecture.Qwen2, false)]
+    [InlineData(BackboneArchitecture.Qwen2, true)]
+    public void ParameterNames_TwoLayers_EqualTheCheckpointKeysAndParameterShapes(BackboneArchitecture architecture, bool tied)
     {
         var config = RandomCheckpoint.Write(_temp.Path, Llama with { Architecture = architecture, TieWordEmbeddings = tied }).Decoder;
         using var model = new DecoderModel(config);
@@ -49,7 +50,7 @@ public sealed class DecoderModelTests(ITestOutputHelper output) : IDisposable
         // Written out by hand from HF's modeling_llama.py / modeling_qwen2.py for hidden 64, 4 heads, 2 kv heads (head
         // width 16), MLP 96, vocabulary V.
         var v = config.VocabSize;
-        var bias = architecture == DecoderArchitecture.Qwen2;
+        var bias = architecture == BackboneArchitecture.Qwen2;
         var expected = new List<string> { $"model.embed_tokens.weight [{v}, 64]" };
         for (var i = 0; i < 2; i++)
         {
@@ -82,11 +83,11 @@ public sealed class DecoderModelTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(DecoderArchitecture.Llama)]
-    [InlineData(DecoderArchitecture.Qwen2)]
-    public void Forward_RightPaddedBatch_EqualsTheOnnxGraphAndTheReference(DecoderArchitecture architecture)
+    [InlineData(BackboneArchitecture.Llama)]
+    [InlineData(BackboneArchitecture.Qwen2)]
+    public void Forward_RightPaddedBatch_EqualsTheOnnxGraphAndTheReference(BackboneArchitecture architecture)
     {
-        var settings = architecture == DecoderArchitecture.Llama ? Llama : Qwen2;
+        var settings = architecture == BackboneArchitecture.Llama ? Llama : Qwen2;
         var config = RandomCheckpoint.Write(_temp.Path, settings).Decoder;
         using var checkpoint = HfCheckpoint.Open(_temp.Path);
         var weights = checkpoint.ReadWeightSet();
@@ -276,7 +277,7 @@ public sealed class DecoderModelTests(ITestOutputHelper output) : IDisposable
         return asFloat.data<float>().ToArray();
     }
 
-    private float[] RunOnnx(DecoderConfig config, WeightSet weights, long[] ids, long[] mask, int batch)
+    private float[] RunOnnx(BackboneConfig config, WeightSet weights, long[] ids, long[] mask, int batch)
     {
         var graph = new OnnxGraphBuilder("decoder");
         var idsInput = graph.Input("input_ids", OnnxElementType.Int64, "batch", "seq");

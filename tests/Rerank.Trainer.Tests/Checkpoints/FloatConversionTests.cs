@@ -1,3 +1,4 @@
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 
 namespace Rerank.Trainer.Tests.Checkpoints;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rerank.Model.Architecture;
 using Rerank.TestUtilities;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using static TorchSharp.torch;
 
@@ -15,9 +16,9 @@ public sealed class HfCheckpointTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Theory]
-    [InlineData(DecoderArchitecture.Llama, false)]
-    [InlineData(DecoderArchitecture.Qwen2, true)]
-    public void InitThenOpen_Float32_GivesSrcModelsRandomWeightsBitForBit(DecoderArchitecture architecture, bool tied)
+    [InlineData(BackboneArchitecture.Llama, false)]
+    [InlineData(BackboneArchitecture.Qwen2, true)]
+    public void InitThenOpen_Float32_GivesSrcModelsRandomWeightsBitForBit(BackboneArchitecture architecture, bool tied)
     {
         var config = RandomCheckpoint.Write(_temp.Path, Tiny with { Architecture = architecture, TieWordEmbeddings = tied });
 
@@ -34,15 +35,16 @@ public sealed class HfCheckpointTests : IDisposable
         }
 
         Assert.Equal(tied, !loaded.Contains("lm_head.weight"));
-        Assert.Equal(architecture == DecoderArchitecture.Qwen2, loaded.Contains("model.layers.0.self_attn.q_proj.bias"));
+        Assert.Equal(architecture == BackboneArchitecture.Qwen2, loaded.Contains("model.layers.0.self_attn.q_proj.bias"));
         Assert.Empty(checkpoint.UnusedTensors);
     }
 
     [Theory]
-    [InlineData(SafetensorsDtype.BF16, 1.0 / 256)]
-    [InlineData(SafetensorsDtype.F16, 1.0 / 2048)]
-    public void InitThenOpen_HalfPrecision_IsTheFloat32ValuesRoundedOnce(SafetensorsDtype dtype, double relative)
+    [InlineData(nameof(SafetensorsDtype.BF16), 1.0 / 256)]
+    [InlineData(nameof(SafetensorsDtype.F16), 1.0 / 2048)]
+    public void InitThenOpen_HalfPrecision_IsTheFloat32ValuesRoundedOnce(string dtypeName, double relative)
     {
+        var dtype = Enum.Parse<SafetensorsDtype>(dtypeName);
         var config = RandomCheckpoint.Write(_temp.Path, Tiny with { Dtype = dtype });
 
         using var checkpoint = HfCheckpoint.Open(_temp.Path);
@@ -110,10 +112,11 @@ public sealed class HfCheckpointTests : IDisposable
     }
 
     [Theory]
-    [InlineData(SafetensorsDtype.F32)]
-    [InlineData(SafetensorsDtype.BF16)]
-    public void ReadTensorAndReadInto_InPieces_MatchReadSingles(SafetensorsDtype dtype)
+    [InlineData(nameof(SafetensorsDtype.F32))]
+    [InlineData(nameof(SafetensorsDtype.BF16))]
+    public void ReadTensorAndReadInto_InPieces_MatchReadSingles(string dtypeName)
     {
+        var dtype = Enum.Parse<SafetensorsDtype>(dtypeName);
         RandomCheckpoint.Write(_temp.Path, Tiny with { Dtype = dtype });
         using var checkpoint = HfCheckpoint.Open(_temp.Path);
         const string Name = "model.layers.1.mlp.down_proj.weight"; // [16, 24]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Rerank.Model.Architecture;
 using Rerank.TestUtilities;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 
 namespace Rerank.Trainer.Tests.Checkpoints;
@@ -71,9 +72,9 @@ public sealed class HfModelConfigTests : IDisposable
     {
         var config = HfModelConfig.Read(_temp.WriteFile("config.json", Llama2Config));
 
-        Assert.Equal(new DecoderConfig
+        Assert.Equal(new BackboneConfig
         {
-            Architecture = DecoderArchitecture.Llama,
+            Architecture = BackboneArchitecture.Llama,
             VocabSize = 32000,
             HiddenSize = 4096,
             IntermediateSize = 11008,
@@ -96,7 +97,7 @@ public sealed class HfModelConfigTests : IDisposable
     {
         var config = HfModelConfig.Read(_temp.WriteFile("config.json", Qwen2Config));
 
-        Assert.Equal(DecoderArchitecture.Qwen2, config.Decoder.Architecture);
+        Assert.Equal(BackboneArchitecture.Qwen2, config.Decoder.Architecture);
         Assert.Equal(2, config.Decoder.NumKeyValueHeads);
         Assert.Equal(64, config.Decoder.HeadDim);
         Assert.Equal(1_000_000, config.Decoder.RopeTheta);

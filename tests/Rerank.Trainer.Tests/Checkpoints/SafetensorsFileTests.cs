@@ -1,4 +1,5 @@
 using Rerank.TestUtilities;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 
 namespace Rerank.Trainer.Tests.Checkpoints;

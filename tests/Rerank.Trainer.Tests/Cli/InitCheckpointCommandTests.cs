@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Rerank.CommandLine;
 using Rerank.TestUtilities;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Cli;
 

@@ -5,6 +5,7 @@ using Rerank.Model.Onnx;
 using Rerank.TestUtilities;
 using Rerank.TestUtilities.Model;
 using Rerank.Trainer.Backbones;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Lora;
 using Rerank.Trainer.Tests.Backbones;
@@ -16,13 +17,13 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly RandomCheckpointSettings Llama = new()
     {
-        Architecture = DecoderArchitecture.Llama, Layers = 2, Hidden = 64, Heads = 4, KeyValueHeads = 2, Intermediate = 96, MaxPositionEmbeddings = 64, Seed = 31,
+        Architecture = BackboneArchitecture.Llama, Layers = 2, Hidden = 64, Heads = 4, KeyValueHeads = 2, Intermediate = 96, MaxPositionEmbeddings = 64, Seed = 31,
     };
 
     // Qwen2 with its q/k/v biases (frozen like the weights) and tied embeddings.
     private static readonly RandomCheckpointSettings Qwen2 = Llama with
     {
-        Architecture = DecoderArchitecture.Qwen2, Heads = 8, Intermediate = 112, TieWordEmbeddings = true, Seed = 32,
+        Architecture = BackboneArchitecture.Qwen2, Heads = 8, Intermediate = 112, TieWordEmbeddings = true, Seed = 32,
     };
 
     private static readonly long[][] Batch = [[5, 9, 14, 2, 33, 21, 40], [7, 19, 4], [12, 48, 6, 27, 3]];
@@ -77,11 +78,11 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(DecoderArchitecture.Llama)]
-    [InlineData(DecoderArchitecture.Qwen2)]
-    public void Train20AdamWSteps_ToyObjective_LossFallsAndOnlyAdaptersChange_ThenMergeSaveAndLoadReproduceIt(DecoderArchitecture architecture)
+    [InlineData(BackboneArchitecture.Llama)]
+    [InlineData(BackboneArchitecture.Qwen2)]
+    public void Train20AdamWSteps_ToyObjective_LossFallsAndOnlyAdaptersChange_ThenMergeSaveAndLoadReproduceIt(BackboneArchitecture architecture)
     {
-        var settings = architecture == DecoderArchitecture.Qwen2 ? Qwen2 : Llama;
+        var settings = architecture == BackboneArchitecture.Qwen2 ? Qwen2 : Llama;
         using var model = LoadModel(settings);
         var adapter = LoraAdapter.Attach(model, new LoraOptions { Seed = 5 });
         var (idsValues, maskValues) = DecoderModelTests.Padded(Batch);
@@ -298,7 +299,7 @@ public sealed class LoraAdapterTests(ITestOutputHelper output) : IDisposable
         return squared.sum() / (realRows.sum() * hidden.shape[2]);
     }
 
-    private float[] RunOnnx(DecoderConfig config, LoraAdapter adapter, long[] ids, long[] mask, int batch)
+    private float[] RunOnnx(BackboneConfig config, LoraAdapter adapter, long[] ids, long[] mask, int batch)
     {
         var graph = new OnnxGraphBuilder("decoder");
         var idsInput = graph.Input("input_ids", OnnxElementType.Int64, "batch", "seq");

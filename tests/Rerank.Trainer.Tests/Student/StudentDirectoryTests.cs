@@ -1,6 +1,7 @@
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.TestUtilities;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Student;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rerank.Model.Runtime;
 using Rerank.TestUtilities;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Teacher;
 using Rerank.Trainer.Tokenization;

@@ -1,6 +1,7 @@
 using Rerank.Model.Architecture;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Backbones;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Teacher;
 using static TorchSharp.torch;
@@ -30,12 +31,12 @@ public sealed class TeacherScorerTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Theory]
-    [InlineData(DecoderArchitecture.Llama, 2)]
-    [InlineData(DecoderArchitecture.Qwen2, 2)]
-    [InlineData(DecoderArchitecture.Llama, 8)]
-    public void Score_Batches_EqualTheFullVocabularyLogitsOfEachPromptAlone(DecoderArchitecture architecture, int batchSize)
+    [InlineData(BackboneArchitecture.Llama, 2)]
+    [InlineData(BackboneArchitecture.Qwen2, 2)]
+    [InlineData(BackboneArchitecture.Llama, 8)]
+    public void Score_Batches_EqualTheFullVocabularyLogitsOfEachPromptAlone(BackboneArchitecture architecture, int batchSize)
     {
-        RandomCheckpoint.Write(_temp.Path, architecture == DecoderArchitecture.Llama ? TeacherTestData.Llama : TeacherTestData.Qwen2);
+        RandomCheckpoint.Write(_temp.Path, architecture == BackboneArchitecture.Llama ? TeacherTestData.Llama : TeacherTestData.Qwen2);
         using var model = DecoderModel.Load(_temp.Path);
         const int yes = 30, no = 31;
 

@@ -1,5 +1,6 @@
 using Rerank.Model.Architecture;
 using Rerank.Model.Runtime;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Data;
 using Rerank.Trainer.Planning;
@@ -12,12 +13,12 @@ internal static class TeacherTestData
 {
     public static readonly RandomCheckpointSettings Llama = new()
     {
-        Architecture = DecoderArchitecture.Llama, Layers = 2, Hidden = 32, Heads = 4, KeyValueHeads = 2, Intermediate = 48, MaxPositionEmbeddings = 256, Seed = 41, VocabularyTexts = VocabularyTexts(),
+        Architecture = BackboneArchitecture.Llama, Layers = 2, Hidden = 32, Heads = 4, KeyValueHeads = 2, Intermediate = 48, MaxPositionEmbeddings = 256, Seed = 41, VocabularyTexts = VocabularyTexts(),
     };
 
     public static readonly RandomCheckpointSettings Qwen2 = new()
     {
-        Architecture = DecoderArchitecture.Qwen2, Layers = 2, Hidden = 32, Heads = 4, KeyValueHeads = 1, Intermediate = 48, MaxPositionEmbeddings = 256, TieWordEmbeddings = true, Seed = 42, VocabularyTexts = VocabularyTexts(),
+        Architecture = BackboneArchitecture.Qwen2, Layers = 2, Hidden = 32, Heads = 4, KeyValueHeads = 1, Intermediate = 48, MaxPositionEmbeddings = 256, TieWordEmbeddings = true, Seed = 42, VocabularyTexts = VocabularyTexts(),
     };
 
     /// <summary>The English prompts and the corpus, so their words are whole tokens (prompts stay short).</summary>

@@ -1,5 +1,6 @@
 using Rerank.Model.Tokenization;
 using Rerank.TestUtilities;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Tokenization;
 
@@ -251,9 +252,9 @@ public sealed class HfTokenizerLoaderTests : IDisposable
 
     private static HfModelConfig Config(int? eos, int? pad) => new()
     {
-        Decoder = new Rerank.Model.Architecture.DecoderConfig
+        Decoder = new Rerank.Model.Architecture.BackboneConfig
         {
-            Architecture = Rerank.Model.Architecture.DecoderArchitecture.Qwen2,
+            Architecture = Rerank.Model.Architecture.BackboneArchitecture.Qwen2,
             VocabSize = 32,
             HiddenSize = 16,
             IntermediateSize = 32,

@@ -1,4 +1,5 @@
 using Rerank.Model.Runtime;
+using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Data;
 using Rerank.Trainer.Planning;

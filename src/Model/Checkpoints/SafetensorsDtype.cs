@@ -1,7 +1,7 @@
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>The element types the trainer reads and writes, named as safetensors' header writes them (<c>"F32"</c> ...).</summary>
-public enum SafetensorsDtype
+internal enum SafetensorsDtype
 {
     /// <summary>IEEE 754 binary32, 4 bytes little-endian.</summary>
     F32,

@@ -1,9 +1,9 @@
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>
 /// A Hugging Face model directory that cannot be loaded. Every problem is found before this is thrown, each as
 /// <c>file: what is wrong</c> naming the tensor where there is one. <c>rerank-train</c> reports it as a user error
-/// (<see cref="Cli.TrainCommand.IsUserError"/>).
+/// (its <c>TrainCommand.IsUserError</c>).
 /// </summary>
 internal sealed class CheckpointException : Exception
 {

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>
 /// Conversions between float32 and the checkpoint element types, bit-exact with PyTorch's: float16 and bfloat16 to

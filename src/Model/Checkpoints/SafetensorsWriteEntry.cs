@@ -1,4 +1,4 @@
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>One tensor to write: its header entry and a callback that writes exactly its bytes.</summary>
 /// <param name="Name">The key.</param>

@@ -1,8 +1,6 @@
-using TorchSharp;
+namespace Rerank.Model.Checkpoints;
 
-namespace Rerank.Trainer.Checkpoints;
-
-/// <summary>Names, sizes and TorchSharp types of <see cref="SafetensorsDtype"/>, and the names <c>config.json</c> uses.</summary>
+/// <summary>Names and sizes of <see cref="SafetensorsDtype"/>, and the names <c>config.json</c> uses.</summary>
 internal static class SafetensorsDtypes
 {
     /// <summary>Bytes per element.</summary>
@@ -63,20 +61,4 @@ internal static class SafetensorsDtypes
                 return false;
         }
     }
-
-    public static torch.ScalarType ToScalarType(this SafetensorsDtype dtype) => dtype switch
-    {
-        SafetensorsDtype.F32 => torch.ScalarType.Float32,
-        SafetensorsDtype.F16 => torch.ScalarType.Float16,
-        _ => torch.ScalarType.BFloat16,
-    };
-
-    /// <exception cref="ArgumentException">Not float32, float16 or bfloat16.</exception>
-    public static SafetensorsDtype FromScalarType(torch.ScalarType type) => type switch
-    {
-        torch.ScalarType.Float32 => SafetensorsDtype.F32,
-        torch.ScalarType.Float16 => SafetensorsDtype.F16,
-        torch.ScalarType.BFloat16 => SafetensorsDtype.BF16,
-        _ => throw new ArgumentException($"Checkpoints hold float32, float16 or bfloat16 tensors, not {type}.", nameof(type)),
-    };
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>
 /// Writes a Hugging Face model directory's config and weights: <c>config.json</c>, <c>generation_config.json</c>, and

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>
 /// Writes safetensors files: header keys in the order given (<c>__metadata__</c> first), data in the same order,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>File names of a Hugging Face model directory.</summary>
 internal static class CheckpointFiles

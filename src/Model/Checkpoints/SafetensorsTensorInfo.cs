@@ -1,4 +1,4 @@
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>One tensor's entry in a safetensors header.</summary>
 /// <param name="Name">The key, e.g. <c>model.layers.0.self_attn.q_proj.weight</c>.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>
 /// A parsed and checked safetensors header: the tensors in data order and the <c>__metadata__</c> strings.

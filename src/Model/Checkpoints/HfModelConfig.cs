@@ -4,11 +4,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.Model.Architecture;
 
-namespace Rerank.Trainer.Checkpoints;
+namespace Rerank.Model.Checkpoints;
 
 /// <summary>
 /// A Hugging Face <c>config.json</c> of a <c>LlamaForCausalLM</c> or <c>Qwen2ForCausalLM</c>: the decoder's shape as
-/// src/Model's <see cref="DecoderConfig"/> (so the trainer and the ONNX graphs agree on every name and shape) plus the
+/// src/Model's <see cref="BackboneConfig"/> (so the trainer and the ONNX graphs agree on every name and shape) plus the
 /// fields a checkpoint adds: special token ids and the stored dtype.
 /// </summary>
 /// <remarks>
@@ -21,7 +21,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// </remarks>
 internal sealed record HfModelConfig
 {
-    public required DecoderConfig Decoder { get; init; }
+    public required BackboneConfig Decoder { get; init; }
 
     /// <summary><c>bos_token_id</c>, or null.</summary>
     public int? BosTokenId { get; init; }
@@ -39,9 +39,9 @@ internal sealed record HfModelConfig
     public string ModelType => ModelTypeOf(Decoder.Architecture);
 
     /// <summary><c>architectures[0]</c>: <c>LlamaForCausalLM</c> or <c>Qwen2ForCausalLM</c>.</summary>
-    public string ArchitectureName => Decoder.Architecture == DecoderArchitecture.Qwen2 ? "Qwen2ForCausalLM" : "LlamaForCausalLM";
+    public string ArchitectureName => Decoder.Architecture == BackboneArchitecture.Qwen2 ? "Qwen2ForCausalLM" : "LlamaForCausalLM";
 
-    public static string ModelTypeOf(DecoderArchitecture architecture) => architecture == DecoderArchitecture.Qwen2 ? "qwen2" : "llama";
+    public static string ModelTypeOf(BackboneArchitecture architecture) => architecture == BackboneArchitecture.Qwen2 ? "qwen2" : "llama";
 
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
     /// <exception cref="CheckpointException">Every problem found, each starting with the file's path and naming the key.</exception>
@@ -80,7 +80,7 @@ internal sealed record HfModelConfig
     {
         ArgumentNullException.ThrowIfNull(path);
         var d = Decoder;
-        var qwen = d.Architecture == DecoderArchitecture.Qwen2;
+        var qwen = d.Architecture == BackboneArchitecture.Qwen2;
         var fields = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
             ["architectures"] = new JsonArray(ArchitectureName),
@@ -148,10 +148,10 @@ internal sealed record HfModelConfig
         {
             var architecture = Architecture();
             var heads = Int("num_attention_heads", null);
-            var qwen = architecture == DecoderArchitecture.Qwen2;
-            var decoder = new DecoderConfig
+            var qwen = architecture == BackboneArchitecture.Qwen2;
+            var decoder = new BackboneConfig
             {
-                Architecture = architecture ?? DecoderArchitecture.Llama,
+                Architecture = architecture ?? BackboneArchitecture.Llama,
                 VocabSize = Int("vocab_size", null),
                 HiddenSize = Int("hidden_size", null),
                 IntermediateSize = Int("intermediate_size", null),
@@ -180,21 +180,21 @@ internal sealed record HfModelConfig
             return architecture is null ? null : config;
         }
 
-        private DecoderArchitecture? Architecture()
+        private BackboneArchitecture? Architecture()
         {
             var modelType = root["model_type"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
             var architectures = root["architectures"] as JsonArray;
             var first = architectures?.FirstOrDefault()?.GetValueKind() == JsonValueKind.String ? architectures[0]!.GetValue<string>() : null;
-            DecoderArchitecture? fromType = modelType switch
+            BackboneArchitecture? fromType = modelType switch
             {
-                "llama" => DecoderArchitecture.Llama,
-                "qwen2" => DecoderArchitecture.Qwen2,
+                "llama" => BackboneArchitecture.Llama,
+                "qwen2" => BackboneArchitecture.Qwen2,
                 _ => null,
             };
-            DecoderArchitecture? fromArchitectures = first switch
+            BackboneArchitecture? fromArchitectures = first switch
             {
-                "LlamaForCausalLM" or "LlamaModel" => DecoderArchitecture.Llama,
-                "Qwen2ForCausalLM" or "Qwen2Model" => DecoderArchitecture.Qwen2,
+                "LlamaForCausalLM" or "LlamaModel" => BackboneArchitecture.Llama,
+                "Qwen2ForCausalLM" or "Qwen2Model" => BackboneArchitecture.Qwen2,
                 _ => null,
             };
             if (modelType is not null && fromType is null)
@@ -219,7 +219,7 @@ internal sealed record HfModelConfig
             return fromType ?? fromArchitectures;
         }
 
-        private void Unsupported(DecoderConfig decoder)
+        private void Unsupported(BackboneConfig decoder)
         {
             if (root["rope_scaling"] is JsonNode scaling && scaling.GetValueKind() != JsonValueKind.Null)
             {
