@@ -33,7 +33,11 @@ internal static class HfCheckpointWriter
         }
 
         config.Write(Path.Combine(directory, CheckpointFiles.Config));
-        WriteGenerationConfig(Path.Combine(directory, CheckpointFiles.GenerationConfig), config);
+        if (!config.Decoder.IsEncoder)
+        {
+            // An encoder generates nothing; transformers writes no generation_config.json for BertModel.
+            WriteGenerationConfig(Path.Combine(directory, CheckpointFiles.GenerationConfig), config);
+        }
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt" };
         if (shardBytes is null)
         {

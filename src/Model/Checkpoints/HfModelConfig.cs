@@ -7,7 +7,7 @@ using Rerank.Model.Architecture;
 namespace Rerank.Model.Checkpoints;
 
 /// <summary>
-/// A Hugging Face <c>config.json</c> of a <c>LlamaForCausalLM</c> or <c>Qwen2ForCausalLM</c>: the decoder's shape as
+/// A Hugging Face <c>config.json</c> of a <c>LlamaForCausalLM</c>, <c>Qwen2ForCausalLM</c> or <c>BertModel</c>: the shape as
 /// src/Model's <see cref="BackboneConfig"/> (so the trainer and the ONNX graphs agree on every name and shape) plus the
 /// fields a checkpoint adds: special token ids and the stored dtype.
 /// </summary>
@@ -16,8 +16,9 @@ namespace Rerank.Model.Checkpoints;
 /// <c>rms_norm_eps</c> 1e-6, <c>rope_theta</c> 10,000, <c>max_position_embeddings</c> 2048 for LLaMA and 32,768 for
 /// Qwen2, untied embeddings) and refuses, by key, what the backbone does not implement: <c>rope_scaling</c>, a
 /// <c>head_dim</c> other than hidden / heads, <c>hidden_act</c> other than silu, LLaMA's <c>attention_bias</c> or
-/// <c>mlp_bias</c>, Qwen2's <c>use_sliding_window</c>. Writing uses transformers' layout: keys sorted, two-space
-/// indent.
+/// <c>mlp_bias</c>, Qwen2's <c>use_sliding_window</c>. BERT: <c>type_vocab_size</c> 2, <c>layer_norm_eps</c> 1e-12,
+/// <c>max_position_embeddings</c> 512 by default; <c>hidden_act</c> must be <c>gelu</c> (exact) and
+/// <c>position_embedding_type</c> <c>absolute</c>. Writing uses transformers' layout: keys sorted, two-space indent.
 /// </remarks>
 internal sealed record HfModelConfig
 {
@@ -35,13 +36,23 @@ internal sealed record HfModelConfig
     /// <summary><c>torch_dtype</c> (newer transformers write <c>dtype</c>): the stored precision, or null when not given.</summary>
     public SafetensorsDtype? TorchDtype { get; init; }
 
-    /// <summary><c>model_type</c>: <c>llama</c> or <c>qwen2</c>.</summary>
+    /// <summary><c>model_type</c>: <c>llama</c>, <c>qwen2</c> or <c>bert</c>.</summary>
     public string ModelType => ModelTypeOf(Decoder.Architecture);
 
-    /// <summary><c>architectures[0]</c>: <c>LlamaForCausalLM</c> or <c>Qwen2ForCausalLM</c>.</summary>
-    public string ArchitectureName => Decoder.Architecture == BackboneArchitecture.Qwen2 ? "Qwen2ForCausalLM" : "LlamaForCausalLM";
+    /// <summary><c>architectures[0]</c>: <c>LlamaForCausalLM</c>, <c>Qwen2ForCausalLM</c> or <c>BertModel</c>.</summary>
+    public string ArchitectureName => Decoder.Architecture switch
+    {
+        BackboneArchitecture.Qwen2 => "Qwen2ForCausalLM",
+        BackboneArchitecture.Bert => "BertModel",
+        _ => "LlamaForCausalLM",
+    };
 
-    public static string ModelTypeOf(BackboneArchitecture architecture) => architecture == BackboneArchitecture.Qwen2 ? "qwen2" : "llama";
+    public static string ModelTypeOf(BackboneArchitecture architecture) => architecture switch
+    {
+        BackboneArchitecture.Qwen2 => "qwen2",
+        BackboneArchitecture.Bert => "bert",
+        _ => "llama",
+    };
 
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
     /// <exception cref="CheckpointException">Every problem found, each starting with the file's path and naming the key.</exception>
@@ -80,6 +91,12 @@ internal sealed record HfModelConfig
     {
         ArgumentNullException.ThrowIfNull(path);
         var d = Decoder;
+        if (d.IsEncoder)
+        {
+            WriteJson(path, BertJson());
+            return;
+        }
+
         var qwen = d.Architecture == BackboneArchitecture.Qwen2;
         var fields = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
@@ -133,6 +150,41 @@ internal sealed record HfModelConfig
         WriteJson(path, root);
     }
 
+    /// <summary>transformers' <c>BertConfig</c> keys, sorted.</summary>
+    private JsonObject BertJson()
+    {
+        var d = Decoder;
+        var fields = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
+        {
+            ["architectures"] = new JsonArray(ArchitectureName),
+            ["attention_probs_dropout_prob"] = 0.1,
+            ["classifier_dropout"] = null,
+            ["hidden_act"] = "gelu",
+            ["hidden_dropout_prob"] = 0.1,
+            ["hidden_size"] = d.HiddenSize,
+            ["initializer_range"] = DecoderWeights.InitializerRange,
+            ["intermediate_size"] = d.IntermediateSize,
+            ["layer_norm_eps"] = d.LayerNormEps,
+            ["max_position_embeddings"] = d.MaxPositionEmbeddings,
+            ["model_type"] = ModelType,
+            ["num_attention_heads"] = d.NumHeads,
+            ["num_hidden_layers"] = d.NumLayers,
+            ["pad_token_id"] = PadTokenId ?? 0,
+            ["position_embedding_type"] = "absolute",
+            ["torch_dtype"] = TorchDtype?.TorchDtypeName(),
+            ["type_vocab_size"] = d.TypeVocabSize,
+            ["use_cache"] = true,
+            ["vocab_size"] = d.VocabSize,
+        };
+        var root = new JsonObject();
+        foreach (var (key, value) in fields)
+        {
+            root[key] = value;
+        }
+
+        return root;
+    }
+
     /// <summary>Writes <paramref name="node"/> with two-space indent and a final "\n", UTF-8 without BOM.</summary>
     internal static void WriteJson(string path, JsonNode node)
     {
@@ -149,6 +201,11 @@ internal sealed record HfModelConfig
             var architecture = Architecture();
             var heads = Int("num_attention_heads", null);
             var qwen = architecture == BackboneArchitecture.Qwen2;
+            if (architecture == BackboneArchitecture.Bert)
+            {
+                return ReadBert(heads);
+            }
+
             var decoder = new BackboneConfig
             {
                 Architecture = architecture ?? BackboneArchitecture.Llama,
@@ -180,6 +237,41 @@ internal sealed record HfModelConfig
             return architecture is null ? null : config;
         }
 
+        private HfModelConfig ReadBert(int heads)
+        {
+            var bert = new BackboneConfig
+            {
+                Architecture = BackboneArchitecture.Bert,
+                VocabSize = Int("vocab_size", null),
+                HiddenSize = Int("hidden_size", null),
+                IntermediateSize = Int("intermediate_size", null),
+                NumLayers = Int("num_hidden_layers", null),
+                NumHeads = heads,
+                NumKeyValueHeads = heads,
+                MaxPositionEmbeddings = Int("max_position_embeddings", 512),
+                TypeVocabSize = Int("type_vocab_size", 2),
+                LayerNormEps = Double("layer_norm_eps", 1e-12),
+            };
+            var activation = root["hidden_act"] is JsonValue act && act.TryGetValue<string>(out var a) ? a : "gelu";
+            if (activation != "gelu")
+            {
+                Problems.Add($"{path}: hidden_act '{activation}' is not supported for bert (gelu, the exact erf form)");
+            }
+
+            var positions = root["position_embedding_type"] is JsonValue pos && pos.TryGetValue<string>(out var p) ? p : "absolute";
+            if (positions != "absolute")
+            {
+                Problems.Add($"{path}: position_embedding_type '{positions}' is not supported (absolute)");
+            }
+
+            if (Problems.Count == 0)
+            {
+                Problems.AddRange(bert.Validate().Select(problem => $"{path}: {problem}"));
+            }
+
+            return new HfModelConfig { Decoder = bert, PadTokenId = OptionalId("pad_token_id"), TorchDtype = Dtype() };
+        }
+
         private BackboneArchitecture? Architecture()
         {
             var modelType = root["model_type"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
@@ -189,17 +281,19 @@ internal sealed record HfModelConfig
             {
                 "llama" => BackboneArchitecture.Llama,
                 "qwen2" => BackboneArchitecture.Qwen2,
+                "bert" => BackboneArchitecture.Bert,
                 _ => null,
             };
             BackboneArchitecture? fromArchitectures = first switch
             {
                 "LlamaForCausalLM" or "LlamaModel" => BackboneArchitecture.Llama,
                 "Qwen2ForCausalLM" or "Qwen2Model" => BackboneArchitecture.Qwen2,
+                "BertModel" => BackboneArchitecture.Bert,
                 _ => null,
             };
             if (modelType is not null && fromType is null)
             {
-                Problems.Add($"{path}: model_type '{modelType}' is not supported (llama, qwen2)");
+                Problems.Add($"{path}: model_type '{modelType}' is not supported (llama, qwen2, bert)");
                 return null;
             }
 
@@ -207,7 +301,7 @@ internal sealed record HfModelConfig
             {
                 Problems.Add(first is null
                     ? $"{path}: model_type is missing"
-                    : $"{path}: architectures[0] '{first}' is not supported (LlamaForCausalLM, Qwen2ForCausalLM)");
+                    : $"{path}: architectures[0] '{first}' is not supported (LlamaForCausalLM, Qwen2ForCausalLM, BertModel)");
                 return null;
             }
 

@@ -14,7 +14,7 @@ namespace Rerank.Trainer.Checkpoints;
 /// before anything is loaded; tensors are then read one at a time from memory-mapped files.
 /// </summary>
 /// <remarks>
-/// The expected tensors are <see cref="DecoderWeights.ParameterShapes"/>, the list the ONNX graphs read too.
+/// The expected tensors are <see cref="BackboneWeights.ParameterShapes"/>, the list the ONNX graphs read too.
 /// Tensors the config does not imply (an old LLaMA's <c>rotary_emb.inv_freq</c>, a tied model's redundant
 /// <c>lm_head.weight</c>) are listed in <see cref="UnusedTensors"/> and otherwise ignored. Peak memory while loading
 /// is the tensors loaded so far plus one tensor's mapped bytes (and, when converting dtype, one tensor's copy).
@@ -93,7 +93,7 @@ internal sealed class HfCheckpoint : IDisposable
                 }
             }
 
-            var parameters = DecoderWeights.ParameterShapes(config.Decoder);
+            var parameters = BackboneWeights.ParameterShapes(config.Decoder);
             var sources = located.Count == 1 && located[0].Names is null ? CheckpointFiles.Single : CheckpointFiles.Index + "'s weight_map";
             foreach (var (name, shape) in parameters)
             {
