@@ -63,7 +63,7 @@ internal static class HardNegativeMiner
             output.WriteLine($"mine: resuming: {done.Count} of {queries.Count} queries already in {layout.Negatives}");
         }
 
-        using var index = Bm25Index.OpenOrBuild(Path.Combine(layout.Root, "bm25", "index"), corpusPath, ReadDocuments(corpusPath), options);
+        using var index = OpenIndex(corpusPath, options, layout);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mine: BM25 index of {index.DocumentCount:N0} passages {index.Status.ToString().ToLowerInvariant()} ({index.BuildTime.TotalSeconds:F1} s)"));
 
         var fewer = 0;
@@ -157,6 +157,16 @@ internal static class HardNegativeMiner
 
         return char.IsHighSurrogate(text[chars - 1]) ? text[..(chars - 1)] : text[..chars];
     }
+
+    /// <summary>The run's BM25 index of <paramref name="corpus"/> (built once, reused while corpus and settings are unchanged).</summary>
+    internal static Bm25Index OpenIndex(TrainingCorpus corpus, RunLayout layout)
+    {
+        var (corpusPath, options) = IndexSource(corpus, layout);
+        return OpenIndex(corpusPath, options, layout);
+    }
+
+    private static Bm25Index OpenIndex(string corpusPath, Bm25IndexOptions options, RunLayout layout) =>
+        Bm25Index.OpenOrBuild(Path.Combine(layout.Root, "bm25", "index"), corpusPath, ReadDocuments(corpusPath), options);
 
     private static (string CorpusPath, Bm25IndexOptions Options) IndexSource(TrainingCorpus corpus, RunLayout layout)
     {

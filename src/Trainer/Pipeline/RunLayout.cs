@@ -18,6 +18,12 @@ internal sealed class RunLayout(string root)
     /// <summary><c>teacher</c>'s shards and the merged store.</summary>
     public string TeacherDirectory => Path.Combine(Root, "teacher");
 
+    /// <summary><c>teacher fuse</c>'s scores of the plan's pairs, in <c>teacher import</c>'s JSONL format.</summary>
+    public string FusionScores => Path.Combine(Root, "teacher-fusion.jsonl");
+
+    /// <summary><c>teacher fuse</c>'s report: every feature subset's held-out nDCG@10 and the chosen calibration.</summary>
+    public string FusionReport => Path.Combine(Root, "teacher-fusion.json");
+
     /// <summary><c>train</c>'s working directory: checkpoints, the cached frozen backbone states, the log.</summary>
     public string TrainDirectory => Path.Combine(Root, "train");
 
