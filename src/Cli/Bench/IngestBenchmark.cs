@@ -139,7 +139,7 @@ internal sealed class IngestBenchmark
         async Task<(double Rate, IndexStatus Status, IReadOnlyDictionary<string, long> Reasons)> SidecarAsync(Uri sidecarUrl, IReadOnlyList<byte[]> sent)
         {
             var index = await CreateIndexAsync(http, engineUrl, cancellationToken);
-            await IndexInitializer.InitAsync(cluster, index, config, bundle.Manifest.Heads.Dim, bundle.Manifest.Heads.IemHidden, cancellationToken);
+            await IndexInitializer.InitAsync(cluster, index, config, bundle.Manifest.Heads.EmbeddingDim, bundle.Manifest.Heads.ProjectionDim, cancellationToken);
             var elapsed = await BulkAsync(http, sidecarUrl, index, sent, cancellationToken);
             await SendAsync(http, HttpMethod.Post, engineUrl, $"/{index}/_refresh", cancellationToken);
             var status = await IndexStatusCounter.CountAsync(cluster, index, cancellationToken);

@@ -35,7 +35,7 @@ internal static class ModelInspectCommand
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(inv, $"model id      {m.ModelId} (format {m.FormatVersion}; all file hashes verified)"));
         output.WriteLine(string.Create(inv, $"backbone      {b.Architecture.ToString().ToLowerInvariant()}: {b.NumLayers} layers, hidden {b.HiddenSize}, heads {b.NumHeads}/{b.NumKeyValueHeads} kv, MLP {b.IntermediateSize}, vocabulary {b.VocabSize}, rope theta {b.RopeTheta}"));
-        output.WriteLine(string.Create(inv, $"heads         PMA {m.Heads.PmaHeads} heads over d = {m.Heads.Dim}; IEM hidden {m.Heads.IemHidden}; branches {string.Join(", ", m.Branches)}"));
+        output.WriteLine(string.Create(inv, $"heads         PMA {m.Heads.PmaHeads} heads over d = {m.Heads.Dim}; IEM hidden {m.Heads.IemHidden}{(m.Heads.CosinePooling is { } cosine ? $"; plus a * cosine of {cosine.ToString().ToLowerInvariant()}-pooled states" : "")}; branches {string.Join(", ", m.Branches)}"));
         output.WriteLine(string.Create(inv, $"tokenizer     {m.Tokenizer.Kind} ({string.Join(", ", m.Tokenizer.Files)}){(m.Tokenizer.LowerCase ? ", lower-cased" : "")}"));
         output.WriteLine(string.Create(inv, $"limits        query {m.Query.MaxTokens} tokens / {m.Query.MaxChars} chars; passage {m.Passage.MaxTokens} tokens / {m.Passage.MaxChars} chars"));
         output.WriteLine(string.Create(inv, $"provenance    {m.Provenance.CreatedBy}{(m.Provenance.Seed is { } seed ? $", seed {seed}" : "")}{(m.Provenance.Teacher is { } teacher ? $", teacher {teacher}" : "")}"));

@@ -201,7 +201,7 @@ internal sealed class QuickstartStack : IAsyncDisposable
             {"mappings":{"properties":{"contents":{"type":"text"},"title":{"type":"text"},"text":{"type":"text"}}}}
             """, cancellationToken);
         var config = new RerankIndexConfig { ModelId = bundle.ModelId, TextFields = s_textFields };
-        await IndexInitializer.InitAsync(cluster, index, config, bundle.Manifest.Heads.Dim, bundle.Manifest.Heads.IemHidden, cancellationToken);
+        await IndexInitializer.InitAsync(cluster, index, config, bundle.Manifest.Heads.EmbeddingDim, bundle.Manifest.Heads.ProjectionDim, cancellationToken);
 
         output.WriteLine($"quickstart: indexing {collection.Documents.Count:N0} documents through the sidecar (each gets its passage vectors on the way)");
         var stopwatch = Stopwatch.StartNew();

@@ -25,6 +25,12 @@ internal static class StudentHeadNames
     /// <summary>The shared head w2, b2: <c>[1, iem_hidden]</c> and <c>[1]</c>.</summary>
     public const string IemHead = "iem.head";
 
+    /// <summary>The scale a of the cosine term (<see cref="StudentHeadsConfig.CosinePooling"/>), shape <c>[1]</c>.</summary>
+    public const string CosineScale = "iem.cosine_scale";
+
+    /// <summary>a's starting value (docs/starter-model.md): cosines in [-1, 1] become logits in [-20, 20].</summary>
+    public const float CosineScaleStart = 20f;
+
     public static string Weight(string module) => module + ".weight";
 
     public static string Bias(string module) => module + ".bias";

@@ -34,6 +34,11 @@ internal static class StudentHeadWeights
 
         shapes.Add((Weight(IemHead), [1, h]));
         shapes.Add((Bias(IemHead), [1]));
+        if (config.CosinePooling is not null)
+        {
+            shapes.Add((CosineScale, [1]));
+        }
+
         return shapes;
     }
 
@@ -58,6 +63,7 @@ internal static class StudentHeadWeights
             var values = name switch
             {
                 PmaSeed => sampler.Fill(count, 0, 1),
+                CosineScale => sampler.Fill(count, CosineScaleStart, 1),
                 _ when name.StartsWith(PmaNorm0, StringComparison.Ordinal) || name.StartsWith(PmaNorm1, StringComparison.Ordinal) =>
                     sampler.Fill(count, name.EndsWith(".weight", StringComparison.Ordinal) ? 1 : 0, 0.1),
                 _ when name.EndsWith(".bias", StringComparison.Ordinal) => sampler.Fill(count, 0, 0.05),

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Rerank.Model.Architecture;
 
 /// <summary>The sizes of the student's heads on top of the backbone (D2LLM.md section 2).</summary>
@@ -14,6 +16,25 @@ public sealed record StudentHeadsConfig
 
     /// <summary>LayerNorm epsilon of PMA's two norms (PyTorch's default).</summary>
     public double LayerNormEps { get; init; } = 1e-5;
+
+    /// <summary>
+    /// Beyond the paper (docs/starter-model.md): when set, logit = a * cos(q^, p^) + IEM(q, p), where q^ and p^ are the
+    /// backbone's last hidden states pooled this way and L2-normalised (the pretrained encoder's own similarity) and a is
+    /// the learned <c>iem.cosine_scale</c>. Null (the default, not written): the paper's IEM alone. Needs format version 2.
+    /// </summary>
+    public EmbeddingPooling? CosinePooling { get; init; }
+
+    /// <summary>
+    /// Width of the encoder's <c>embedding</c> output: d, or 2d with <see cref="CosinePooling"/> ([PMA output ; p^]).
+    /// </summary>
+    [JsonIgnore]
+    public int EmbeddingDim => CosinePooling is null ? Dim : 2 * Dim;
+
+    /// <summary>
+    /// Width of a stored passage projection: H (u_p), or H + d with <see cref="CosinePooling"/> ([u_p ; p^]).
+    /// </summary>
+    [JsonIgnore]
+    public int ProjectionDim => CosinePooling is null ? IemHidden : IemHidden + Dim;
 
     public IReadOnlyList<string> Validate()
     {

@@ -53,7 +53,7 @@ public sealed record ModelManifest
     public required ModelProvenance Provenance { get; init; }
 
     /// <summary>
-    /// The lowest format version that can hold this manifest, with the reason: 2 for a BERT backbone or a text prefix
+    /// The lowest format version that can hold this manifest, with the reason: 2 for a BERT backbone, the cosine term or a text prefix
     /// (a version-1 reader would tokenize without the prefix or run the wrong backbone), else 1.
     /// </summary>
     public static (int Version, string? Reason) RequiredFormatVersion(ModelManifest manifest)
@@ -62,6 +62,11 @@ public sealed record ModelManifest
         if (manifest.Backbone.Architecture == BackboneArchitecture.Bert)
         {
             return (2, "backbone.architecture bert");
+        }
+
+        if (manifest.Heads.CosinePooling is not null)
+        {
+            return (2, "heads.cosinePooling");
         }
 
         if (manifest.Query.Prefix is not null || manifest.Passage.Prefix is not null)

@@ -13,6 +13,8 @@ namespace Rerank.Model.Graphs;
 /// 3. logit = w2 · y + b2, one head shared by both branches; y is the student feature y^S.
 /// Factorised (exact): W1 [q ; p] = W1q q + W1p p, so u_p = W1p p + b1 is computed once per passage and step 1
 /// becomes x = ReLU(u_p + W1q q): one H-wide add per candidate instead of a 2d x H product.
+/// With the cosine term (<see cref="StudentHeadsConfig.CosinePooling"/>) an embedding is [y ; y^] (PMA output, then the
+/// normalised pooled state), a projection [u_p ; p^], and logit += a * (q^ · p^).
 /// </remarks>
 internal static class IemGraph
 {
@@ -24,9 +26,19 @@ internal static class IemGraph
     {
         ArgumentNullException.ThrowIfNull(graph);
         PmaGraph.ThrowIfInvalid(config);
-        var pair = graph.Node("Concat", [query, passage], OnnxAttribute.Int("axis", 1));
+        var (queryPooled, queryUnit) = SplitEmbedding(graph, config, query);
+        var (passagePooled, passageUnit) = SplitEmbedding(graph, config, passage);
+        var pair = graph.Node("Concat", [queryPooled, passagePooled], OnnxAttribute.Int("axis", 1));
         var x = graph.Node("Relu", [GraphLayers.Linear(graph, pair, InputWeight(config, weights), InputBias(config, weights))]);
-        return AddBranchAndHead(graph, config, weights, x, branch);
+        var (logits, features) = AddBranchAndHead(graph, config, weights, x, branch);
+        if (queryUnit is null || passageUnit is null)
+        {
+            return (logits, features);
+        }
+
+        // Row-aligned pairs: q^ · p^ per row = ReduceSum(q^ * p^) over the width.
+        var cosine = graph.Node("ReduceSum", [graph.Node("Mul", [queryUnit, passageUnit]), GraphLayers.Shape(graph, "iem.cosine_axes", 1)], OnnxAttribute.Int("keepdims", 0));
+        return (AddCosine(graph, weights, logits, cosine), features);
     }
 
     /// <summary>u_p = W1p p + b1 for passage embeddings float <c>[n, d]</c>; returns <c>[n, H]</c>.</summary>
@@ -34,10 +46,12 @@ internal static class IemGraph
     {
         ArgumentNullException.ThrowIfNull(graph);
         PmaGraph.ThrowIfInvalid(config);
+        var (pooled, unit) = SplitEmbedding(graph, config, passage);
         var w1 = InputWeight(config, weights);
         var w1p = graph.Initializer("iem.fc1.weight.passage.T", GraphLayers.TransposedColumns(w1.Values, config.IemHidden, 2 * config.Dim, config.Dim, config.Dim), config.Dim, config.IemHidden);
         var b1 = InputBias(config, weights);
-        return graph.Node("Add", [graph.Node("MatMul", [passage, w1p]), graph.Initializer(b1.Name, b1.Values, b1.Shape)]);
+        var projection = graph.Node("Add", [graph.Node("MatMul", [pooled, w1p]), graph.Initializer(b1.Name, b1.Values, b1.Shape)]);
+        return unit is null ? projection : graph.Node("Concat", [projection, unit], OnnxAttribute.Int("axis", 1));
     }
 
     /// <summary>
@@ -49,11 +63,56 @@ internal static class IemGraph
     {
         ArgumentNullException.ThrowIfNull(graph);
         PmaGraph.ThrowIfInvalid(config);
+        var (queryPooled, queryUnit) = SplitEmbedding(graph, config, query);
+        var passageProjections = projections;
+        string? passageUnits = null;
+        if (queryUnit is not null)
+        {
+            var axis = GraphLayers.Shape(graph, "iem.projection_axis", 1);
+            var h = (long)config.IemHidden;
+            passageProjections = graph.Node("Slice", [projections, GraphLayers.Shape(graph, "iem.projection_start", 0), GraphLayers.Shape(graph, "iem.projection_end", h), axis]);
+            passageUnits = graph.Node("Slice", [projections, GraphLayers.Shape(graph, "iem.unit_start", h), GraphLayers.Shape(graph, "iem.unit_end", h + config.Dim), axis]);
+        }
+
         var w1 = InputWeight(config, weights);
         var w1q = graph.Initializer("iem.fc1.weight.query.T", GraphLayers.TransposedColumns(w1.Values, config.IemHidden, 2 * config.Dim, 0, config.Dim), config.Dim, config.IemHidden);
-        var queryPart = graph.Node("MatMul", [query, w1q]); // [1, H], broadcast over the K rows below
-        var x = graph.Node("Relu", [graph.Node("Add", [projections, queryPart])]);
-        return AddBranchAndHead(graph, config, weights, x, branch);
+        var queryPart = graph.Node("MatMul", [queryPooled, w1q]); // [1, H], broadcast over the K rows below
+        var x = graph.Node("Relu", [graph.Node("Add", [passageProjections, queryPart])]);
+        var (logits, features) = AddBranchAndHead(graph, config, weights, x, branch);
+        if (queryUnit is null || passageUnits is null)
+        {
+            return (logits, features);
+        }
+
+        // [K, d] x [d, 1] -> [K, 1] -> [K]: every candidate's p^ · q^ in one product.
+        var cosine = graph.Node("MatMul", [passageUnits, graph.Node("Transpose", [queryUnit], OnnxAttribute.Ints("perm", 1, 0))]);
+        cosine = graph.Node("Reshape", [cosine, GraphLayers.Shape(graph, "iem.cosine_shape", -1)]);
+        return (AddCosine(graph, weights, logits, cosine), features);
+    }
+
+    /// <summary>
+    /// An embedding's two parts: the PMA output [n, d] and, with the cosine term, the normalised pooled state [n, d]
+    /// (else null and the embedding is the PMA output itself).
+    /// </summary>
+    private static (string Pooled, string? Unit) SplitEmbedding(OnnxGraphBuilder graph, StudentHeadsConfig config, string embedding)
+    {
+        if (config.CosinePooling is null)
+        {
+            return (embedding, null);
+        }
+
+        var axis = GraphLayers.Shape(graph, $"{embedding}.split_axis", 1);
+        long d = config.Dim;
+        return (
+            graph.Node("Slice", [embedding, GraphLayers.Shape(graph, $"{embedding}.pooled_start", 0), GraphLayers.Shape(graph, $"{embedding}.pooled_end", d), axis]),
+            graph.Node("Slice", [embedding, GraphLayers.Shape(graph, $"{embedding}.unit_start", d), GraphLayers.Shape(graph, $"{embedding}.unit_end", 2 * d), axis]));
+    }
+
+    /// <summary>logits + a * cosine, both [n].</summary>
+    private static string AddCosine(OnnxGraphBuilder graph, WeightSet weights, string logits, string cosine)
+    {
+        var scale = weights.Get(CosineScale, 1);
+        return graph.Node("Add", [logits, graph.Node("Mul", [cosine, graph.Initializer(scale.Name, scale.Values, scale.Shape)])]);
     }
 
     private static (string Logits, string Features) AddBranchAndHead(OnnxGraphBuilder graph, StudentHeadsConfig config, WeightSet weights, string x, string branch)

@@ -37,8 +37,8 @@ internal static class StudentGraphs
     public static ModelProto BuildPassageProjection(StudentHeadsConfig heads, WeightSet weights)
     {
         var graph = new OnnxGraphBuilder("passage_projection");
-        var projection = IemGraph.AddPassageProjection(graph, heads, weights, graph.Input(Embedding, OnnxElementType.Float, "batch", heads.Dim));
-        graph.Output(graph.NamedNode("Identity", Projection, [projection]), OnnxElementType.Float, "batch", heads.IemHidden);
+        var projection = IemGraph.AddPassageProjection(graph, heads, weights, graph.Input(Embedding, OnnxElementType.Float, "batch", heads.EmbeddingDim));
+        graph.Output(graph.NamedNode("Identity", Projection, [projection]), OnnxElementType.Float, "batch", heads.ProjectionDim);
         return graph.Build(Producer);
     }
 
@@ -52,8 +52,8 @@ internal static class StudentGraphs
             graph,
             heads,
             weights,
-            graph.Input(QueryEmbedding, OnnxElementType.Float, 1, heads.Dim),
-            graph.Input(PassageProjections, OnnxElementType.Float, "candidates", heads.IemHidden),
+            graph.Input(QueryEmbedding, OnnxElementType.Float, 1, heads.EmbeddingDim),
+            graph.Input(PassageProjections, OnnxElementType.Float, "candidates", heads.ProjectionDim),
             graph.Input(Branch, OnnxElementType.Int64));
         graph.Output(graph.NamedNode("Identity", Logits, [logits]), OnnxElementType.Float, "candidates");
         graph.Output(graph.NamedNode("Identity", Features, [features]), OnnxElementType.Float, "candidates", heads.IemHidden);
@@ -71,8 +71,8 @@ internal static class StudentGraphs
             graph,
             heads,
             weights,
-            graph.Input(QueryEmbedding, OnnxElementType.Float, "pairs", heads.Dim),
-            graph.Input(Embedding, OnnxElementType.Float, "pairs", heads.Dim),
+            graph.Input(QueryEmbedding, OnnxElementType.Float, "pairs", heads.EmbeddingDim),
+            graph.Input(Embedding, OnnxElementType.Float, "pairs", heads.EmbeddingDim),
             graph.Input(Branch, OnnxElementType.Int64));
         graph.Output(graph.NamedNode("Identity", Logits, [logits]), OnnxElementType.Float, "pairs");
         graph.Output(graph.NamedNode("Identity", Features, [features]), OnnxElementType.Float, "pairs", heads.IemHidden);

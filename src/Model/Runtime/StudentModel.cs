@@ -26,10 +26,10 @@ public sealed class StudentModel : IDisposable
 
     public string ModelId => Bundle.ModelId;
 
-    /// <summary>d: the width of query and passage embeddings.</summary>
+    /// <summary>The width of query and passage embeddings: d, or 2d with the cosine term ([PMA output ; normalised pooled state]).</summary>
     public int Dim => _encoder.Dim;
 
-    /// <summary>H: the width of a passage projection u_p.</summary>
+    /// <summary>The width of a stored passage projection: H (u_p), or H + d with the cosine term ([u_p ; p^]).</summary>
     public int ProjectionDim => _scorer.Hidden;
 
     /// <summary>The execution provider the sessions run on.</summary>
@@ -60,8 +60,8 @@ public sealed class StudentModel : IDisposable
             var encoderSession = Open(factory, bundle, bundle.EncoderPath, sessions);
             var projection = Open(factory, bundle, bundle.PassageProjectionPath, sessions);
             var scorerSession = Open(factory, bundle, bundle.ScorerPath, sessions);
-            var encoder = new TextEncoder(encoderSession, tokenizer, manifest.Heads.Dim, options.EncoderBatchSize);
-            var scorer = new InteractionScorer(projection, scorerSession, manifest.Heads.Dim, manifest.Heads.IemHidden);
+            var encoder = new TextEncoder(encoderSession, tokenizer, manifest.Heads.EmbeddingDim, options.EncoderBatchSize);
+            var scorer = new InteractionScorer(projection, scorerSession, manifest.Heads.EmbeddingDim, manifest.Heads.ProjectionDim);
             return new StudentModel(bundle, encoder, scorer, factory.Provider);
         }
         catch
