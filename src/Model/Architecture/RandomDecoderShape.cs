@@ -71,8 +71,8 @@ internal record RandomDecoderShape
     public static IReadOnlyList<string> SizeProblems(BackboneConfig config, long maxTotalBytes, string limitReason)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var one = DecoderWeights.ParameterShapes(config with { NumLayers = 1 });
-        var two = DecoderWeights.ParameterShapes(config with { NumLayers = 2 });
+        var one = BackboneWeights.ParameterShapes(config with { NumLayers = 1 });
+        var two = BackboneWeights.ParameterShapes(config with { NumLayers = 2 });
         static double Values(long[] shape) => shape.Aggregate(1d, (a, b) => a * b);
         var perLayer = two.Sum(s => Values(s.Shape)) - one.Sum(s => Values(s.Shape));
         var totalBytes = 4 * (one.Sum(s => Values(s.Shape)) + ((config.NumLayers - 1) * perLayer));

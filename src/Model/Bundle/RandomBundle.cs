@@ -12,6 +12,12 @@ internal static class RandomBundle
         ArgumentNullException.ThrowIfNull(settings);
         var vocabulary = settings.BuildVocabulary();
         var backbone = settings.ToDecoderConfig(vocabulary.Count, Math.Max(512, Math.Max(settings.Query.MaxTokens, settings.Passage.MaxTokens)));
+        if (backbone.IsEncoder)
+        {
+            // BERT: 2 token types and eps 1e-12 as bert-base; no grouped-query attention, so KeyValueHeads is not read.
+            backbone = backbone with { NumKeyValueHeads = backbone.NumHeads, TypeVocabSize = 2, LayerNormEps = 1e-12 };
+        }
+
         var heads = new StudentHeadsConfig
         {
             Dim = settings.Hidden,
@@ -31,7 +37,7 @@ internal static class RandomBundle
         }
 
         // Backbone and heads draw from independent seeded streams (a tensor's values depend on the seed and its name only).
-        var backboneWeights = DecoderWeights.CreateRandom(backbone, settings.Seed);
+        var backboneWeights = BackboneWeights.CreateRandom(backbone, settings.Seed);
         var headWeights = StudentHeadWeights.CreateRandom(heads, settings.Seed);
         var tokenizer = new TokenizerDescriptor
         {
@@ -40,6 +46,10 @@ internal static class RandomBundle
             LowerCase = true,
             BosToken = "[CLS]",
             AddBos = true,
+
+            // BERT was trained on [CLS] text [SEP]; the decoders here read [CLS] text.
+            EosToken = backbone.IsEncoder ? "[SEP]" : null,
+            AddEos = backbone.IsEncoder,
             PadToken = "[PAD]",
             UnkToken = "[UNK]",
         };
