@@ -23,6 +23,7 @@ internal static class RandomBundle
             Dim = settings.Hidden,
             PmaHeads = settings.PmaHeads > 0 ? settings.PmaHeads : settings.Heads,
             IemHidden = settings.IemHidden,
+            CosinePooling = settings.CosinePooling,
         };
         var errors = backbone.Validate().Concat(heads.Validate()).ToList();
         if (errors.Count == 0)

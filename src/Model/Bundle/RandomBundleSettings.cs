@@ -14,6 +14,9 @@ internal sealed record RandomBundleSettings : RandomDecoderShape
     /// <summary>The IEM width, 512 as in the paper.</summary>
     public int IemHidden { get; init; } = 512;
 
+    /// <summary>The cosine term's pooling (<see cref="StudentHeadsConfig.CosinePooling"/>), or null (default) for the paper's IEM alone.</summary>
+    public EmbeddingPooling? CosinePooling { get; init; }
+
     public TextLimits Query { get; init; } = new() { MaxTokens = 250, MaxChars = 1000 };
 
     public TextLimits Passage { get; init; } = new() { MaxTokens = 250, MaxChars = 4000 };

@@ -14,7 +14,9 @@ internal static class StudentGraphs
     /// <summary>
     /// The encoder: backbone (LoRA already merged into <paramref name="backboneWeights"/>; a decoder or, when
     /// <see cref="BackboneConfig.IsEncoder"/>, BERT) then PMA:
-    /// <c>input_ids [batch, seq], attention_mask [batch, seq] -> embedding [batch, d]</c>.
+    /// <c>input_ids [batch, seq], attention_mask [batch, seq] -> embedding [batch, d]</c>; with the cosine term
+    /// (<see cref="StudentHeadsConfig.CosinePooling"/>) <c>[batch, 2d]</c>: PMA's output, then the pooled, L2-normalised
+    /// last hidden state.
     /// </summary>
     public static ModelProto BuildEncoder(BackboneConfig backbone, WeightSet backboneWeights, StudentHeadsConfig heads, WeightSet headWeights)
     {
@@ -30,7 +32,14 @@ internal static class StudentGraphs
         var mask = graph.Input(AttentionMask, OnnxElementType.Int64, "batch", "seq");
         var hidden = AddBackbone(graph, backbone, backboneWeights, ids, mask);
         var pooled = PmaGraph.Add(graph, heads, headWeights, hidden, mask);
-        graph.Output(graph.NamedNode("Identity", Embedding, [pooled]), OnnxElementType.Float, "batch", heads.Dim);
+        if (heads.CosinePooling is { } cosinePooling)
+        {
+            // The cosine term's half: the backbone's own pooled, normalised state beside PMA's output (IemGraph remarks).
+            var unit = PoolingGraph.AddL2Normalize(graph, PoolingGraph.AddPooling(graph, hidden, mask, cosinePooling));
+            pooled = graph.Node("Concat", [pooled, unit], OnnxAttribute.Int("axis", 1));
+        }
+
+        graph.Output(graph.NamedNode("Identity", Embedding, [pooled]), OnnxElementType.Float, "batch", heads.EmbeddingDim);
         return graph.Build(Producer);
     }
 

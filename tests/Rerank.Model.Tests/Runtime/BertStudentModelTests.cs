@@ -111,6 +111,32 @@ public sealed class BertStudentModelTests : IDisposable
         Close.Assert(reference.Embed("cats", manifest.Passage), passage.Embeddings, Tolerance);
     }
 
+    [Fact]
+    public void CosineTerm_EmbeddingIsPmaThenNormalisedMeanAndScoreAddsScaledCosine()
+    {
+        var directory = Path.Combine(_temp.Path, "cosine");
+        var manifest = RandomBundle.Write(directory, Settings with { CosinePooling = EmbeddingPooling.Mean });
+        using var model = StudentModel.Load(directory, Cpu);
+        var reference = Reference(directory, manifest);
+        var scale = StudentHeadWeights.CreateRandom(manifest.Heads, Seed).Get(StudentHeadNames.CosineScale, 1).Values[0];
+        var d = manifest.Heads.Dim;
+
+        var query = model.EncodeQueries(["does a cat sit?"], TestContext.Current.CancellationToken);
+        var passages = model.EncodePassages(Passages, TestContext.Current.CancellationToken);
+        var logits = new float[Passages.Length];
+        model.Score(query, passages.Projections, StudentBranch.Asymmetric, logits);
+
+        Assert.Equal((2 * d, manifest.Heads.IemHidden + d, 2), (model.Dim, model.ProjectionDim, manifest.FormatVersion));
+        var (queryPooled, queryUnit) = reference.EmbedWithMean("does a cat sit?", manifest.Query);
+        Close.Assert([.. queryPooled, .. queryUnit], query, Tolerance);
+        for (var i = 0; i < Passages.Length; i++)
+        {
+            var (pooled, unit) = reference.EmbedWithMean(Passages[i], manifest.Passage);
+            var expected = reference.Heads.Interact(queryPooled, pooled, 1).Logit + (scale * queryUnit.Zip(unit, (a, b) => a * b).Sum());
+            Assert.InRange(logits[i], expected - Tolerance, expected + Tolerance);
+        }
+    }
+
     private static StudentModelOptions Cpu => new() { PreferGpu = false };
 
     private static Embedder Reference(string bundle, ModelManifest manifest)
@@ -130,6 +156,16 @@ public sealed class BertStudentModelTests : IDisposable
             var ids = Tokenizer.Encode(text, limits.MaxTokens, 0).Select(id => (long)id).ToArray();
             var hidden = ReferenceBert.Forward(Manifest.Backbone, Backbone, ids);
             return Heads.Pool(hidden, hidden.Length);
+        }
+
+        /// <summary>The PMA embedding and the mean of the hidden states over the tokens divided by its length (by hand).</summary>
+        public (double[] Pooled, double[] Unit) EmbedWithMean(string text, TextLimits limits)
+        {
+            var ids = Tokenizer.Encode(text, limits.MaxTokens, 0).Select(id => (long)id).ToArray();
+            var hidden = ReferenceBert.Forward(Manifest.Backbone, Backbone, ids);
+            var mean = Enumerable.Range(0, hidden[0].Length).Select(j => hidden.Average(row => row[j])).ToArray();
+            var norm = Math.Sqrt(mean.Sum(v => v * v));
+            return (Heads.Pool(hidden, hidden.Length), [.. mean.Select(v => v / norm)]);
         }
     }
 }
