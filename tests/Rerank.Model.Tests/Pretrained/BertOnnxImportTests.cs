@@ -131,6 +131,23 @@ public sealed class BertOnnxImportTests
         Assert.Contains(exception.Problems, p => p.Contains("no Erf or Gelu node", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Recover_ExternalDataAndFloat16_RefusesThoseInitializersByName()
+    {
+        var original = BertWeights.CreateRandom(Tiny, seed: 4);
+        var model = SyntheticBertExport.Build(Tiny, original);
+        var word = model.Graph.Initializer.Single(t => t.Name == "embeddings.word_embeddings.weight");
+        word.DataLocation = TensorProto.Types.DataLocation.External;
+        var norm = model.Graph.Initializer.Single(t => t.Name == "embeddings.LayerNorm.bias");
+        norm.DataType = (int)OnnxElementType.Float16;
+
+        var exception = Assert.Throws<OnnxImportException>(() => BertOnnxImport.Recover(model));
+
+        Assert.Equal(2, exception.Problems.Count);
+        Assert.Contains("initializer 'embeddings.word_embeddings.weight' is stored in an external data file, which is not supported", exception.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("initializer 'embeddings.LayerNorm.bias' has ONNX data type 10; only float32 (1) is supported", exception.Problems[1], StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> Encoders => [.. PretrainedEncoders.All.Select(e => e.Name)];
 
     [Theory]
