@@ -1,7 +1,9 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.Model.Checkpoints;
+using Rerank.Model.Pretrained;
 using Rerank.Model.Runtime;
 using Rerank.Model.Tokenization;
 
@@ -21,6 +23,9 @@ internal sealed record CosineBaseline
     /// <summary>Put before every query (arctic-embed's retrieval instruction), or null.</summary>
     public string? QueryPrefix { get; init; }
 
+    /// <summary>Put before every passage, or null.</summary>
+    public string? PassagePrefix { get; init; }
+
     /// <summary>Tokens per text, [CLS] and [SEP] included.</summary>
     public required int MaxTokens { get; init; }
 
@@ -32,7 +37,7 @@ internal sealed record CosineBaseline
 
     public TextLimits QueryLimits => new() { MaxTokens = MaxTokens, Prefix = QueryPrefix };
 
-    public TextLimits PassageLimits => new() { MaxTokens = MaxTokens };
+    public TextLimits PassageLimits => new() { MaxTokens = MaxTokens, Prefix = PassagePrefix };
 
     /// <summary>
     /// Reads <paramref name="checkpoint"/> (config.json, safetensors weights, vocab.txt and tokenizer_config.json),
@@ -42,12 +47,13 @@ internal sealed record CosineBaseline
     /// 1. Weights and config through <see cref="HfCheckpointReader"/>; only a BERT checkpoint is taken (its WordPiece
     ///    tokenizer is what the rerank executable loads without the trainer).
     /// 2. Settings: <paramref name="pooling"/> when given; else the checkpoint's sentence-transformers files
-    ///    (<c>1_Pooling/config.json</c>'s mode, <c>config_sentence_transformers.json</c>'s <c>prompts.query</c> as
-    ///    the query prefix, <c>sentence_bert_config.json</c>'s <c>max_seq_length</c>); else mean pooling, no prefix,
+    ///    (<see cref="SentenceTransformerSettings"/>: <c>1_Pooling/config.json</c>'s mode,
+    ///    <c>config_sentence_transformers.json</c>'s <c>prompts.query</c> and <c>prompts.document</c> as prefixes,
+    ///    <c>sentence_bert_config.json</c>'s <c>max_seq_length</c>); else mean pooling, no prefix,
     ///    min(512, max_position_embeddings) tokens.
     /// 3. The tokenizer from the checkpoint's files (<see cref="BertTokenizerFiles"/>) and the bi-encoder graph.
     /// </remarks>
-    /// <exception cref="InvalidDataException">The checkpoint cannot be read or is not BERT; one message naming the file and what is wrong.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint cannot be read, is not BERT, or its sentence-transformers files ask for what is not supported; one message naming the file and what is wrong.</exception>
     public static (CosineBaseline Baseline, BiEncoder Encoder) Open(string checkpoint, EmbeddingPooling? pooling, StudentModelOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -78,16 +84,34 @@ internal sealed record CosineBaseline
 
     private static CosineBaseline Settings(string checkpoint, HfModelConfig config, EmbeddingPooling? pooling)
     {
-        var defaultTokens = Math.Min(512, config.Decoder.MaxPositionEmbeddings);
-        var chosenPooling = pooling ?? EmbeddingPooling.Mean;
-        var origin = pooling is null ? "default" : "--pooling";
+        // sentence-transformers' defaults where its files are silent are the model's positions; BERT's are capped at 512.
+        var settings = SentenceTransformerSettings.Read(checkpoint, Math.Min(512, config.Decoder.MaxPositionEmbeddings));
+        var fromFiles = new[]
+        {
+            SentenceTransformerSettings.ModulesFile,
+            Path.Combine(SentenceTransformerSettings.PoolingDirectory, CheckpointFiles.Config),
+            SentenceTransformerSettings.SentenceBertConfigFile,
+            SentenceTransformerSettings.SentenceTransformersConfigFile,
+        }.Any(f => File.Exists(Path.Combine(checkpoint, f)));
+        var chosen = pooling ?? settings.Pooling;
+        var origin = fromFiles ? "the checkpoint's sentence-transformers files" : "defaults";
+        var prefixes = (settings.QueryPrefix, settings.PassagePrefix) switch
+        {
+            (null, null) => "no prefixes",
+            ({ } q, null) => $"query prefix \"{q}\"",
+            (null, { } p) => $"passage prefix \"{p}\"",
+            ({ } q, { } p) => $"query prefix \"{q}\", passage prefix \"{p}\"",
+        };
         return new CosineBaseline
         {
             Checkpoint = checkpoint,
-            Pooling = chosenPooling,
-            QueryPrefix = null,
-            MaxTokens = defaultTokens,
-            Origin = $"{Name(chosenPooling)} pooling ({origin}), {defaultTokens} tokens (default), no query prefix",
+            Pooling = chosen,
+            QueryPrefix = settings.QueryPrefix,
+            PassagePrefix = settings.PassagePrefix,
+            MaxTokens = settings.MaxTokens,
+            Origin = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Name(chosen)} pooling{(pooling is null ? "" : " (--pooling)")}, {settings.MaxTokens} tokens, {prefixes} (from {origin})"),
         };
     }
 

@@ -99,6 +99,15 @@ internal static class RerankEvaluationOutput
                 json.WriteString("query_prefix", baseline.QueryPrefix);
             }
 
+            if (baseline.PassagePrefix is null)
+            {
+                json.WriteNull("passage_prefix");
+            }
+            else
+            {
+                json.WriteString("passage_prefix", baseline.PassagePrefix);
+            }
+
             json.WriteEndObject();
         }
         else
@@ -182,6 +191,6 @@ internal static class RerankEvaluationOutput
         };
         return baseline is null
             ? $"{mode}, branch {settings.Branch.ToName()}, {ProjectionEncodingNames.ToName(settings.ProjectionEncoding)} projections"
-            : string.Create(CultureInfo.InvariantCulture, $"{mode}, cosine baseline ({CosineBaseline.Name(baseline.Pooling)} pooling, {baseline.MaxTokens} tokens{(baseline.QueryPrefix is null ? "" : ", query prefix")})");
+            : string.Create(CultureInfo.InvariantCulture, $"{mode}, cosine baseline ({CosineBaseline.Name(baseline.Pooling)} pooling, {baseline.MaxTokens} tokens{(baseline.QueryPrefix is null ? "" : ", query prefix")}{(baseline.PassagePrefix is null ? "" : ", passage prefix")})");
     }
 }
