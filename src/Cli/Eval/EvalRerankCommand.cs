@@ -6,6 +6,7 @@ using Rerank.CommandLine;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Evaluation;
+using Rerank.Model.Architecture;
 using Rerank.Model.Runtime;
 
 namespace Rerank.Cli.Eval;
@@ -16,6 +17,9 @@ namespace Rerank.Cli.Eval;
 /// </summary>
 internal static class EvalRerankCommand
 {
+    /// <summary>The one baseline <c>--baseline</c> takes.</summary>
+    public const string BaselineCosine = "cosine";
+
     public static Command Create()
     {
         var model = new Option<DirectoryInfo?>("--model") { Description = "The model bundle directory (offline; not with --sidecar)." };
@@ -35,8 +39,14 @@ internal static class EvalRerankCommand
         var template = new Option<FileInfo?>("--query-template") { Description = "With --sidecar: a JSON search body in which {{query}} is replaced by the query text, JSON-escaped (write it inside quotes)." };
         var firstStageRun = new Option<FileInfo?>("--first-stage-run") { Description = "With --sidecar: write the first stage's hits as a TREC run to this file (scores as returned)." };
         var concurrency = new Option<int>("--concurrency") { Description = "With --sidecar: queries in flight at once.", DefaultValueFactory = _ => 2 }.AtLeast(1);
+        var baseline = new Option<string?>("--baseline") { Description = "Rerank with a baseline instead of a student: cosine (the pooled-embedding cosine of --checkpoint's backbone)." };
+        var checkpoint = new Option<DirectoryInfo?>("--checkpoint") { Description = "With --baseline cosine: the BERT checkpoint directory (config.json, model.safetensors, vocab.txt)." };
+        var pooling = new Option<string?>("--pooling") { Description = "With --baseline cosine: mean or cls (default: the checkpoint's 1_Pooling/config.json, else mean)." };
         var timeout = new Option<int>("--timeout") { Description = "With --sidecar: seconds to wait for each answer.", DefaultValueFactory = _ => 60 }.AtLeast(1);
         scoreMode.AcceptOnlyFromAmong([.. ScoreModeNames.All]);
+        baseline.AcceptOnlyFromAmong(BaselineCosine);
+        pooling.AcceptOnlyFromAmong("mean", "cls");
+        checkpoint.NotAFile();
         branch.AcceptOnlyFromAmong(StudentBranchNames.Asymmetric, StudentBranchNames.Symmetric);
         encoding.AcceptOnlyFromAmong([.. ProjectionEncodingNames.All]);
         model.NotAFile();
@@ -57,6 +67,7 @@ internal static class EvalRerankCommand
         var command = new Command("rerank", "Evaluate the student reranking a first-stage window (BM25 as eval bm25, a TREC run, or a running sidecar) beside the first stage: nDCG, MRR, recall, MAP and precision.")
         {
             model, data, split, window, scoreMode, linearWeight, rrfK, branch, encoding, candidates, json, run, sidecar, index, template, firstStageRun, concurrency, timeout,
+            baseline, checkpoint, pooling,
         };
         foreach (var option in bm25.All)
         {
@@ -67,7 +78,8 @@ internal static class EvalRerankCommand
         {
             // Checked here rather than by a command validator: System.CommandLine reports a validator's errors instead
             // of a value it could not convert, and "--window abc" must name --window.
-            var problems = ModeProblems(parse, [model, scoreMode, linearWeight, rrfK, encoding, candidates, .. bm25.All], [index, template, firstStageRun, concurrency, timeout], sidecar, index);
+            var problems = ModeProblems(parse, [model, scoreMode, linearWeight, rrfK, encoding, candidates, baseline, .. bm25.All], [index, template, firstStageRun, concurrency, timeout], sidecar, index, baseline);
+            problems.AddRange(BaselineProblems(parse, baseline, [checkpoint, pooling], [model, branch, encoding]));
             if (problems.Count > 0)
             {
                 throw new ArgumentException(string.Join("; ", problems));
@@ -100,6 +112,20 @@ internal static class EvalRerankCommand
                     parse.GetValue(template)?.FullName, parse.GetValue(firstStageRun)?.FullName, parse.GetValue(concurrency),
                     TimeSpan.FromSeconds(parse.GetValue(timeout)), output, cancellationToken);
             }
+            else if (parse.GetResult(baseline) is { Implicit: false })
+            {
+                using var logging = CliLogging.Create();
+                var chosenPooling = parse.GetValue(pooling) is { } poolingName ? (poolingName == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean) : (EmbeddingPooling?)null;
+                var (cosine, encoder) = CosineBaseline.Open(
+                    parse.GetValue(checkpoint)!.FullName, chosenPooling, new StudentModelOptions { PreferGpu = true }, logging.CreateLogger("Rerank.Model"));
+                using (encoder)
+                {
+                    output.WriteLine($"baseline: cosine of {cosine.Checkpoint}: {cosine.Origin}");
+                    var bm25Settings = bm25.Settings(parse, dataDirectory, parse.GetRequiredValue(split), settings.Window);
+                    var reranker = new CosineReranker(encoder, cosine, settings, output);
+                    result = RerankEvaluation.Run(bm25Settings, parse.GetValue(candidates)?.FullName, reranker, settings, output, cancellationToken) with { Baseline = cosine };
+                }
+            }
             else
             {
                 using var logging = CliLogging.Create();
@@ -120,7 +146,7 @@ internal static class EvalRerankCommand
             if (parse.GetValue(run) is { } runFile)
             {
                 await using var writer = new StreamWriter(runFile.FullName);
-                TrecRunFile.Write(writer, result.RerankRun, result.Sidecar is null ? "rerank-student" : "rerank-sidecar");
+                TrecRunFile.Write(writer, result.RerankRun, result.Sidecar is not null ? "rerank-sidecar" : result.Baseline is not null ? "rerank-cosine" : "rerank-student");
                 output.WriteLine($"run written to {runFile.FullName}");
             }
 
@@ -130,8 +156,30 @@ internal static class EvalRerankCommand
         return command;
     }
 
+    /// <summary>What <c>--baseline</c> asks for: <c>--checkpoint</c>; what the student path uses is refused with it, and its own options without it.</summary>
+    private static List<string> BaselineProblems(ParseResult parse, Option baseline, Option[] baselineOnly, Option[] studentOnly)
+    {
+        var problems = new List<string>();
+        if (parse.GetResult(baseline) is { Implicit: false })
+        {
+            if (parse.GetResult(baselineOnly[0]) is null)
+            {
+                problems.Add($"--baseline {BaselineCosine} needs --checkpoint (a BERT checkpoint directory).");
+            }
+
+            problems.AddRange(studentOnly.Where(o => parse.GetResult(o) is { Implicit: false })
+                .Select(o => $"{o.Name} is not supported with --baseline (it reranks with the checkpoint's cosine, not a student bundle)."));
+        }
+        else
+        {
+            problems.AddRange(baselineOnly.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => $"{o.Name} needs --baseline {BaselineCosine}."));
+        }
+
+        return problems;
+    }
+
     /// <summary>What is wrong in the choice between offline and sidecar mode: each option the chosen mode does not use is refused by name.</summary>
-    private static List<string> ModeProblems(ParseResult parse, Option[] offlineOnly, Option[] sidecarOnly, Option sidecar, Option index)
+    private static List<string> ModeProblems(ParseResult parse, Option[] offlineOnly, Option[] sidecarOnly, Option sidecar, Option index, Option baseline)
     {
         var problems = new List<string>();
         if (parse.GetResult(sidecar) is { Implicit: false })
@@ -147,9 +195,9 @@ internal static class EvalRerankCommand
         }
         else
         {
-            if (parse.GetResult(offlineOnly[0]) is null)
+            if (parse.GetResult(offlineOnly[0]) is null && parse.GetResult(baseline) is not { Implicit: false })
             {
-                problems.Add("--model is required (or --sidecar with --index).");
+                problems.Add("--model is required (or --baseline cosine with --checkpoint, or --sidecar with --index).");
             }
 
             problems.AddRange(sidecarOnly.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => $"{o.Name} needs --sidecar."));

@@ -12,13 +12,15 @@ namespace Rerank.Cli.Eval;
 /// write path composes them, projections stored under the index's encoding, one batched score per query, then
 /// <see cref="RerankScoring.Rerank"/>. Not thread-safe; the model is the caller's.
 /// </summary>
-internal sealed class OfflineReranker(StudentModel model, RerankSettings settings, TextWriter progress)
+internal sealed class OfflineReranker(StudentModel model, RerankSettings settings, TextWriter progress) : IWindowReranker
 {
     /// <summary>Passages encoded per call to the model (progress is reported between calls).</summary>
     private const int PassageChunk = 256;
 
     /// <summary>Queries encoded per call to the model.</summary>
     private const int QueryChunk = 256;
+
+    public string? ModelId => model.ModelId;
 
     /// <summary>Passages encoded by the last <see cref="Rerank"/>.</summary>
     public int PassagesEncoded { get; private set; }
@@ -42,32 +44,7 @@ internal sealed class OfflineReranker(StudentModel model, RerankSettings setting
         BeirDataset dataset, IReadOnlyDictionary<string, IReadOnlyList<ScoredDocument>> firstStage, string firstStageSource, CancellationToken cancellationToken)
     {
         // 1.
-        var needed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var window in firstStage.Values)
-        {
-            foreach (var candidate in window)
-            {
-                needed.Add(candidate.DocumentId);
-            }
-        }
-
-        var config = new RerankIndexConfig { ModelId = model.ModelId, TextFields = settings.TextFields, Separator = settings.Separator };
-        var ids = new List<string>(needed.Count);
-        var texts = new List<string>(needed.Count);
-        foreach (var document in dataset.ReadCorpus())
-        {
-            if (needed.Remove(document.Id))
-            {
-                ids.Add(document.Id);
-                texts.Add(PassageText.Compose(new JsonObject { ["title"] = document.Title, ["text"] = document.Text }, config));
-            }
-        }
-
-        if (needed.Count > 0)
-        {
-            var missing = needed.Order(StringComparer.Ordinal).First();
-            throw new InvalidDataException($"{firstStageSource}: document '{missing}' is not in {dataset.CorpusPath} ({needed.Count} candidate documents are not)");
-        }
+        var (ids, texts) = PassageTexts(dataset, firstStage, settings, model.ModelId, firstStageSource);
 
         // 2.
         var stopwatch = Stopwatch.StartNew();
@@ -127,6 +104,44 @@ internal sealed class OfflineReranker(StudentModel model, RerankSettings setting
 
         ScoreTime = stopwatch.Elapsed;
         return reranked;
+    }
+
+    /// <summary>
+    /// The distinct documents of every window and their passage texts, composed from the corpus as the write path
+    /// composes them (only those documents are read).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A candidate is not in the corpus; the message names the first stage and the document.</exception>
+    public static (List<string> Ids, List<string> Texts) PassageTexts(
+        BeirDataset dataset, IReadOnlyDictionary<string, IReadOnlyList<ScoredDocument>> firstStage, RerankSettings settings, string modelId, string firstStageSource)
+    {
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var window in firstStage.Values)
+        {
+            foreach (var candidate in window)
+            {
+                needed.Add(candidate.DocumentId);
+            }
+        }
+
+        var config = new RerankIndexConfig { ModelId = modelId, TextFields = settings.TextFields, Separator = settings.Separator };
+        var ids = new List<string>(needed.Count);
+        var texts = new List<string>(needed.Count);
+        foreach (var document in dataset.ReadCorpus())
+        {
+            if (needed.Remove(document.Id))
+            {
+                ids.Add(document.Id);
+                texts.Add(PassageText.Compose(new JsonObject { ["title"] = document.Title, ["text"] = document.Text }, config));
+            }
+        }
+
+        if (needed.Count > 0)
+        {
+            var missing = needed.Order(StringComparer.Ordinal).First();
+            throw new InvalidDataException($"{firstStageSource}: document '{missing}' is not in {dataset.CorpusPath} ({needed.Count} candidate documents are not)");
+        }
+
+        return (ids, texts);
     }
 
     /// <summary>The projection as the sidecar reads it back from the index: quantised under <paramref name="encoding"/> and decoded.</summary>

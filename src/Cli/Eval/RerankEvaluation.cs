@@ -16,10 +16,15 @@ internal static class RerankEvaluation
     /// 3. Evaluate both runs at the cutoffs of <c>eval bm25</c>.
     /// </remarks>
     public static RerankEvaluationResult Run(
-        Bm25EvaluationSettings bm25, string? candidatesPath, StudentModel model, RerankSettings settings, TextWriter progress, CancellationToken cancellationToken)
+        Bm25EvaluationSettings bm25, string? candidatesPath, StudentModel model, RerankSettings settings, TextWriter progress, CancellationToken cancellationToken) =>
+        Run(bm25, candidatesPath, new OfflineReranker(model, settings, progress), settings, progress, cancellationToken);
+
+    /// <summary>As the student's <see cref="Run(Bm25EvaluationSettings, string?, StudentModel, RerankSettings, TextWriter, CancellationToken)"/>, with any reranker in step 2 (a baseline).</summary>
+    public static RerankEvaluationResult Run(
+        Bm25EvaluationSettings bm25, string? candidatesPath, IWindowReranker reranker, RerankSettings settings, TextWriter progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bm25);
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(reranker);
 
         // 1.
         var dataset = BeirDataset.Open(bm25.DataDirectory, bm25.Split);
@@ -41,7 +46,6 @@ internal static class RerankEvaluation
         var firstStageTime = stopwatch.Elapsed;
 
         // 2.
-        var reranker = new OfflineReranker(model, settings, progress);
         var reranked = reranker.Rerank(dataset, firstStage, source, cancellationToken);
 
         // 3.
@@ -51,7 +55,7 @@ internal static class RerankEvaluation
             Dataset = dataset.Name,
             Split = dataset.Split,
             Settings = settings,
-            ModelId = model.ModelId,
+            ModelId = reranker.ModelId,
             FirstStage = candidatesPath is null ? "bm25" : "candidates",
             FirstStageDetail = candidatesPath,
             Bm25 = bm25Report,

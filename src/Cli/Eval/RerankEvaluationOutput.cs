@@ -16,7 +16,7 @@ internal static class RerankEvaluationOutput
     {
         var inv = CultureInfo.InvariantCulture;
         var settings = result.Settings;
-        output.WriteLine(string.Create(inv, $"rerank on {result.Dataset} ({result.Split}): {result.Rerank.QueriesEvaluated} queries evaluated, window {settings.Window}, {Describe(settings)}"));
+        output.WriteLine(string.Create(inv, $"rerank on {result.Dataset} ({result.Split}): {result.Rerank.QueriesEvaluated} queries evaluated, window {settings.Window}, {Describe(settings, result.Baseline)}"));
         output.WriteLine(result.FirstStage switch
         {
             "candidates" => $"first stage: candidates of {result.FirstStageDetail}",
@@ -83,10 +83,45 @@ internal static class RerankEvaluationOutput
         json.WriteString("score_mode", ScoreModeNames.ToName(settings.ScoreMode));
         json.WriteNumber("linear_weight", settings.LinearWeight);
         json.WriteNumber("rrf_k", settings.RrfK);
-        json.WriteString("branch", settings.Branch.ToName());
+        if (result.Baseline is { } baseline)
+        {
+            json.WriteStartObject("baseline");
+            json.WriteString("kind", EvalRerankCommand.BaselineCosine);
+            json.WriteString("checkpoint", baseline.Checkpoint);
+            json.WriteString("pooling", CosineBaseline.Name(baseline.Pooling));
+            json.WriteNumber("max_tokens", baseline.MaxTokens);
+            if (baseline.QueryPrefix is null)
+            {
+                json.WriteNull("query_prefix");
+            }
+            else
+            {
+                json.WriteString("query_prefix", baseline.QueryPrefix);
+            }
+
+            if (baseline.PassagePrefix is null)
+            {
+                json.WriteNull("passage_prefix");
+            }
+            else
+            {
+                json.WriteString("passage_prefix", baseline.PassagePrefix);
+            }
+
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteString("branch", settings.Branch.ToName());
+        }
+
         if (result.Sidecar is null)
         {
-            json.WriteString("projection_encoding", ProjectionEncodingNames.ToName(settings.ProjectionEncoding));
+            if (result.Baseline is null)
+            {
+                json.WriteString("projection_encoding", ProjectionEncodingNames.ToName(settings.ProjectionEncoding));
+            }
+
             json.WriteStartArray("text_fields");
             foreach (var field in settings.TextFields)
             {
@@ -146,7 +181,7 @@ internal static class RerankEvaluationOutput
         json.WriteEndObject();
     }
 
-    private static string Describe(RerankSettings settings)
+    private static string Describe(RerankSettings settings, CosineBaseline? baseline)
     {
         var mode = settings.ScoreMode switch
         {
@@ -154,6 +189,8 @@ internal static class RerankEvaluationOutput
             ScoreMode.Rrf => string.Create(CultureInfo.InvariantCulture, $"score mode rrf (k {settings.RrfK})"),
             _ => "score mode model",
         };
-        return $"{mode}, branch {settings.Branch.ToName()}, {ProjectionEncodingNames.ToName(settings.ProjectionEncoding)} projections";
+        return baseline is null
+            ? $"{mode}, branch {settings.Branch.ToName()}, {ProjectionEncodingNames.ToName(settings.ProjectionEncoding)} projections"
+            : string.Create(CultureInfo.InvariantCulture, $"{mode}, cosine baseline ({CosineBaseline.Name(baseline.Pooling)} pooling, {baseline.MaxTokens} tokens{(baseline.QueryPrefix is null ? "" : ", query prefix")}{(baseline.PassagePrefix is null ? "" : ", passage prefix")})");
     }
 }

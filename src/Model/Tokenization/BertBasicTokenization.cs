@@ -9,7 +9,8 @@ namespace Rerank.Model.Tokenization;
 /// </summary>
 /// <remarks>
 /// <see cref="Normalize"/> does, in order:
-/// 1. drops U+0000, U+FFFD, unpaired surrogates and control characters (Cc, Cf; tab, CR and LF count as white space);
+/// 1. drops U+0000, U+FFFD, unpaired surrogates and control characters (every "C" category: Cc, Cf, Cn, Co, Cs;
+///    tab, CR and LF count as white space);
 ///    maps every white-space character (Zs, tab, CR, LF) to a plain space;
 /// 2. when lower-casing: lower-cases (invariant) and strips accents: drops non-spacing marks and replaces each
 ///    precomposed character by its NFD base (<see cref="BertAccentTable"/>), as uncased BERT does;
@@ -127,8 +128,10 @@ internal static class BertBasicTokenization
             return false;
         }
 
+        // BERT's _is_control: every "C" category (Cc, Cf, Cn unassigned, Co private use, Cs).
         var category = Rune.GetUnicodeCategory(rune);
-        return category is UnicodeCategory.Control or UnicodeCategory.Format;
+        return category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.PrivateUse
+            or UnicodeCategory.OtherNotAssigned or UnicodeCategory.Surrogate;
     }
 
     private static bool IsPunctuation(Rune rune)

@@ -102,7 +102,7 @@ internal static class HfTokenizerLoader
         else if (File.Exists(In(TokenizerFileNames.VocabTxt)) || modelType == "WordPiece")
         {
             CheckBert(In(TokenizerFileNames.TokenizerJson), tokenizerJson);
-            var lowerCase = Flag("do_lower_case") ?? (tokenizerJson?["normalizer"]?["lowercase"]?.GetValueKind() != JsonValueKind.False);
+            var lowerCase = tokenizerJson?["normalizer"]?["lowercase"]?.GetValueKind() != JsonValueKind.False;
             if (File.Exists(In(TokenizerFileNames.VocabTxt)))
             {
                 directory = modelDirectory;
@@ -114,18 +114,8 @@ internal static class HfTokenizerLoader
                 byId = StageWordPiece(In(TokenizerFileNames.TokenizerJson), tokenizerJson!, stagingDirectory);
             }
 
-            descriptor = new TokenizerDescriptor
-            {
-                Kind = TokenizerKind.WordPiece,
-                Files = [TokenizerFileNames.VocabTxt],
-                LowerCase = lowerCase,
-                BosToken = Token("cls_token") ?? Token("bos_token") ?? ById(byId, config?.BosTokenId),
-                EosToken = Token("sep_token") ?? Token("eos_token") ?? ById(byId, config?.EosTokenIds.FirstOrDefault()),
-                PadToken = Token("pad_token") ?? ById(byId, config?.PadTokenId),
-                UnkToken = Token("unk_token"),
-                AddBos = Flag("add_bos_token") ?? true,
-                AddEos = Flag("add_eos_token") ?? true,
-            };
+            // The descriptor is src/Model's, which rerank also uses for a checkpoint's tokenizer.
+            descriptor = BertTokenizerFiles.Describe(modelDirectory, tokenizerConfig, specialsMap, lowerCase, id => ById(byId, id), config);
         }
         else
         {
@@ -402,13 +392,7 @@ internal static class HfTokenizerLoader
     private static string? TypeOf(JsonNode? node) =>
         node is JsonObject o && o["type"]?.GetValueKind() == JsonValueKind.String ? o["type"]!.GetValue<string>() : null;
 
-    /// <summary>A special token as tokenizer_config.json writes it: a string, or an AddedToken object with <c>content</c>.</summary>
-    private static string? TokenString(JsonNode? node) => node?.GetValueKind() switch
-    {
-        JsonValueKind.String => node.GetValue<string>(),
-        JsonValueKind.Object when node["content"]?.GetValueKind() == JsonValueKind.String => node["content"]!.GetValue<string>(),
-        _ => null,
-    };
+    private static string? TokenString(JsonNode? node) => BertTokenizerFiles.TokenString(node);
 
     private static JsonObject? ReadObject(string path)
     {

@@ -199,7 +199,7 @@ public sealed class EvalRerankCommandTests(TinyBundleFixture bundle) : IClassFix
     [InlineData(new[] { "--sidecar", "http://127.0.0.1:9", "--index", "docs", "--candidates", "c.run" }, "--candidates is not supported with --sidecar (the sidecar uses the index's _meta.rerank).")]
     [InlineData(new[] { "--sidecar", "http://127.0.0.1:9", "--index", "docs", "--k1", "0.9" }, "--k1 is not supported with --sidecar (the sidecar uses the index's _meta.rerank).")]
     [InlineData(new[] { "--sidecar", "ftp://127.0.0.1", "--index", "docs" }, "--sidecar: 'ftp://127.0.0.1' is not an absolute http or https URL.")]
-    [InlineData(new string[0], "--model is required (or --sidecar with --index).")]
+    [InlineData(new string[0], "--model is required (or --baseline cosine with --checkpoint, or --sidecar with --index).")]
     public void EvalRerank_InvalidModeCombination_FailsNamingTheOption(string[] extra, string message)
     {
         var result = CliRunner.Run(["eval", "rerank", "--data", _temp.Path, .. extra]);
