@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rerank.Model.Pretrained;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Search;
@@ -14,13 +15,13 @@ namespace Rerank.Cli.Eval;
 /// </summary>
 /// <remarks>
 /// 1. Collect the documents of every window and compose their passage texts as <see cref="OfflineReranker"/> does.
-/// 2. Encode them under <see cref="CosineBaseline.PassageLimits"/> (no prefix, at most the baseline's tokens).
-/// 3. Encode the queries under <see cref="CosineBaseline.QueryLimits"/> (the query prefix, if any).
+/// 2. Encode them under <see cref="BiEncoderCheckpoint.PassageLimits"/> (no prefix, at most the baseline's tokens).
+/// 3. Encode the queries under <see cref="BiEncoderCheckpoint.QueryLimits"/> (the query prefix, if any).
 /// 4. Per query: the dot products of unit vectors are the cosines; they stand where the student's logits would in
 ///    <see cref="RerankScoring.Rerank"/>, so <c>--score-mode model</c> orders by cosine and <c>linear</c> is the
 ///    min-max fusion of cosine and the first stage.
 /// </remarks>
-internal sealed class CosineReranker(BiEncoder encoder, CosineBaseline baseline, RerankSettings settings, TextWriter progress) : IWindowReranker
+internal sealed class CosineReranker(BiEncoder encoder, BiEncoderCheckpoint baseline, RerankSettings settings, TextWriter progress) : IWindowReranker
 {
     /// <summary>Texts encoded per call (progress is reported between calls).</summary>
     private const int Chunk = 256;

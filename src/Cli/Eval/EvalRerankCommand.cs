@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Rerank.Model.Pretrained;
 using Rerank.Cli.Common;
 using Rerank.CommandLine;
 using Rerank.IngestPipeline.Contracts;
@@ -116,7 +117,7 @@ internal static class EvalRerankCommand
             {
                 using var logging = CliLogging.Create();
                 var chosenPooling = parse.GetValue(pooling) is { } poolingName ? (poolingName == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean) : (EmbeddingPooling?)null;
-                var (cosine, encoder) = CosineBaseline.Open(
+                var (cosine, encoder) = BiEncoderCheckpoint.Open(
                     parse.GetValue(checkpoint)!.FullName, chosenPooling, new StudentModelOptions { PreferGpu = true }, logging.CreateLogger("Rerank.Model"));
                 using (encoder)
                 {

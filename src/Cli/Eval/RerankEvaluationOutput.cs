@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Rerank.Model.Pretrained;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.LuceneBaseline.Evaluation;
 using Rerank.Model.Runtime;
@@ -88,7 +89,7 @@ internal static class RerankEvaluationOutput
             json.WriteStartObject("baseline");
             json.WriteString("kind", EvalRerankCommand.BaselineCosine);
             json.WriteString("checkpoint", baseline.Checkpoint);
-            json.WriteString("pooling", CosineBaseline.Name(baseline.Pooling));
+            json.WriteString("pooling", BiEncoderCheckpoint.Name(baseline.Pooling));
             json.WriteNumber("max_tokens", baseline.MaxTokens);
             if (baseline.QueryPrefix is null)
             {
@@ -181,7 +182,7 @@ internal static class RerankEvaluationOutput
         json.WriteEndObject();
     }
 
-    private static string Describe(RerankSettings settings, CosineBaseline? baseline)
+    private static string Describe(RerankSettings settings, BiEncoderCheckpoint? baseline)
     {
         var mode = settings.ScoreMode switch
         {
@@ -191,6 +192,6 @@ internal static class RerankEvaluationOutput
         };
         return baseline is null
             ? $"{mode}, branch {settings.Branch.ToName()}, {ProjectionEncodingNames.ToName(settings.ProjectionEncoding)} projections"
-            : string.Create(CultureInfo.InvariantCulture, $"{mode}, cosine baseline ({CosineBaseline.Name(baseline.Pooling)} pooling, {baseline.MaxTokens} tokens{(baseline.QueryPrefix is null ? "" : ", query prefix")}{(baseline.PassagePrefix is null ? "" : ", passage prefix")})");
+            : string.Create(CultureInfo.InvariantCulture, $"{mode}, cosine baseline ({BiEncoderCheckpoint.Name(baseline.Pooling)} pooling, {baseline.MaxTokens} tokens{(baseline.QueryPrefix is null ? "" : ", query prefix")}{(baseline.PassagePrefix is null ? "" : ", passage prefix")})");
     }
 }

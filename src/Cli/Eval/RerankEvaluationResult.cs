@@ -1,3 +1,4 @@
+using Rerank.Model.Pretrained;
 using Rerank.LuceneBaseline.Evaluation;
 using Rerank.LuceneBaseline.Search;
 
@@ -45,7 +46,7 @@ internal sealed record RerankEvaluationResult
     public TimeSpan ScoreTime { get; init; }
 
     /// <summary>With <c>--baseline cosine</c>: the checkpoint and how it encodes; null for the student and the sidecar.</summary>
-    public CosineBaseline? Baseline { get; init; }
+    public BiEncoderCheckpoint? Baseline { get; init; }
 
     /// <summary>Through a sidecar: the reranked answers by <c>X-Rerank</c> value, and the queries whose answer was not <c>applied</c>.</summary>
     public SidecarOutcomes? Sidecar { get; init; }

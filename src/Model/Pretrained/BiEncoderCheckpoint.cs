@@ -3,17 +3,17 @@ using Microsoft.Extensions.Logging;
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.Model.Checkpoints;
-using Rerank.Model.Pretrained;
 using Rerank.Model.Runtime;
 using Rerank.Model.Tokenization;
 
-namespace Rerank.Cli.Eval;
+namespace Rerank.Model.Pretrained;
 
 /// <summary>
-/// How <c>eval rerank --baseline cosine</c> encodes with a checkpoint: pooling, query prefix and token limit, from the
-/// checkpoint's sentence-transformers files where it has them (docs/baselines.md).
+/// A BERT checkpoint opened as the bi-encoder its authors use: pooling, query prefix and token limit from the
+/// checkpoint's sentence-transformers files where it has them (docs/baselines.md). <c>eval rerank --baseline cosine</c>
+/// ranks with it; <c>rerank-train teacher fuse</c> reads its cosines.
 /// </summary>
-internal sealed record CosineBaseline
+internal sealed record BiEncoderCheckpoint
 {
     /// <summary>The checkpoint directory's full path.</summary>
     public required string Checkpoint { get; init; }
@@ -54,7 +54,7 @@ internal sealed record CosineBaseline
     /// 3. The tokenizer from the checkpoint's files (<see cref="BertTokenizerFiles"/>) and the bi-encoder graph.
     /// </remarks>
     /// <exception cref="InvalidDataException">The checkpoint cannot be read, is not BERT, or its sentence-transformers files ask for what is not supported; one message naming the file and what is wrong.</exception>
-    public static (CosineBaseline Baseline, BiEncoder Encoder) Open(string checkpoint, EmbeddingPooling? pooling, StudentModelOptions options, ILogger logger)
+    public static (BiEncoderCheckpoint Baseline, BiEncoder Encoder) Open(string checkpoint, EmbeddingPooling? pooling, StudentModelOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         checkpoint = Path.GetFullPath(checkpoint);
@@ -82,7 +82,7 @@ internal sealed record CosineBaseline
         }
     }
 
-    private static CosineBaseline Settings(string checkpoint, HfModelConfig config, EmbeddingPooling? pooling)
+    private static BiEncoderCheckpoint Settings(string checkpoint, HfModelConfig config, EmbeddingPooling? pooling)
     {
         // sentence-transformers' defaults where its files are silent are the model's positions; BERT's are capped at 512.
         var settings = SentenceTransformerSettings.Read(checkpoint, Math.Min(512, config.Decoder.MaxPositionEmbeddings));
@@ -102,7 +102,7 @@ internal sealed record CosineBaseline
             (null, { } p) => $"passage prefix \"{p}\"",
             ({ } q, { } p) => $"query prefix \"{q}\", passage prefix \"{p}\"",
         };
-        return new CosineBaseline
+        return new BiEncoderCheckpoint
         {
             Checkpoint = checkpoint,
             Pooling = chosen,
