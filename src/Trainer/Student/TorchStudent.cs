@@ -21,7 +21,7 @@ namespace Rerank.Trainer.Student;
 /// </remarks>
 internal sealed class TorchStudent : IDisposable
 {
-    public TorchStudent(DecoderModel backbone, StudentHeads heads, TextTokenizer tokenizer, TextLimits query, TextLimits passage)
+    public TorchStudent(BackboneModel backbone, StudentHeads heads, TextTokenizer tokenizer, TextLimits query, TextLimits passage)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentNullException.ThrowIfNull(heads);
@@ -40,7 +40,7 @@ internal sealed class TorchStudent : IDisposable
         PassageLimits = passage;
     }
 
-    public DecoderModel Backbone { get; }
+    public BackboneModel Backbone { get; }
 
     public StudentHeads Heads { get; }
 

@@ -15,14 +15,14 @@ namespace Rerank.Trainer.Training;
 /// The owner disposes the backbone, heads and cache.
 /// </summary>
 internal sealed class DistillationStudent(
-    DecoderModel backbone,
+    BackboneModel backbone,
     LoraAdapter? adapter,
     StudentHeads heads,
     TextTokenizer tokenizer,
     FrozenStateCache? cache,
     TrainingOptions options)
 {
-    public DecoderModel Backbone { get; } = backbone;
+    public BackboneModel Backbone { get; } = backbone;
 
     public LoraAdapter? Adapter { get; } = adapter;
 
