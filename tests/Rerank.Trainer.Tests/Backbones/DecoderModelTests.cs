@@ -266,7 +266,7 @@ public sealed class DecoderModelTests(ITestOutputHelper output) : IDisposable
         return (ids, mask);
     }
 
-    internal static float[] RunModel(DecoderModel model, long[] ids, long[] mask, int batch)
+    internal static float[] RunModel(BackboneModel model, long[] ids, long[] mask, int batch)
     {
         model.eval();
         using var noGrad = no_grad();
