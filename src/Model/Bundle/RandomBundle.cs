@@ -31,7 +31,7 @@ internal static class RandomBundle
         }
 
         // Backbone and heads draw from independent seeded streams (a tensor's values depend on the seed and its name only).
-        var backboneWeights = DecoderWeights.CreateRandom(backbone, settings.Seed);
+        var backboneWeights = BackboneWeights.CreateRandom(backbone, settings.Seed);
         var headWeights = StudentHeadWeights.CreateRandom(heads, settings.Seed);
         var tokenizer = new TokenizerDescriptor
         {
@@ -40,6 +40,10 @@ internal static class RandomBundle
             LowerCase = true,
             BosToken = "[CLS]",
             AddBos = true,
+
+            // BERT was trained on [CLS] text [SEP]; the decoders here read [CLS] text.
+            EosToken = backbone.IsEncoder ? "[SEP]" : null,
+            AddEos = backbone.IsEncoder,
             PadToken = "[PAD]",
             UnkToken = "[UNK]",
         };

@@ -12,7 +12,8 @@ internal static class StudentGraphs
     private const string Producer = "rerank";
 
     /// <summary>
-    /// The encoder: backbone (LoRA already merged into <paramref name="backboneWeights"/>) then PMA:
+    /// The encoder: backbone (LoRA already merged into <paramref name="backboneWeights"/>; a decoder or, when
+    /// <see cref="BackboneConfig.IsEncoder"/>, BERT) then PMA:
     /// <c>input_ids [batch, seq], attention_mask [batch, seq] -> embedding [batch, d]</c>.
     /// </summary>
     public static ModelProto BuildEncoder(BackboneConfig backbone, WeightSet backboneWeights, StudentHeadsConfig heads, WeightSet headWeights)
@@ -27,9 +28,27 @@ internal static class StudentGraphs
         var graph = new OnnxGraphBuilder("encoder");
         var ids = graph.Input(InputIds, OnnxElementType.Int64, "batch", "seq");
         var mask = graph.Input(AttentionMask, OnnxElementType.Int64, "batch", "seq");
-        var hidden = DecoderGraph.AddBackbone(graph, backbone, backboneWeights, ids, mask);
+        var hidden = AddBackbone(graph, backbone, backboneWeights, ids, mask);
         var pooled = PmaGraph.Add(graph, heads, headWeights, hidden, mask);
         graph.Output(graph.NamedNode("Identity", Embedding, [pooled]), OnnxElementType.Float, "batch", heads.Dim);
+        return graph.Build(Producer);
+    }
+
+    /// <summary>
+    /// A plain bi-encoder over the backbone: pooled (<paramref name="pooling"/>) and L2-normalised last hidden states,
+    /// <c>input_ids [batch, seq], attention_mask [batch, seq] -> embedding [batch, hidden]</c> (unit rows), the same
+    /// I/O as <see cref="BuildEncoder"/> so the runtime's text encoder runs either. Not part of a bundle: the cosine
+    /// baseline and the student's cosine term use it.
+    /// </summary>
+    public static ModelProto BuildBiEncoder(BackboneConfig backbone, WeightSet backboneWeights, EmbeddingPooling pooling)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        var graph = new OnnxGraphBuilder("bi_encoder");
+        var ids = graph.Input(InputIds, OnnxElementType.Int64, "batch", "seq");
+        var mask = graph.Input(AttentionMask, OnnxElementType.Int64, "batch", "seq");
+        var hidden = AddBackbone(graph, backbone, backboneWeights, ids, mask);
+        var normalized = PoolingGraph.AddL2Normalize(graph, PoolingGraph.AddPooling(graph, hidden, mask, pooling));
+        graph.Output(graph.NamedNode("Identity", Embedding, [normalized]), OnnxElementType.Float, "batch", backbone.HiddenSize);
         return graph.Build(Producer);
     }
 
@@ -78,4 +97,10 @@ internal static class StudentGraphs
         graph.Output(graph.NamedNode("Identity", Features, [features]), OnnxElementType.Float, "pairs", heads.IemHidden);
         return graph.Build(Producer);
     }
+
+    /// <summary>The backbone's last hidden states [batch, seq, hidden]: <see cref="BertGraph"/> for an encoder, else <see cref="DecoderGraph"/>.</summary>
+    private static string AddBackbone(OnnxGraphBuilder graph, BackboneConfig backbone, WeightSet weights, string ids, string mask) =>
+        backbone.IsEncoder
+            ? BertGraph.AddBackbone(graph, backbone, weights, ids, mask)
+            : DecoderGraph.AddBackbone(graph, backbone, weights, ids, mask);
 }

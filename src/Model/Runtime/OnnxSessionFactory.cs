@@ -45,6 +45,26 @@ internal sealed partial class OnnxSessionFactory
         }
     }
 
+    /// <summary>Opens a session on a model held in memory (a graph built at run time, such as the bi-encoder).</summary>
+    /// <param name="model">The serialized ONNX model; it must fit one protobuf message (under 2 GiB).</param>
+    /// <param name="name">What the model is called in an error message.</param>
+    public InferenceSession Open(byte[] model, string name)
+    {
+        var sessionOptions = CreateOptions();
+        try
+        {
+            return new InferenceSession(model, sessionOptions);
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            throw new InvalidDataException($"ONNX Runtime cannot load {name}: {exception.Message}", exception);
+        }
+        finally
+        {
+            sessionOptions.Dispose();
+        }
+    }
+
     private SessionOptions CreateOptions()
     {
         var sessionOptions = new SessionOptions

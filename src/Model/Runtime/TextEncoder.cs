@@ -11,10 +11,12 @@ namespace Rerank.Model.Runtime;
 /// Thread-safe: every call rents its own buffers.
 /// </summary>
 /// <remarks>
-/// 1. Tokenize each text (characters, then tokens, cut to the limits).
+/// 1. Tokenize each text: cut to the limit's characters, put its prefix before it, tokenize, cut to its tokens
+///    (<see cref="TextLimits.Prepare"/>).
 /// 2. Order the texts by token count so a batch pads to its own longest member, not the call's.
 /// 3. Per batch: fill ids and mask (pad id, mask 0 after the text), run, and copy each row to its text's position.
-/// Padding never changes an embedding: the backbone is causal with right padding and PMA masks padded keys.
+/// Padding never changes an embedding: a decoder backbone is causal with right padding, BERT masks padded keys, and
+/// PMA and mean pooling ignore padded rows.
 /// </remarks>
 internal sealed class TextEncoder : IDisposable
 {
@@ -48,7 +50,7 @@ internal sealed class TextEncoder : IDisposable
         var tokens = new int[texts.Count][];
         for (var i = 0; i < tokens.Length; i++)
         {
-            tokens[i] = _tokenizer.Encode(texts[i], limits.MaxTokens, limits.MaxChars);
+            tokens[i] = _tokenizer.Encode(limits.Prepare(texts[i]), limits.MaxTokens, maxChars: 0);
         }
 
         var order = Enumerable.Range(0, tokens.Length).OrderBy(i => tokens[i].Length).ThenBy(i => i).ToArray();
