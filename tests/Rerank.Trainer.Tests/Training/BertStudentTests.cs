@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rerank.CommandLine;
+using Rerank.Model.Bundle;
+using Rerank.TestUtilities;
+using Rerank.Trainer.Cli;
+using Rerank.Trainer.Pipeline;
+using Rerank.Trainer.Student;
+using Rerank.Trainer.Teacher;
+using Rerank.Trainer.Tests.Backbones;
+using Rerank.Trainer.Training;
+
+namespace Rerank.Trainer.Tests.Training;
+
+/// <summary>
+/// A BERT checkpoint as the student backbone: a tiny random one (written with HfCheckpointWriter, WordPiece vocabulary
+/// over the topic texts) trains frozen with cached states, then with LoRA from those heads, exports, and the bundle
+/// scores as the TorchSharp student does (ExportParityTests' tolerance).
+/// </summary>
+[Collection(nameof(TorchGlobalRandomCollection))]
+public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
+{
+    private const double Tolerance = 1e-4;
+    private const string Query = "river boat on the lake";
+
+    private readonly TempDirectory _temp = new();
+    private readonly TopicTrainingData _data = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void TrainFrozenThenLora_TinyBertStudent_ExportsABundleThatScoresAsTheTorchStudent()
+    {
+        var checkpoint = Path.Combine(_temp.Path, "checkpoint");
+        TinyBert.WriteCheckpoint(checkpoint, [.. _data.Corpus.Queries.Values, .. _data.Corpus.Passages.Values], seed: 71);
+        var console = new StringWriter();
+
+        // Frozen: the states are cached once, the heads train.
+        var frozen = DistillationTrainer.Train(
+            new StudentSource { Checkpoint = checkpoint, Seed = 1, PmaHeads = 2, IemHidden = 32 },
+            _data.Corpus,
+            _data.Plan,
+            _data.Teacher(),
+            new TrainingOptions { FrozenBackbone = true, MaxSteps = 4, LearningRate = 3e-3, WarmupSteps = 0, EvalEvery = 2, LogEvery = 1 },
+            new RunLayout(Path.Combine(_temp.Path, "frozen")),
+            console,
+            TestContext.Current.CancellationToken);
+        Assert.Equal(4, frozen.Steps);
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "frozen", "train", "frozen-states.safetensors")));
+
+        // LoRA (PEFT's bert default: query and value), from the frozen run's heads; no held-out queries, so the last student is the best.
+        var lora = DistillationTrainer.Train(
+            new StudentSource { Checkpoint = checkpoint, Student = frozen.BestStudent },
+            _data.Corpus,
+            _data.Plan with { HeldOut = [] },
+            _data.Teacher(),
+            new TrainingOptions { MaxSteps = 3, LearningRate = 1e-2, WarmupSteps = 0, LogEvery = 1 },
+            new RunLayout(Path.Combine(_temp.Path, "lora")),
+            console,
+            TestContext.Current.CancellationToken);
+        output.WriteLine(console.ToString());
+        Assert.Equal(3, lora.Steps);
+        Assert.Contains("step 3/3 epoch 1 inbatch ", console.ToString(), StringComparison.Ordinal);
+        var adapter = Path.Combine(lora.BestStudent, "lora");
+        var adapterConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(adapter, "adapter_config.json")))!;
+        Assert.Equal(["query", "value"], adapterConfig["target_modules"]!.AsArray().Select(n => n!.GetValue<string>()));
+
+        // Export and score both ways.
+        var passages = _temp.WriteFile("passages.txt", string.Join('\n', _data.Corpus.Passages.Values.Take(12).Append("")) + "\n");
+        string[] source = ["--checkpoint", checkpoint, "--student", lora.BestStudent, "--lora", adapter];
+        var bundle = Path.Combine(_temp.Path, "bundle");
+        var export = Train(["export", .. source, "--out", bundle]);
+        Assert.True(export.ExitCode == 0, export.Error);
+        var torch = Logits(Train(["score", .. source, "--query", Query, "--passages", passages, "--json"]));
+        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
+        var withoutLora = Logits(Train(["score", "--checkpoint", checkpoint, "--student", lora.BestStudent, "--query", Query, "--passages", passages, "--json"]));
+
+        var diff = MaxDiff(torch, onnx);
+        output.WriteLine($"bert student (frozen 4 steps, LoRA 3 steps): {torch.Length} passages, TorchSharp vs ONNX Runtime max abs diff {diff:E2}");
+        Assert.Equal(13, torch.Length);
+        Assert.True(diff <= Tolerance, $"max abs diff {diff:E2}");
+        Assert.True(torch.Max() - torch.Min() > 1e-3, "the passages should get different logits");
+        Assert.True(MaxDiff(torch, withoutLora) > 1e-4, "the trained adapter must change the logits");
+        var manifest = ModelBundle.Load(bundle).Manifest;
+        Assert.Equal(Model.Architecture.BackboneArchitecture.Bert, manifest.Backbone.Architecture);
+        Assert.Contains(" + LoRA " + adapter + " (sha256 ", manifest.Provenance.Backbone, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Teacher_BertCheckpoint_IsRefusedByNameInOneLine()
+    {
+        var checkpoint = Path.Combine(_temp.Path, "checkpoint");
+        TinyBert.WriteCheckpoint(checkpoint, ["river boat lake"], seed: 72);
+        var run = new RunLayout(Path.Combine(_temp.Path, "run"));
+
+        var error = Assert.Throws<Model.Checkpoints.CheckpointException>(() => TeacherRun.Run(
+            _data.Corpus, _data.Plan, new TeacherRunSettings { Checkpoint = checkpoint, TeacherDirectory = run.TeacherDirectory }, TextWriter.Null, TextWriter.Null, terminal: false));
+
+        Assert.Equal(
+            $"{Path.Combine(checkpoint, "config.json")}: model_type 'bert' is not supported as the teacher (it has no LM head to answer yes/no; the teacher is a llama or qwen2 decoder, bert is supported as the student backbone)",
+            Assert.Single(error.Problems));
+        Assert.Equal(error.Problems[0].Length, UserErrors.OneLine(error).Length - $"Checkpoint {checkpoint} cannot be loaded: ".Length);
+    }
+
+    private static (int ExitCode, string Output, string Error) Train(string[] args) => Invoke(TrainCommand.Create(), args);
+
+    private static (int ExitCode, string Output, string Error) Rerank(string[] args) => Invoke(global::Rerank.Cli.RerankCommand.Create(), args);
+
+    private static (int ExitCode, string Output, string Error) Invoke(RootCommand root, string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = CommandLineHost.Invoke(root, args, output, error, TrainCommand.IsUserError);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private static float[] Logits((int ExitCode, string Output, string Error) result)
+    {
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var document = JsonDocument.Parse(result.Output);
+        return [.. document.RootElement.GetProperty("logits").EnumerateArray().Select(e => e.GetSingle())];
+    }
+
+    private static double MaxDiff(float[] a, float[] b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        return a.Select((v, i) => Math.Abs((double)v - b[i])).Max();
+    }
+}
