@@ -3,12 +3,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.CommandLine;
 using Rerank.Model.Bundle;
+using Rerank.Model.Checkpoints;
 using Rerank.TestUtilities;
+using Rerank.Trainer.Backbones;
 using Rerank.Trainer.Cli;
 using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Student;
 using Rerank.Trainer.Teacher;
 using Rerank.Trainer.Tests.Backbones;
+using Rerank.Trainer.Tokenization;
 using Rerank.Trainer.Training;
 
 namespace Rerank.Trainer.Tests.Training;
@@ -23,6 +26,9 @@ public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
 {
     private const double Tolerance = 1e-4;
     private const string Query = "river boat on the lake";
+
+    // 64 texts of two lengths (queries, passages): batches of 48 mix them, so the cache pads.
+    private const int TextBatch = 48;
 
     private readonly TempDirectory _temp = new();
     private readonly TopicTrainingData _data = new();
@@ -42,12 +48,12 @@ public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
             _data.Corpus,
             _data.Plan,
             _data.Teacher(),
-            new TrainingOptions { FrozenBackbone = true, MaxSteps = 4, LearningRate = 3e-3, WarmupSteps = 0, EvalEvery = 2, LogEvery = 1 },
+            new TrainingOptions { FrozenBackbone = true, MaxSteps = 4, LearningRate = 3e-3, WarmupSteps = 0, EvalEvery = 2, LogEvery = 1, TextBatch = TextBatch },
             new RunLayout(Path.Combine(_temp.Path, "frozen")),
             console,
             TestContext.Current.CancellationToken);
         Assert.Equal(4, frozen.Steps);
-        Assert.True(File.Exists(Path.Combine(_temp.Path, "frozen", "train", "frozen-states.safetensors")));
+        AssertCachedStatesAreEachTextAlone(checkpoint, Path.Combine(_temp.Path, "frozen", "train", "frozen-states.safetensors"));
 
         // LoRA (PEFT's bert default: query and value), from the frozen run's heads; no held-out queries, so the last student is the best.
         var lora = DistillationTrainer.Train(
@@ -101,6 +107,33 @@ public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
             $"{Path.Combine(checkpoint, "config.json")}: model_type 'bert' is not supported as the teacher (it has no LM head to answer yes/no; the teacher is a llama or qwen2 decoder, bert is supported as the student backbone)",
             Assert.Single(error.Problems));
         Assert.Equal(error.Problems[0].Length, UserErrors.OneLine(error).Length - $"Checkpoint {checkpoint} cannot be loaded: ".Length);
+    }
+
+    /// <summary>
+    /// The frozen cache ran the texts in padded batches of <see cref="TextBatch"/> (longest first); each text's cached states must equal the
+    /// backbone run on that text alone, unpadded, since BERT hides padded keys.
+    /// </summary>
+    private void AssertCachedStatesAreEachTextAlone(string checkpoint, string cachePath)
+    {
+        using var model = BackboneModel.Load(checkpoint);
+        var tokenizer = HfTokenizerLoader.Load(checkpoint, HfModelConfig.Read(Path.Combine(checkpoint, CheckpointFiles.Config)), Path.Combine(_temp.Path, "staging")).Tokenizer;
+        using var file = SafetensorsFile.Open(cachePath);
+        var worst = 0.0;
+        var lengths = new List<int>();
+        foreach (var tensor in file.Tensors)
+        {
+            var text = tensor.Name.StartsWith("q/", StringComparison.Ordinal) ? _data.Corpus.Queries[tensor.Name[2..]] : _data.Corpus.Passages[tensor.Name[2..]];
+            long[] ids = [.. tokenizer.Encode(text, 64, 4000).Select(i => (long)i)];
+            var alone = DecoderModelTests.RunModel(model, ids, [.. ids.Select(_ => 1L)], 1);
+            var cached = file.ReadSingles(tensor.Name);
+            Assert.Equal(alone.Length, cached.Length);
+            worst = Math.Max(worst, alone.Zip(cached, (a, c) => Math.Abs((double)a - c)).Max());
+            lengths.Add(ids.Length);
+        }
+
+        output.WriteLine($"frozen cache: {lengths.Count} texts of {lengths.Distinct().Count()} lengths, cached vs alone max abs diff {worst:E2}");
+        Assert.Contains(lengths.OrderDescending().Chunk(TextBatch), batch => batch.Distinct().Count() > 1);
+        Assert.True(worst <= 1e-5, $"cached vs alone max abs diff {worst:E2}");
     }
 
     private static (int ExitCode, string Output, string Error) Train(string[] args) => Invoke(TrainCommand.Create(), args);
