@@ -43,6 +43,30 @@ internal static partial class BertOnnxImport
 
     private const string WeightSuffix = ".weight";
 
+    /// <summary>Parses <paramref name="onnx"/> (a serialized ModelProto) and recovers its weights and config.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model; the message names <paramref name="source"/>.</exception>
+    /// <exception cref="OnnxImportException">Every problem found.</exception>
+    public static ImportedBert Recover(byte[] onnx, string source)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(onnx);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException ex)
+        {
+            throw new InvalidDataException($"{source}: not an ONNX model ({ex.Message})", ex);
+        }
+
+        if (model.Graph is null || (model.Graph.Node.Count == 0 && model.Graph.Initializer.Count == 0))
+        {
+            throw new InvalidDataException($"{source}: not an ONNX model (no graph with nodes or initializers)");
+        }
+
+        return Recover(model, source);
+    }
+
     /// <summary>Recovers the weights and config of <paramref name="model"/> (see the remarks).</summary>
     /// <param name="model">The parsed ONNX model, weights inline.</param>
     /// <param name="source">How messages name the model (its file).</param>

@@ -20,6 +20,7 @@ internal static class TrainCommand
         root.Subcommands.Add(BenchRuntimeCommand.CreateGroup());
         root.Subcommands.Add(TrainStudentCommand.Create(new PipelineTrainingInputs()));
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(PretrainedImportCommand.CreateGroup());
         return root;
     }
 
