@@ -54,7 +54,7 @@ internal sealed class DistillationStudent(
             }
             else
             {
-                var tokens = batch.Select(b => tokenizer.Encode(b.Text, b.Limits.MaxTokens, b.Limits.MaxChars)).ToList();
+                var tokens = batch.Select(b => tokenizer.Encode(b.Limits.Prepare(b.Text), b.Limits.MaxTokens, maxChars: 0)).ToList();
                 var length = tokens.Max(t => t.Length);
                 var ids = new long[tokens.Count * length];
                 var maskValues = new long[ids.Length];

@@ -142,8 +142,8 @@ internal static class DistillationTrainer
                 var fingerprint = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["backbone"] = inputs.Provenance("rerank-train train").Backbone ?? "",
-                    ["query_limits"] = $"{inputs.Query.MaxTokens}/{inputs.Query.MaxChars}",
-                    ["passage_limits"] = $"{inputs.Passage.MaxTokens}/{inputs.Passage.MaxChars}",
+                    ["query_limits"] = $"{inputs.Query.MaxTokens}/{inputs.Query.MaxChars}" + (inputs.Query.Prefix is { } queryPrefix ? "/" + queryPrefix : ""),
+                    ["passage_limits"] = $"{inputs.Passage.MaxTokens}/{inputs.Passage.MaxChars}" + (inputs.Passage.Prefix is { } passagePrefix ? "/" + passagePrefix : ""),
                     ["text_batch"] = options.TextBatch.ToString(CultureInfo.InvariantCulture),
                 };
                 cache = FrozenStateCache.LoadOrCompute(Path.Combine(trainDirectory, "frozen-states.safetensors"), fingerprint, backbone, inputs.Tokenizer.Tokenizer, texts, options.TextBatch, output);

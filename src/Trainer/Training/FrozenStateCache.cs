@@ -84,7 +84,7 @@ internal sealed class FrozenStateCache : IDisposable
     private static Dictionary<string, Tensor> Compute(BackboneModel backbone, TextTokenizer tokenizer, IReadOnlyList<(string Key, string Text, TextLimits Limits)> texts, int textBatch, TextWriter output)
     {
         var distinct = texts.DistinctBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => (t.Key, Tokens: tokenizer.Encode(t.Text, t.Limits.MaxTokens, t.Limits.MaxChars)))
+            .Select(t => (t.Key, Tokens: tokenizer.Encode(t.Limits.Prepare(t.Text), t.Limits.MaxTokens, maxChars: 0)))
             .OrderByDescending(t => t.Tokens.Length)
             .ThenBy(t => t.Key, StringComparer.Ordinal)
             .ToList();

@@ -94,6 +94,64 @@ public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void ImportedMiniLm_AsTheStudentBackboneWithRandomHeads_ScoresAsItsExportedBundle()
+    {
+        var checkpoint = Path.Combine(_temp.Path, "minilm");
+        var import = Train(["pretrained", "import", "minilm", "--out", checkpoint]);
+        Assert.True(import.ExitCode == 0, import.Error);
+        var passages = _temp.WriteFile("passages.txt", string.Join('\n',
+        [
+            "Gluons mediate the strong interaction that binds quarks inside protons and neutrons.",
+            "Quarks carry colour charge.",
+            "The café served a naïve crème brûlée.",
+            "Vitamin D deficiency is associated with respiratory infections.",
+            "",
+        ]) + "\n");
+        string[] source = ["--checkpoint", checkpoint, "--seed", "3", "--iem-hidden", "64"];
+        var bundle = Path.Combine(_temp.Path, "bundle");
+
+        var export = Train(["export", .. source, "--out", bundle]);
+        Assert.True(export.ExitCode == 0, export.Error);
+        var torch = Logits(Train(["score", .. source, "--query", "what binds quarks together?", "--passages", passages, "--json"]));
+        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", "what binds quarks together?", "--passages", passages, "--json"]));
+
+        var diff = MaxDiff(torch, onnx);
+        output.WriteLine($"imported all-MiniLM-L6-v2 + random heads (12 PMA heads, IEM 64): {torch.Length} passages, TorchSharp vs ONNX Runtime max abs diff {diff:E2}");
+        Assert.Equal(5, torch.Length);
+        Assert.True(diff <= Tolerance, $"max abs diff {diff:E2}");
+        Assert.True(torch.Max() - torch.Min() > 1e-3, "the passages should get different logits");
+        Assert.Equal(Model.Architecture.BackboneArchitecture.Bert, ModelBundle.Load(bundle).Manifest.Backbone.Architecture);
+    }
+
+    [Fact]
+    public void Export_StudentWithAQueryPrefix_BundleAndTorchStudentBothPutItBeforeTheQuery()
+    {
+        var checkpoint = Path.Combine(_temp.Path, "checkpoint");
+        TinyBert.WriteCheckpoint(checkpoint, [.. _data.Corpus.Queries.Values, .. _data.Corpus.Passages.Values], seed: 73);
+        var heads = new Model.Architecture.StudentHeadsConfig { Dim = 32, PmaHeads = 2, IemHidden = 16 };
+        var weights = Model.Architecture.StudentHeadWeights.CreateRandom(heads, seed: 5);
+        var passage = new TextLimits { MaxTokens = 32, MaxChars = 200 };
+        var prefixed = Path.Combine(_temp.Path, "prefixed");
+        var plain = Path.Combine(_temp.Path, "plain");
+        StudentDirectory.Write(prefixed, heads, weights, new TextLimits { MaxTokens = 16, MaxChars = 100, Prefix = "lake song: " }, passage);
+        StudentDirectory.Write(plain, heads, weights, new TextLimits { MaxTokens = 16, MaxChars = 100 }, passage);
+        var passages = _temp.WriteFile("passages.txt", string.Join('\n', _data.Corpus.Passages.Values.Take(8)) + "\n");
+        var bundle = Path.Combine(_temp.Path, "bundle");
+
+        Assert.Equal(0, Train(["export", "--checkpoint", checkpoint, "--student", prefixed, "--out", bundle]).ExitCode);
+        var torch = Logits(Train(["score", "--checkpoint", checkpoint, "--student", prefixed, "--query", Query, "--passages", passages, "--json"]));
+        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
+        var unprefixed = Logits(Train(["score", "--checkpoint", checkpoint, "--student", plain, "--query", Query, "--passages", passages, "--json"]));
+
+        var diff = MaxDiff(torch, onnx);
+        output.WriteLine($"bert student with query prefix: TorchSharp vs ONNX Runtime max abs diff {diff:E2}; the prefix moves the logits by {MaxDiff(torch, unprefixed):E2}");
+        Assert.True(diff <= Tolerance, $"max abs diff {diff:E2}");
+        Assert.True(MaxDiff(torch, unprefixed) > 1e-4, "the prefix must change the query embedding");
+        Assert.Equal("lake song: ", ModelBundle.Load(bundle).Manifest.Query.Prefix);
+        Assert.Equal("lake song: ", StudentDirectory.Read(prefixed).Query!.Prefix);
+    }
+
+    [Fact]
     public void Teacher_BertCheckpoint_IsRefusedByNameInOneLine()
     {
         var checkpoint = Path.Combine(_temp.Path, "checkpoint");
