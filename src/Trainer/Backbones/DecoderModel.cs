@@ -4,8 +4,6 @@ using Rerank.Model.Architecture;
 using Rerank.Model.Weights;
 using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
-using Rerank.Trainer.Native;
-using Rerank.Trainer.Weights;
 using static TorchSharp.torch;
 
 namespace Rerank.Trainer.Backbones;
@@ -22,7 +20,7 @@ namespace Rerank.Trainer.Backbones;
 /// the LM head. Parameters start at zero (norm weights at one) and come from a checkpoint or a <see cref="WeightSet"/>.
 /// Not thread-safe; the owner disposes.
 /// </remarks>
-internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class DecoderModel : BackboneModel
 {
     [ComponentName(Name = "model")]
     private readonly DecoderStack _model;
@@ -31,33 +29,17 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear? _lmHead;
 
     /// <exception cref="ArgumentException">The config is invalid (every problem listed), or the dtype is not a float type.</exception>
-    public DecoderModel(BackboneConfig config, DecoderModelOptions? options = null) : base(nameof(DecoderModel))
+    public DecoderModel(BackboneConfig config, BackboneOptions? options = null) : base(nameof(DecoderModel), config, options)
     {
-        TorchNative.Initialize();
-        ArgumentNullException.ThrowIfNull(config);
-        var errors = config.Validate();
-        if (errors.Count > 0)
+        if (config.IsEncoder)
         {
-            throw new ArgumentException("Invalid decoder config: " + string.Join(" ", errors), nameof(config));
+            throw new ArgumentException("A bert config is not a decoder one; BertModel runs it.", nameof(config));
         }
 
-        options ??= new DecoderModelOptions();
-        if (options.Dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
-        {
-            throw new ArgumentException($"dtype {options.Dtype} is not supported (Float32, BFloat16 or Float16).", nameof(options));
-        }
-
-        Config = config;
-        Options = options;
-        var device = options.Device ?? CPU;
-        _model = new DecoderStack(config, options.Dtype, device);
-        _lmHead = config.TieWordEmbeddings ? null : Projections.Create(config.HiddenSize, config.VocabSize, bias: false, options.Dtype, device);
+        _model = new DecoderStack(config, Dtype, Device);
+        _lmHead = config.TieWordEmbeddings ? null : Projections.Create(config.HiddenSize, config.VocabSize, bias: false, Dtype, Device);
         RegisterComponents();
     }
-
-    public BackboneConfig Config { get; }
-
-    public DecoderModelOptions Options { get; }
 
     public DecoderStack Body => _model;
 
@@ -65,73 +47,32 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
     /// Every module whose linear projections LoRA may wrap, by full module name (<c>model.layers.0.self_attn</c>,
     /// <c>model.layers.0.mlp</c>, ...), in forward order.
     /// </summary>
-    public IEnumerable<(string Name, IProjectionHost Host)> ProjectionHosts =>
+    public override IEnumerable<(string Name, IProjectionHost Host)> ProjectionHosts =>
         _model.Layers.SelectMany((layer, i) => new (string, IProjectionHost)[]
         {
             ($"model.layers.{i}.self_attn", layer.SelfAttention),
             ($"model.layers.{i}.mlp", layer.Mlp),
         });
 
+    /// <summary>q/k/v/o of the attention and gate/up/down of the MLP.</summary>
+    public override IReadOnlyList<string> AdaptableProjections { get; } = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
     /// <summary>Opens the Hugging Face model directory, checks it (<see cref="HfCheckpoint.Open"/>) and loads every tensor.</summary>
     /// <exception cref="CheckpointException">Every problem with the config or the weights (missing tensors, wrong shapes, ...).</exception>
     /// <exception cref="InvalidDataException">A safetensors file is corrupt or holds an unsupported dtype; the message names the file and tensor.</exception>
-    public static DecoderModel Load(string directory, DecoderModelOptions? options = null)
+    public static new DecoderModel Load(string directory, BackboneOptions? options = null)
     {
         using var checkpoint = HfCheckpoint.Open(directory);
-        var model = new DecoderModel(checkpoint.Config.Decoder, options);
-        try
-        {
-            model.LoadWeights(checkpoint);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return Filled(new DecoderModel(checkpoint.Config.Decoder, options), m => m.LoadWeights(checkpoint));
     }
 
     /// <summary>A model with the values of <paramref name="weights"/> (src/Model's fp32 set, as the ONNX graphs read it).</summary>
     /// <exception cref="InvalidDataException">A weight is missing or has the wrong shape; the message names it.</exception>
-    public static DecoderModel Create(BackboneConfig config, WeightSet weights, DecoderModelOptions? options = null)
+    public static new DecoderModel Create(BackboneConfig config, WeightSet weights, BackboneOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var model = new DecoderModel(config, options);
-        try
-        {
-            model.LoadWeights(weights);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return Filled(new DecoderModel(config, options), m => m.LoadWeights(weights));
     }
-
-    /// <summary>Copies every parameter from <paramref name="checkpoint"/>, converting to this model's dtype and device.</summary>
-    /// <exception cref="InvalidDataException">The checkpoint's config implies other tensors than this model has.</exception>
-    public void LoadWeights(HfCheckpoint checkpoint)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var parameters = BaseParameters();
-        var expected = checkpoint.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var mismatched = parameters.Keys.Where(n => !expected.Contains(n)).Concat(expected.Where(n => !parameters.ContainsKey(n))).ToList();
-        if (mismatched.Count > 0)
-        {
-            throw new InvalidDataException($"{checkpoint.Directory}: the checkpoint does not fit this model: {string.Join(", ", mismatched.Select(n => $"'{n}'"))}");
-        }
-
-        foreach (var (name, parameter) in parameters)
-        {
-            checkpoint.ReadInto(name, parameter);
-        }
-    }
-
-    /// <summary>Copies every parameter from <paramref name="weights"/>, converting to this model's dtype and device.</summary>
-    /// <exception cref="InvalidDataException">A weight is missing or has the wrong shape; the message names it.</exception>
-    public void LoadWeights(WeightSet weights) =>
-        WeightSetCopy.CopyInto(BaseParameters().Select(p => (p.Key, p.Value)), weights);
 
     /// <param name="inputIds">int64 token ids <c>[batch, seq]</c>, right-padded, on the model's device.</param>
     /// <param name="attentionMask">int64 <c>[batch, seq]</c>: nonzero for real tokens, 0 for padding on the right.</param>
@@ -141,21 +82,6 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
     {
         Check(inputIds, attentionMask);
         return _model.call(inputIds, attentionMask);
-    }
-
-    private void Check(Tensor inputIds, Tensor attentionMask)
-    {
-        ArgumentNullException.ThrowIfNull(inputIds);
-        ArgumentNullException.ThrowIfNull(attentionMask);
-        if (inputIds.dim() != 2 || !inputIds.shape.AsSpan().SequenceEqual(attentionMask.shape))
-        {
-            throw new ArgumentException($"input_ids {Shape(inputIds)} and attention_mask {Shape(attentionMask)} must both be [batch, seq].", nameof(attentionMask));
-        }
-
-        if (inputIds.shape[1] > Config.MaxPositionEmbeddings)
-        {
-            throw new ArgumentException($"The sequence has {inputIds.shape[1]} tokens, more than max_position_embeddings {Config.MaxPositionEmbeddings}.", nameof(inputIds));
-        }
     }
 
     /// <summary>
@@ -185,25 +111,4 @@ internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The LM head's weight <c>[vocab, hidden]</c>: <c>lm_head.weight</c>, or <c>model.embed_tokens.weight</c> when tied (for reading a few rows).</summary>
     public Tensor LmHeadWeight => _lmHead is null ? _model.EmbedTokens.Weight : _lmHead.weight!;
-
-    /// <summary>The checkpoint parameters by name, in module order, without any adapter parameter LoRA added.</summary>
-    public IReadOnlyDictionary<string, Parameter> BaseParameters()
-    {
-        var result = new Dictionary<string, Parameter>(StringComparer.Ordinal);
-        foreach (var (name, parameter) in named_parameters())
-        {
-            if (!IsAdapterParameter(name))
-            {
-                result.Add(name, parameter);
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>True for names under a LoRA module (<c>.lora_A.</c>, <c>.lora_B.</c>).</summary>
-    public static bool IsAdapterParameter(string name) =>
-        name.Contains(".lora_A.", StringComparison.Ordinal) || name.Contains(".lora_B.", StringComparison.Ordinal);
-
-    private static string Shape(Tensor t) => SafetensorsTensorInfo.FormatShape(t.shape);
 }

@@ -47,11 +47,12 @@ internal sealed class TeacherWindowScorer : IWindowScorer
         try
         {
             using var checkpoint = HfCheckpoint.Open(directory);
+            TeacherRun.RequireDecoder(checkpoint);
             var tokenizer = HfTokenizerLoader.Load(checkpoint.Directory, checkpoint.Config, staging);
             var config = checkpoint.Config.Decoder;
             var encoder = new TeacherPromptEncoder(tokenizer, prompts, new TeacherPromptLimits(), config.MaxPositionEmbeddings, config.VocabSize);
             var device = TeacherScorer.DefaultDevice();
-            model = new DecoderModel(config, new DecoderModelOptions { Dtype = dtype, Device = device });
+            model = new DecoderModel(config, new BackboneOptions { Dtype = dtype, Device = device });
             model.LoadWeights(checkpoint);
             var scorer = new TeacherScorer(model, batchSize, encoder.PadId);
             var description = $"{checkpoint.Directory} on {device.type} in {(dtype == ScalarType.BFloat16 ? "bfloat16" : "float32")}, prompts {prompts.Name}, batch {batchSize}";

@@ -18,7 +18,9 @@ internal static class InspectCheckpointCommand
             using var checkpoint = HfCheckpoint.Open(parse.GetRequiredValue(directory).FullName);
             var d = checkpoint.Config.Decoder;
             output.WriteLine($"{checkpoint.Config.ArchitectureName} in {checkpoint.Directory}");
-            output.WriteLine($"  {d.NumLayers} layers, hidden {d.HiddenSize}, heads {d.NumHeads}/{d.NumKeyValueHeads}, intermediate {d.IntermediateSize}, vocab {d.VocabSize}, rope theta {d.RopeTheta}, tied {d.TieWordEmbeddings}");
+            output.WriteLine(d.IsEncoder
+                ? $"  {d.NumLayers} layers, hidden {d.HiddenSize}, heads {d.NumHeads}, intermediate {d.IntermediateSize}, vocab {d.VocabSize}, positions {d.MaxPositionEmbeddings}, token types {d.TypeVocabSize}, layer_norm_eps {d.LayerNormEps}"
+                : $"  {d.NumLayers} layers, hidden {d.HiddenSize}, heads {d.NumHeads}/{d.NumKeyValueHeads}, intermediate {d.IntermediateSize}, vocab {d.VocabSize}, rope theta {d.RopeTheta}, tied {d.TieWordEmbeddings}");
             output.WriteLine($"  {checkpoint.Parameters.Count} tensors in {checkpoint.Files.Count} file(s), {checkpoint.TotalBytes} bytes, torch_dtype {checkpoint.Config.TorchDtype?.TorchDtypeName() ?? "(not given)"}");
             if (checkpoint.UnusedTensors.Count > 0)
             {

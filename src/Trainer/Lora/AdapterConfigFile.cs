@@ -11,7 +11,10 @@ namespace Rerank.Trainer.Lora;
 /// </summary>
 internal static class AdapterConfigFile
 {
-    public static void Write(string path, LoraOptions options)
+    /// <param name="path">The file to write.</param>
+    /// <param name="options">Resolved options (<see cref="LoraOptions.ResolvedFor"/>).</param>
+    /// <param name="encoder">A BERT backbone: <c>task_type</c> is PEFT's <c>FEATURE_EXTRACTION</c> instead of <c>CAUSAL_LM</c>.</param>
+    public static void Write(string path, LoraOptions options, bool encoder = false)
     {
         var fields = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
@@ -33,8 +36,8 @@ internal static class AdapterConfigFile
             ["revision"] = null,
             ["target_modules"] = options.TargetPattern is { } pattern
                 ? pattern
-                : new JsonArray([.. options.TargetModules.Order(StringComparer.Ordinal).Select(t => (JsonNode)t)]),
-            ["task_type"] = "CAUSAL_LM",
+                : new JsonArray([.. (options.TargetModules ?? throw new ArgumentException("The LoRA targets are not resolved for a backbone.", nameof(options))).Order(StringComparer.Ordinal).Select(t => (JsonNode)t)]),
+            ["task_type"] = encoder ? "FEATURE_EXTRACTION" : "CAUSAL_LM",
             ["use_dora"] = false,
             ["use_rslora"] = options.UseRsLora,
         };

@@ -8,15 +8,16 @@ using static TorchSharp.torch;
 namespace Rerank.Trainer.Lora;
 
 /// <summary>
-/// LoRA adapters on a <see cref="DecoderModel"/>: which linear layers carry one, their trainable parameters, saving and
+/// LoRA adapters on a backbone (<see cref="BackboneModel"/>: a decoder or BERT): which linear layers carry one, their trainable parameters, saving and
 /// loading them on their own in PEFT's format, and merging them into the base weights for export.
 /// </summary>
 /// <remarks>
 /// <see cref="Attach"/>:
-/// 1. Checks the options and that the model has no adapters yet.
-/// 2. Matches every projection of every block (<see cref="DecoderModel.ProjectionHosts"/>) by its full module name
+/// 1. Checks the options and that the model has no adapters yet; without targets, the backbone's default
+///    (<see cref="LoraOptions.DefaultTargets"/>: every decoder projection, BERT's query and value).
+/// 2. Matches every projection of every block (<see cref="BackboneModel.ProjectionHosts"/>) by its full module name
 ///    against the targets; each list entry must match something, so a misspelt or unsupported target (<c>lm_head</c>,
-///    <c>embed_tokens</c>) is refused by name rather than silently skipped.
+///    <c>embed_tokens</c>, <c>word_embeddings</c>, a decoder's name on BERT) is refused by name rather than silently skipped.
 /// 3. Freezes every base parameter (requires_grad false), embeddings, norms and LM head included.
 /// 4. Replaces each target <c>Linear</c> in place by a <see cref="LoraLinear"/> holding the same parameter objects,
 ///    so base names and values are unchanged and the model computes exactly what it did (<c>lora_B</c> starts at zero).
@@ -24,10 +25,10 @@ namespace Rerank.Trainer.Lora;
 /// </remarks>
 internal sealed class LoraAdapter
 {
-    private readonly DecoderModel _model;
+    private readonly BackboneModel _model;
     private readonly List<(string Name, LoraLinear Module)> _modules;
 
-    private LoraAdapter(DecoderModel model, LoraOptions options, List<(string, LoraLinear)> modules)
+    private LoraAdapter(BackboneModel model, LoraOptions options, List<(string, LoraLinear)> modules)
     {
         _model = model;
         Options = options;
@@ -49,12 +50,13 @@ internal sealed class LoraAdapter
     /// <summary>Adds adapters to <paramref name="model"/> (see the remarks).</summary>
     /// <exception cref="ArgumentException">The options are invalid, or a target matches no linear layer of the blocks; the message names it.</exception>
     /// <exception cref="InvalidOperationException">The model already has adapters.</exception>
-    public static LoraAdapter Attach(DecoderModel model, LoraOptions options)
+    public static LoraAdapter Attach(BackboneModel model, LoraOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
 
         // 1.
+        options = options.ResolvedFor(model.Config.Architecture);
         var errors = options.Validate();
         if (errors.Count > 0)
         {
@@ -84,12 +86,14 @@ internal sealed class LoraAdapter
 
         var unmatched = options.TargetPattern is { } pattern
             ? (targets.Count == 0 ? [pattern] : [])
-            : options.TargetModules.Where(t => !targets.Any(m => LoraOptions.Matches(m.Name, t))).ToList();
+            : options.TargetModules!.Where(t => !targets.Any(m => LoraOptions.Matches(m.Name, t))).ToList();
         if (unmatched.Count > 0)
         {
+            var family = model.Config.IsEncoder ? "bert encoder layers" : "decoder blocks";
+            var notAdaptable = model.Config.IsEncoder ? "embeddings and the pooler are not" : "embeddings and the LM head are not";
             throw new ArgumentException(
-                $"LoRA target_modules {string.Join(", ", unmatched.Select(t => $"'{t}'"))} match no linear layer of the decoder blocks "
-                + "(adaptable: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj; embeddings and the LM head are not).",
+                $"LoRA target_modules {string.Join(", ", unmatched.Select(t => $"'{t}'"))} match no linear layer of the {family} "
+                + $"(adaptable: {string.Join(", ", model.AdaptableProjections)}; {notAdaptable}).",
                 nameof(options));
         }
 
@@ -114,7 +118,7 @@ internal sealed class LoraAdapter
 
     /// <summary>Attaches the adapter saved in <paramref name="directory"/> (<see cref="Save"/>, or PEFT's <c>save_pretrained</c>) and loads its weights.</summary>
     /// <exception cref="CheckpointException">Every problem with adapter_config.json or the weights: refused options, missing tensors, wrong shapes, tensors for modules the config does not target.</exception>
-    public static LoraAdapter Load(DecoderModel model, string directory)
+    public static LoraAdapter Load(BackboneModel model, string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         directory = Path.GetFullPath(directory);
@@ -194,7 +198,7 @@ internal sealed class LoraAdapter
         }
 
         SafetensorsWriter.Write(Path.Combine(directory, LoraFiles.Weights), entries, new Dictionary<string, string> { ["format"] = "pt" });
-        AdapterConfigFile.Write(Path.Combine(directory, LoraFiles.Config), Options);
+        AdapterConfigFile.Write(Path.Combine(directory, LoraFiles.Config), Options, _model.Config.IsEncoder);
     }
 
     /// <summary>Adds every update into its base weight (<see cref="LoraLinear.Merge"/>); the forward pass then costs what the base model's does.</summary>

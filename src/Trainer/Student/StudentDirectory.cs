@@ -18,7 +18,8 @@ namespace Rerank.Trainer.Student;
 /// <c>student_config.json</c>, sorted keys, two-space indent:
 /// <c>{"dim": 64, "format_version": 1, "iem_hidden": 512, "layer_norm_eps": 1e-05, "passage": {"max_chars": 4000,
 /// "max_tokens": 250}, "pma_heads": 4, "query": {"max_chars": 1000, "max_tokens": 250}}</c>; <c>query</c> and
-/// <c>passage</c> may be left out, <c>iem_hidden</c> defaults to 512 and <c>layer_norm_eps</c> to 1e-5.
+/// <c>passage</c> may be left out, <c>iem_hidden</c> defaults to 512 and <c>layer_norm_eps</c> to 1e-5. Either limit may
+/// carry a <c>prefix</c> (a non-empty string put before every text of that kind, <see cref="TextLimits.Prefix"/>).
 /// </remarks>
 internal static class StudentDirectory
 {
@@ -64,7 +65,16 @@ internal static class StudentDirectory
 
         HfModelConfig.WriteJson(Path.Combine(directory, Config), root);
 
-        static JsonObject Limits(TextLimits limits) => new() { ["max_chars"] = limits.MaxChars, ["max_tokens"] = limits.MaxTokens };
+        static JsonObject Limits(TextLimits limits)
+        {
+            var json = new JsonObject { ["max_chars"] = limits.MaxChars, ["max_tokens"] = limits.MaxTokens };
+            if (limits.Prefix is { } prefix)
+            {
+                json["prefix"] = prefix;
+            }
+
+            return json;
+        }
     }
 
     /// <summary>Reads and checks a student directory; every problem is found before it throws.</summary>
@@ -202,7 +212,20 @@ internal static class StudentDirectory
                     problems.Add($"{path}: {key}.max_chars must not be negative (is {chars})");
                 }
 
-                return tokens is { } t ? new TextLimits { MaxTokens = (int)t, MaxChars = (int)chars } : null;
+                string? prefix = null;
+                switch (limits["prefix"])
+                {
+                    case null:
+                        break;
+                    case JsonValue value when value.TryGetValue<string>(out var text) && text.Length > 0:
+                        prefix = text;
+                        break;
+                    default:
+                        problems.Add($"{path}: {key}.prefix must be a non-empty string");
+                        break;
+                }
+
+                return tokens is { } t ? new TextLimits { MaxTokens = (int)t, MaxChars = (int)chars, Prefix = prefix } : null;
             default:
                 problems.Add($"{path}: {key} must be an object {{\"max_tokens\": n, \"max_chars\": n}}");
                 return null;

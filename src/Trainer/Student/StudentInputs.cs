@@ -232,9 +232,9 @@ internal sealed class StudentInputs : IDisposable
         DeleteStaging(_staging);
     }
 
-    private DecoderModel LoadBackbone(out LoraAdapter? adapter)
+    private BackboneModel LoadBackbone(out LoraAdapter? adapter)
     {
-        var model = new DecoderModel(Backbone);
+        var model = BackboneModel.Create(Backbone);
         try
         {
             model.LoadWeights(Checkpoint);

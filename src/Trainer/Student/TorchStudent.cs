@@ -13,15 +13,16 @@ namespace Rerank.Trainer.Student;
 /// </summary>
 /// <remarks>
 /// Encoding (the bundle's rules, docs/model-runtime.md):
-/// 1. each text is cut to <see cref="TextLimits.MaxChars"/> characters, tokenized on the bare text (no prompt) and cut
-///    to <see cref="TextLimits.MaxTokens"/> tokens by src/Model's <see cref="TextTokenizer"/>, the serving tokenizer;
+/// 1. each text is cut to <see cref="TextLimits.MaxChars"/> characters, given the limits' <see cref="TextLimits.Prefix"/>
+///    if any (no other prompt), tokenized and cut to <see cref="TextLimits.MaxTokens"/> tokens by src/Model's
+///    <see cref="TextTokenizer"/>, the serving tokenizer (<c>TextLimits.Prepare</c>, as the bundle's encoder does);
 /// 2. texts are run in batches of <see cref="BatchSize"/> in input order, each right-padded to its longest text with
 ///    the pad id and mask 0;
 /// 3. the backbone's last hidden state goes through PMA in float32 (padded keys masked), giving y^agg <c>[n, d]</c>.
 /// </remarks>
 internal sealed class TorchStudent : IDisposable
 {
-    public TorchStudent(DecoderModel backbone, StudentHeads heads, TextTokenizer tokenizer, TextLimits query, TextLimits passage)
+    public TorchStudent(BackboneModel backbone, StudentHeads heads, TextTokenizer tokenizer, TextLimits query, TextLimits passage)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentNullException.ThrowIfNull(heads);
@@ -40,7 +41,7 @@ internal sealed class TorchStudent : IDisposable
         PassageLimits = passage;
     }
 
-    public DecoderModel Backbone { get; }
+    public BackboneModel Backbone { get; }
 
     public StudentHeads Heads { get; }
 
@@ -69,7 +70,7 @@ internal sealed class TorchStudent : IDisposable
         var device = Heads.Pma.parameters().First().device;
 
         // Step 1.
-        var tokens = texts.Select(t => Tokenizer.Encode(t, limits.MaxTokens, limits.MaxChars)).ToArray();
+        var tokens = texts.Select(t => Tokenizer.Encode(limits.Prepare(t), limits.MaxTokens, maxChars: 0)).ToArray();
         var pooled = new List<Tensor>();
         for (var start = 0; start < tokens.Length; start += BatchSize)
         {

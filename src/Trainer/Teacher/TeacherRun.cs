@@ -25,6 +25,19 @@ namespace Rerank.Trainer.Teacher;
 /// </remarks>
 internal static class TeacherRun
 {
+    /// <summary>Refuses a BERT checkpoint as the teacher: the teacher reads a decoder's LM head (yes/no logits).</summary>
+    /// <exception cref="CheckpointException">The checkpoint is an encoder; the message names its config.json and model_type.</exception>
+    public static void RequireDecoder(HfCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.Config.Decoder.IsEncoder)
+        {
+            throw new CheckpointException(
+                checkpoint.Directory,
+                [$"{Path.Combine(checkpoint.Directory, CheckpointFiles.Config)}: model_type '{checkpoint.Config.ModelType}' is not supported as the teacher (it has no LM head to answer yes/no; the teacher is a llama or qwen2 decoder, bert is supported as the student backbone)"]);
+        }
+    }
+
     /// <returns>The store's header path, the pairs it holds and how many were already done before this run.</returns>
     /// <exception cref="InvalidDataException">A plan pair names a query or passage the data lacks, or the store was written for other settings.</exception>
     /// <exception cref="CheckpointException">The checkpoint or its tokenizer cannot be loaded.</exception>
@@ -60,6 +73,7 @@ internal static class TeacherRun
 
         // Step 2.
         using var checkpoint = HfCheckpoint.Open(settings.Checkpoint);
+        RequireDecoder(checkpoint);
         var staging = Path.Combine(Path.GetTempPath(), "rerank-teacher-tokenizer-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -107,7 +121,7 @@ internal static class TeacherRun
 
             // Step 4.
             var device = settings.Device ?? TeacherScorer.DefaultDevice();
-            using var model = new DecoderModel(config, new DecoderModelOptions { Dtype = settings.Dtype, Device = device });
+            using var model = new DecoderModel(config, new BackboneOptions { Dtype = settings.Dtype, Device = device });
             model.LoadWeights(checkpoint);
             var scorer = new TeacherScorer(model, settings.BatchSize, encoder.PadId);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"teacher: {checkpoint.Directory} on {device.type} in {header.Dtype}, {(settings.Shard is { } s ? $"shard {s} = pairs {start:N0}..{start + length - 1:N0} of {all.Count:N0}" : $"{all.Count:N0} pairs")}, answer ids yes {yes} no {no}"));

@@ -15,14 +15,14 @@ namespace Rerank.Trainer.Training;
 /// The owner disposes the backbone, heads and cache.
 /// </summary>
 internal sealed class DistillationStudent(
-    DecoderModel backbone,
+    BackboneModel backbone,
     LoraAdapter? adapter,
     StudentHeads heads,
     TextTokenizer tokenizer,
     FrozenStateCache? cache,
     TrainingOptions options)
 {
-    public DecoderModel Backbone { get; } = backbone;
+    public BackboneModel Backbone { get; } = backbone;
 
     public LoraAdapter? Adapter { get; } = adapter;
 
@@ -54,7 +54,7 @@ internal sealed class DistillationStudent(
             }
             else
             {
-                var tokens = batch.Select(b => tokenizer.Encode(b.Text, b.Limits.MaxTokens, b.Limits.MaxChars)).ToList();
+                var tokens = batch.Select(b => tokenizer.Encode(b.Limits.Prepare(b.Text), b.Limits.MaxTokens, maxChars: 0)).ToList();
                 var length = tokens.Max(t => t.Length);
                 var ids = new long[tokens.Count * length];
                 var maskValues = new long[ids.Length];

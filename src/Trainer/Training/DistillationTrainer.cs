@@ -91,6 +91,7 @@ internal static class DistillationTrainer
         var trainDirectory = layout.TrainDirectory;
         Directory.CreateDirectory(trainDirectory);
         using var inputs = StudentInputs.Open(source);
+        options = options with { Lora = options.Lora.ResolvedFor(inputs.Backbone.Architecture) };
         var device = options.Device is { } name ? TorchSharp.torch.device(name) : CPU;
         var settings = TrainingSettings.Describe(source, plan, teacher, options);
         var checkpoint = options.Resume ? TrainingCheckpoint.Find(trainDirectory) : null;
@@ -103,7 +104,7 @@ internal static class DistillationTrainer
             }
         }
 
-        var backbone = new DecoderModel(inputs.Backbone, new DecoderModelOptions { Device = device });
+        var backbone = BackboneModel.Create(inputs.Backbone, new BackboneOptions { Device = device });
         FrozenStateCache? cache = null;
         StudentHeads? heads = null;
         try
@@ -141,8 +142,8 @@ internal static class DistillationTrainer
                 var fingerprint = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["backbone"] = inputs.Provenance("rerank-train train").Backbone ?? "",
-                    ["query_limits"] = $"{inputs.Query.MaxTokens}/{inputs.Query.MaxChars}",
-                    ["passage_limits"] = $"{inputs.Passage.MaxTokens}/{inputs.Passage.MaxChars}",
+                    ["query_limits"] = $"{inputs.Query.MaxTokens}/{inputs.Query.MaxChars}" + (inputs.Query.Prefix is { } queryPrefix ? "/" + queryPrefix : ""),
+                    ["passage_limits"] = $"{inputs.Passage.MaxTokens}/{inputs.Passage.MaxChars}" + (inputs.Passage.Prefix is { } passagePrefix ? "/" + passagePrefix : ""),
                     ["text_batch"] = options.TextBatch.ToString(CultureInfo.InvariantCulture),
                 };
                 cache = FrozenStateCache.LoadOrCompute(Path.Combine(trainDirectory, "frozen-states.safetensors"), fingerprint, backbone, inputs.Tokenizer.Tokenizer, texts, options.TextBatch, output);

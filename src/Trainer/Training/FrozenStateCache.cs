@@ -15,8 +15,9 @@ namespace Rerank.Trainer.Training;
 /// <remarks>
 /// Tensors are named <c>q/{query id}</c> and <c>p/{passage id}</c>, shape <c>[tokens, d]</c>. The file's metadata records
 /// what the states depend on (the backbone's provenance, both text limits, the text batch); a file that differs is
-/// recomputed and replaced, with a line saying so. Texts are run longest first so batches pad little; with right padding
-/// and causal attention a real token's state does not depend on the padding.
+/// recomputed and replaced, with a line saying so. Texts are run longest first so batches pad little; a real token's state
+/// does not depend on the padding (<see cref="BackboneModel"/>: a decoder's right pads come after every real token under
+/// a causal mask, BERT hides padded keys), so each text's states are the ones it would get alone.
 /// </remarks>
 internal sealed class FrozenStateCache : IDisposable
 {
@@ -30,7 +31,7 @@ internal sealed class FrozenStateCache : IDisposable
     public static FrozenStateCache LoadOrCompute(
         string path,
         IReadOnlyDictionary<string, string> fingerprint,
-        DecoderModel backbone,
+        BackboneModel backbone,
         TextTokenizer tokenizer,
         IReadOnlyList<(string Key, string Text, TextLimits Limits)> texts,
         int textBatch,
@@ -80,10 +81,10 @@ internal sealed class FrozenStateCache : IDisposable
         }
     }
 
-    private static Dictionary<string, Tensor> Compute(DecoderModel backbone, TextTokenizer tokenizer, IReadOnlyList<(string Key, string Text, TextLimits Limits)> texts, int textBatch, TextWriter output)
+    private static Dictionary<string, Tensor> Compute(BackboneModel backbone, TextTokenizer tokenizer, IReadOnlyList<(string Key, string Text, TextLimits Limits)> texts, int textBatch, TextWriter output)
     {
         var distinct = texts.DistinctBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => (t.Key, Tokens: tokenizer.Encode(t.Text, t.Limits.MaxTokens, t.Limits.MaxChars)))
+            .Select(t => (t.Key, Tokens: tokenizer.Encode(t.Limits.Prepare(t.Text), t.Limits.MaxTokens, maxChars: 0)))
             .OrderByDescending(t => t.Tokens.Length)
             .ThenBy(t => t.Key, StringComparer.Ordinal)
             .ToList();

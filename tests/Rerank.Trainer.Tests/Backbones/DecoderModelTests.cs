@@ -186,7 +186,7 @@ public sealed class DecoderModelTests(ITestOutputHelper output) : IDisposable
         var stored = checkpoint.ReadSingles("model.layers.1.mlp.up_proj.weight");
 
         using var asFloat = DecoderModel.Load(_temp.Path);
-        using var asBf16 = DecoderModel.Load(_temp.Path, new DecoderModelOptions { Dtype = ScalarType.BFloat16 });
+        using var asBf16 = DecoderModel.Load(_temp.Path, new BackboneOptions { Dtype = ScalarType.BFloat16 });
 
         // bf16 -> fp32 is exact, so the fp32 model holds the stored values bit for bit.
         var fp32 = asFloat.BaseParameters()["model.layers.1.mlp.up_proj.weight"];
@@ -266,7 +266,7 @@ public sealed class DecoderModelTests(ITestOutputHelper output) : IDisposable
         return (ids, mask);
     }
 
-    internal static float[] RunModel(DecoderModel model, long[] ids, long[] mask, int batch)
+    internal static float[] RunModel(BackboneModel model, long[] ids, long[] mask, int batch)
     {
         model.eval();
         using var noGrad = no_grad();

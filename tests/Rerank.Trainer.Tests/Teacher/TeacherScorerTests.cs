@@ -77,7 +77,7 @@ public sealed class TeacherScorerTests(ITestOutputHelper output) : IDisposable
     {
         RandomCheckpoint.Write(_temp.Path, TeacherTestData.Llama);
         using var full = DecoderModel.Load(_temp.Path);
-        using var half = DecoderModel.Load(_temp.Path, new DecoderModelOptions { Dtype = ScalarType.BFloat16 });
+        using var half = DecoderModel.Load(_temp.Path, new BackboneOptions { Dtype = ScalarType.BFloat16 });
 
         var a = new TeacherScorer(full, 2, 0).Score(Prompts, 30, 31, features: false);
         var b = new TeacherScorer(half, 2, 0).Score(Prompts, 30, 31, features: false);
