@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Rerank.Model.Pretrained;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Search;
 using Rerank.Model.Bundle;
+using Rerank.Model.Pretrained;
 using Rerank.Model.Runtime;
 
 namespace Rerank.Cli.Eval;

@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Rerank.Model.Pretrained;
 using Rerank.Cli.Common;
 using Rerank.CommandLine;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Evaluation;
 using Rerank.Model.Architecture;
+using Rerank.Model.Pretrained;
 using Rerank.Model.Runtime;
 
 namespace Rerank.Cli.Eval;

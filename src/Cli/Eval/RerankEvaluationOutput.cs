@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using Rerank.Model.Pretrained;
 using Rerank.IngestPipeline.Contracts;
 using Rerank.LuceneBaseline.Evaluation;
+using Rerank.Model.Pretrained;
 using Rerank.Model.Runtime;
 
 namespace Rerank.Cli.Eval;

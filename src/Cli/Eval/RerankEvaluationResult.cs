@@ -1,6 +1,6 @@
-using Rerank.Model.Pretrained;
 using Rerank.LuceneBaseline.Evaluation;
 using Rerank.LuceneBaseline.Search;
+using Rerank.Model.Pretrained;
 
 namespace Rerank.Cli.Eval;
 
