@@ -46,6 +46,7 @@ internal static class TeacherCommand
         });
         command.Subcommands.Add(TeacherImportCommand.Create(inputs));
         command.Subcommands.Add(TeacherMergeCommand.Create(inputs));
+        command.Subcommands.Add(TeacherFuseCommand.Create(inputs));
         return command;
     }
 

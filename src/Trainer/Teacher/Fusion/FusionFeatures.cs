@@ -1,6 +1,7 @@
 using Rerank.LuceneBaseline.Indexing;
 using Rerank.Trainer.Data;
 using Rerank.Trainer.Mining;
+using Rerank.Trainer.Pipeline;
 
 namespace Rerank.Trainer.Teacher.Fusion;
 
@@ -37,6 +38,7 @@ internal sealed class FusionFeatures
         IEnumerable<(string QueryId, string PassageId)> pairs,
         int window,
         TextWriter output,
+        TextWriter error,
         CancellationToken cancellationToken)
     {
         var features = new FusionFeatures(["bm25", .. embedders.Select(e => e.Name)]);
@@ -69,8 +71,10 @@ internal sealed class FusionFeatures
         foreach (var embedder in embedders)
         {
             var started = DateTime.UtcNow;
-            features._queryVectors.Add(Encode(embedder, queryList, corpus.Queries, queries: true, cancellationToken));
-            features._passageVectors.Add(Encode(embedder, passageList, corpus.Passages, queries: false, cancellationToken));
+            var progress = new StageProgress(error, StageProgress.IsTerminal(error), $"teacher fuse: {embedder.Name}", "texts", queryList.Count + passageList.Count, 0);
+            features._queryVectors.Add(Encode(embedder, queryList, corpus.Queries, queries: true, progress, 0, cancellationToken));
+            features._passageVectors.Add(Encode(embedder, passageList, corpus.Passages, queries: false, progress, queryList.Count, cancellationToken));
+            progress.Finish();
             output.WriteLine($"teacher fuse: {embedder.Name}: {queryList.Count:N0} queries and {passageList.Count:N0} passages encoded ({(DateTime.UtcNow - started).TotalSeconds:F0} s)");
         }
 
@@ -93,7 +97,7 @@ internal sealed class FusionFeatures
         return row;
     }
 
-    private static Dictionary<string, float[]> Encode(ITextEmbedder embedder, List<string> ids, IReadOnlyDictionary<string, string> texts, bool queries, CancellationToken cancellationToken)
+    private static Dictionary<string, float[]> Encode(ITextEmbedder embedder, List<string> ids, IReadOnlyDictionary<string, string> texts, bool queries, StageProgress progress, int before, CancellationToken cancellationToken)
     {
         var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
         for (var start = 0; start < ids.Count; start += EncodeChunk)
@@ -104,6 +108,8 @@ internal sealed class FusionFeatures
             {
                 vectors[chunk[i]] = encoded[i];
             }
+
+            progress.Report(before + start + chunk.Count);
         }
 
         return vectors;

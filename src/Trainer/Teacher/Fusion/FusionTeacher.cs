@@ -32,6 +32,7 @@ internal static class FusionTeacher
         IReadOnlyList<ITextEmbedder> embedders,
         FusionSettings settings,
         TextWriter output,
+        TextWriter error,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(corpus);
@@ -57,7 +58,7 @@ internal static class FusionTeacher
         using (var index = HardNegativeMiner.OpenIndex(corpus, layout))
         {
             var positives = fit.SelectMany(q => q.Positives.Select(p => (q.QueryId, p)));
-            features = FusionFeatures.Build(corpus, index, embedders, queryIds, pairs.Concat(positives), settings.Window, output, cancellationToken);
+            features = FusionFeatures.Build(corpus, index, embedders, queryIds, pairs.Concat(positives), settings.Window, output, error, cancellationToken);
         }
 
         // Steps 2 and 3.
