@@ -44,10 +44,8 @@ internal record RandomDecoderShape
         WordPieceVocabularyBuilder.Build(VocabularyTexts ?? [PrintableAscii()], VocabularySize, lowerCase: true);
 
     /// <summary>
-    /// The backbone config of this shape over a vocabulary of <paramref name="vocabSize"/> entries: rope theta 10,000
-    /// (LLaMA) or 1,000,000 (Qwen2), RMSNorm eps 1e-6; for BERT also 2 token types, LayerNorm eps 1e-12 and as many
-    /// key/value heads as heads (BERT has no grouped-query attention, so <see cref="KeyValueHeads"/> is not read).
-    /// Not validated: callers report its problems with their own.
+    /// The decoder config of this shape over a vocabulary of <paramref name="vocabSize"/> entries: rope theta 10,000
+    /// (LLaMA) or 1,000,000 (Qwen2), RMSNorm eps 1e-6. Not validated: callers report its problems with their own.
     /// </summary>
     public BackboneConfig ToDecoderConfig(int vocabSize, int maxPositionEmbeddings, bool tieWordEmbeddings = false) => new()
     {
@@ -57,13 +55,11 @@ internal record RandomDecoderShape
         IntermediateSize = Intermediate > 0 ? Intermediate : (int)Math.Min(3L * Hidden, int.MaxValue),
         NumLayers = Layers,
         NumHeads = Heads,
-        NumKeyValueHeads = Architecture == BackboneArchitecture.Bert ? Heads : KeyValueHeads,
+        NumKeyValueHeads = KeyValueHeads,
         RopeTheta = Architecture == BackboneArchitecture.Qwen2 ? 1_000_000 : 10_000,
         RmsNormEps = 1e-6,
         MaxPositionEmbeddings = maxPositionEmbeddings,
         TieWordEmbeddings = tieWordEmbeddings,
-        TypeVocabSize = Architecture == BackboneArchitecture.Bert ? 2 : 0,
-        LayerNormEps = Architecture == BackboneArchitecture.Bert ? 1e-12 : 0,
     };
 
     /// <summary>

@@ -12,6 +12,12 @@ internal static class RandomBundle
         ArgumentNullException.ThrowIfNull(settings);
         var vocabulary = settings.BuildVocabulary();
         var backbone = settings.ToDecoderConfig(vocabulary.Count, Math.Max(512, Math.Max(settings.Query.MaxTokens, settings.Passage.MaxTokens)));
+        if (backbone.IsEncoder)
+        {
+            // BERT: 2 token types and eps 1e-12 as bert-base; no grouped-query attention, so KeyValueHeads is not read.
+            backbone = backbone with { NumKeyValueHeads = backbone.NumHeads, TypeVocabSize = 2, LayerNormEps = 1e-12 };
+        }
+
         var heads = new StudentHeadsConfig
         {
             Dim = settings.Hidden,
