@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
 using Rerank.Model.Architecture;
 using Rerank.Model.Onnx;
 using Rerank.Model.Onnx.Proto;
@@ -184,6 +186,69 @@ public sealed class BertOnnxImportTests
 
         // Trained LayerNorm weights are near 1, never the 0 of an unread tensor.
         Assert.InRange(imported.Weights.Get("encoder.layer.5.output.LayerNorm.weight", 384).Values.Average(), 0.2, 5);
+    }
+
+    [Theory]
+    [MemberData(nameof(Encoders))]
+    public void Recover_RealPackage_EveryLinearReproducesTheExportsMatMulAndAdd(string name)
+    {
+        // ONNX Runtime runs the package's own graph with each Linear's input and output exposed; each recovered
+        // W [out, in] and bias must give that output from that input: y = x W^T + b.
+        var encoder = PretrainedEncoders.Find(name)!;
+        var model = ModelProto.Parser.ParseFrom(PretrainedPackages.ReadResource(encoder, encoder.ModelResource));
+        var weights = BertOnnxImport.Recover(model).Weights;
+        var probes = new List<(string Module, string Input, string Output)>();
+        foreach (var add in model.Graph.Node.Where(n => n.OpType == "Add"))
+        {
+            var bias = add.Input.FirstOrDefault(i => i.StartsWith("encoder.layer.", StringComparison.Ordinal) && i.EndsWith(".bias", StringComparison.Ordinal));
+            var other = bias is null ? null : add.Input[0] == bias ? add.Input[1] : add.Input[0];
+            if (model.Graph.Node.SingleOrDefault(n => n.OpType == "MatMul" && n.Output[0] == other) is { } matMul)
+            {
+                probes.Add((bias![..^".bias".Length], matMul.Input[0], add.Output[0]));
+            }
+        }
+
+        Assert.Equal(6 * 6, probes.Count);
+        var exposed = probes.SelectMany(p => new[] { p.Input, p.Output }).Distinct().ToList();
+        foreach (var value in exposed)
+        {
+            model.Graph.Output.Add(new ValueInfoProto { Name = value, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxElementType.Float } } });
+        }
+
+        long[] ids = [101, 7592, 2088, 1012, 102]; // [CLS] hello world . [SEP]
+        var tokens = ids.Length;
+        using var session = new InferenceSession(model.ToByteArray());
+        using var inputIds = OrtValue.CreateTensorValueFromMemory(ids, [1, tokens]);
+        using var mask = OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(1L, tokens).ToArray(), [1, tokens]);
+        using var types = OrtValue.CreateTensorValueFromMemory(new long[tokens], [1, tokens]);
+        using var outputs = session.Run(new RunOptions(), ["input_ids", "attention_mask", "token_type_ids"], [inputIds, mask, types], exposed);
+        var values = exposed.Select((v, i) => (v, outputs[i].GetTensorDataAsSpan<float>().ToArray())).ToDictionary(p => p.v, p => p.Item2);
+
+        foreach (var (module, input, output) in probes)
+        {
+            var w = weights.Tensors.Single(t => t.Name == module + ".weight");
+            var b = weights.Tensors.Single(t => t.Name == module + ".bias").Values;
+            var (outWidth, inWidth) = ((int)w.Shape[0], (int)w.Shape[1]);
+            var x = values[input];
+            var y = values[output];
+            Assert.Equal(tokens * inWidth, x.Length);
+            var worst = 0.0;
+            for (var t = 0; t < tokens; t++)
+            {
+                for (var o = 0; o < outWidth; o++)
+                {
+                    var sum = (double)b[o];
+                    for (var i = 0; i < inWidth; i++)
+                    {
+                        sum += (double)x[(t * inWidth) + i] * w.Values[(o * inWidth) + i];
+                    }
+
+                    worst = Math.Max(worst, Math.Abs(sum - y[(t * outWidth) + o]));
+                }
+            }
+
+            Assert.True(worst < 1e-3, $"{module}: max abs difference {worst}");
+        }
     }
 
     private static void AssertSameWeights(WeightSet expected, WeightSet actual)

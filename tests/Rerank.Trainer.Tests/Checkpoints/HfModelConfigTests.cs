@@ -137,7 +137,7 @@ public sealed class HfModelConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("\"model_type\": \"llama\"", "\"model_type\": \"mistral\"", "model_type 'mistral' is not supported (llama, qwen2)")]
+    [InlineData("\"model_type\": \"llama\"", "\"model_type\": \"mistral\"", "model_type 'mistral' is not supported (llama, qwen2, bert)")]
     [InlineData("\"num_key_value_heads\": 32", "\"num_key_value_heads\": 5", "num_attention_heads 32 is not a multiple of num_key_value_heads 5.")]
     [InlineData("\"hidden_size\": 4096", "\"hidden_size\": 40.5", "hidden_size must be an integer (is 40.5)")]
     [InlineData("\"torch_dtype\": \"float16\"", "\"torch_dtype\": \"int8\"", "torch_dtype 'int8' is not supported (float32, float16, bfloat16)")]
