@@ -22,14 +22,22 @@ internal sealed class StudentStartOptions
 
     public Option<int?> IemHidden { get; } = new Option<int?>("--iem-hidden") { Description = "IEM width of random heads (default 512)." }.AtLeast(1);
 
-    public IEnumerable<Option> All => [Student, Heads, Lora, HeadsSeed, PmaHeads, IemHidden];
+    public Option<string?> CosinePooling { get; } = CreateCosinePooling();
 
-    /// <exception cref="ArgumentException">Random heads' sizes given with <c>--heads</c>; the message names the options.</exception>
+    public IEnumerable<Option> All => [Student, Heads, Lora, HeadsSeed, PmaHeads, IemHidden, CosinePooling];
+
+    /// <exception cref="ArgumentException">Random heads' sizes or cosine term given with <c>--heads</c>; the message names the options.</exception>
     public StudentSource Read(ParseResult parse)
     {
         if (parse.GetValue(Heads) is not null && (parse.GetValue(PmaHeads) is not null || parse.GetValue(IemHidden) is not null))
         {
             throw new ArgumentException($"{PmaHeads.Name} and {IemHidden.Name} size random heads; with {Heads.Name} the sizes come from {StudentDirectory.Config}.");
+        }
+
+        var cosine = parse.GetValue(CosinePooling);
+        if (parse.GetValue(Heads) is not null && cosine is not null)
+        {
+            throw new ArgumentException($"{CosinePooling.Name} sets the cosine term of random heads; with {Heads.Name} it comes from {StudentDirectory.Config} (cosine_pooling).");
         }
 
         return new StudentSource
@@ -40,6 +48,23 @@ internal sealed class StudentStartOptions
             Seed = parse.GetValue(HeadsSeed),
             PmaHeads = parse.GetValue(PmaHeads),
             IemHidden = parse.GetValue(IemHidden),
+            CosineTerm = parse.GetValue(Heads) is not null ? null : cosine switch
+            {
+                "none" => CosineTermChoice.None,
+                "mean" => CosineTermChoice.Mean,
+                "cls" => CosineTermChoice.Cls,
+                _ => CosineTermChoice.Auto,
+            },
         };
+    }
+
+    private static Option<string?> CreateCosinePooling()
+    {
+        var option = new Option<string?>("--cosine-pooling")
+        {
+            Description = "Random heads' cosine term (ours, beyond the paper): logit = a * cos + IEM over the backbone's mean- or cls-pooled, normalised states; none, mean, cls or auto (default: the checkpoint's sentence-transformers pooling for a BERT checkpoint with those files, else none).",
+        };
+        option.AcceptOnlyFromAmong("none", "mean", "cls", "auto");
+        return option;
     }
 }

@@ -20,6 +20,8 @@ namespace Rerank.Trainer.Student;
 /// "max_tokens": 250}, "pma_heads": 4, "query": {"max_chars": 1000, "max_tokens": 250}}</c>; <c>query</c> and
 /// <c>passage</c> may be left out, <c>iem_hidden</c> defaults to 512 and <c>layer_norm_eps</c> to 1e-5. Either limit may
 /// carry a <c>prefix</c> (a non-empty string put before every text of that kind, <see cref="TextLimits.Prefix"/>).
+/// <c>cosine_pooling</c> (<c>mean</c> or <c>cls</c>, left out when off) turns on the cosine term
+/// (<see cref="StudentHeadsConfig.CosinePooling"/>) and with it the tensor <c>iem.cosine_scale</c>.
 /// </remarks>
 internal static class StudentDirectory
 {
@@ -47,6 +49,11 @@ internal static class StudentDirectory
             ["layer_norm_eps"] = config.LayerNormEps,
             ["pma_heads"] = config.PmaHeads,
         };
+        if (config.CosinePooling is { } cosinePooling)
+        {
+            fields["cosine_pooling"] = PoolingName(cosinePooling);
+        }
+
         if (query is not null)
         {
             fields["query"] = Limits(query);
@@ -162,7 +169,7 @@ internal static class StudentDirectory
             problems.Add($"{path}: format_version is {v}; this trainer reads version {FormatVersion}");
         }
 
-        var known = new HashSet<string>(["dim", "format_version", "iem_hidden", "layer_norm_eps", "passage", "pma_heads", "query"], StringComparer.Ordinal);
+        var known = new HashSet<string>(["cosine_pooling", "dim", "format_version", "iem_hidden", "layer_norm_eps", "passage", "pma_heads", "query"], StringComparer.Ordinal);
         problems.AddRange(root.Select(p => p.Key).Where(k => !known.Contains(k)).Select(k => $"{path}: {k} is not a known key"));
         var dim = Integer(root, "dim", path, problems, required: true);
         var heads = Integer(root, "pma_heads", path, problems, required: true);
@@ -180,6 +187,19 @@ internal static class StudentDirectory
             }
         }
 
+        EmbeddingPooling? cosinePooling = null;
+        switch (root["cosine_pooling"])
+        {
+            case null:
+                break;
+            case JsonValue value when value.TryGetValue<string>(out var name) && name is "mean" or "cls":
+                cosinePooling = name == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean;
+                break;
+            case var node:
+                problems.Add($"{path}: cosine_pooling must be \"mean\" or \"cls\" (is {node!.ToJsonString()})");
+                break;
+        }
+
         var query = Limits(root, "query", path, problems);
         var passage = Limits(root, "passage", path, problems);
         if (problems.Count > before || dim is null || heads is null)
@@ -187,7 +207,7 @@ internal static class StudentDirectory
             return (null, null, null);
         }
 
-        var config = new StudentHeadsConfig { Dim = (int)dim, PmaHeads = (int)heads, IemHidden = (int)hidden, LayerNormEps = eps };
+        var config = new StudentHeadsConfig { Dim = (int)dim, PmaHeads = (int)heads, IemHidden = (int)hidden, LayerNormEps = eps, CosinePooling = cosinePooling };
         var errors = config.Validate();
         problems.AddRange(errors.Select(e => $"{path}: {e}"));
         return errors.Count > 0 ? (null, null, null) : (config, query, passage);
@@ -249,6 +269,9 @@ internal static class StudentDirectory
                 return null;
         }
     }
+
+    /// <summary><c>mean</c> or <c>cls</c>, as <c>cosine_pooling</c> and <c>--cosine-pooling</c> write it.</summary>
+    public static string PoolingName(EmbeddingPooling pooling) => pooling == EmbeddingPooling.Cls ? "cls" : "mean";
 
     private static InvalidDataException Problems(IReadOnlyList<string> problems) =>
         new(string.Create(CultureInfo.InvariantCulture, $"student heads cannot be loaded: {string.Join("; ", problems)}"));

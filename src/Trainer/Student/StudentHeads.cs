@@ -90,7 +90,52 @@ internal sealed class StudentHeads : nn.Module
         return _pma.call(hidden.to(ScalarType.Float32), attentionMask).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The IEM on row-aligned pairs <c>[n, d]</c>: logits <c>[n]</c> and features <c>[n, H]</c>.</summary>
+    /// <summary>
+    /// The cosine term's half of an embedding: <c>[batch, seq, d]</c> states pooled as <see cref="StudentHeadsConfig.CosinePooling"/>
+    /// (sentence-transformers' mean over real tokens, count at least 1e-9, or the first token) and L2-normalised
+    /// (norm at least 1e-12), float32 <c>[batch, d]</c>: PoolingGraph's math.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The heads have no cosine term.</exception>
+    public Tensor CosineUnit(Tensor hidden, Tensor attentionMask)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(attentionMask);
+        var pooling = Config.CosinePooling ?? throw new InvalidOperationException("These heads have no cosine term.");
+        using var scope = NewDisposeScope();
+        var states = hidden.to(ScalarType.Float32);
+        Tensor pooled;
+        if (pooling == EmbeddingPooling.Cls)
+        {
+            pooled = states.select(1, 0);
+        }
+        else
+        {
+            var weights = attentionMask.ne(0).to(ScalarType.Float32).unsqueeze(-1);
+            pooled = (states * weights).sum(1) / weights.sum(1).clamp_min(1e-9);
+        }
+
+        return nn.functional.normalize(pooled, p: 2, dim: -1, eps: 1e-12).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// An embedding as the bundle's encoder outputs it: PMA (<c>[batch, d]</c>), or with the cosine term
+    /// [PMA ; <see cref="CosineUnit"/>] (<c>[batch, 2d]</c>).
+    /// </summary>
+    public Tensor Embed(Tensor hidden, Tensor attentionMask)
+    {
+        if (Config.CosinePooling is null)
+        {
+            return Pool(hidden, attentionMask);
+        }
+
+        using var scope = NewDisposeScope();
+        return cat([Pool(hidden, attentionMask), CosineUnit(hidden, attentionMask)], 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The IEM on row-aligned pairs <c>[n, EmbeddingDim]</c>: logits <c>[n]</c> (with the cosine term, IEM(pooled) +
+    /// a * unit_q . unit_p) and features <c>[n, H]</c>.
+    /// </summary>
     public (Tensor Logits, Tensor Features) Interact(Tensor query, Tensor passage, StudentBranch branch) => _iem.Forward(query, passage, branch);
 
     /// <summary>A float32 <c>Linear</c> with zero <c>weight [out, in]</c> and <c>bias [out]</c>; values come from a <see cref="WeightSet"/>.</summary>

@@ -6,6 +6,7 @@ using Rerank.Model.Bundle;
 using Rerank.Model.Weights;
 using Rerank.Trainer.Backbones;
 using Rerank.Model.Checkpoints;
+using Rerank.Model.Pretrained;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Lora;
 using Rerank.Trainer.Tokenization;
@@ -23,9 +24,12 @@ namespace Rerank.Trainer.Student;
 ///    tokenizer (<see cref="HfTokenizerLoader"/>: the serving tokenizer, files staged where converted);
 /// 2. heads: read from the student directory (its <c>dim</c> must be the backbone's hidden size), or created with
 ///    <see cref="StudentHeadWeights.CreateRandom"/> from the seed, with PMA heads = the backbone's attention heads and
-///    IEM width 512 unless given;
-/// 3. text limits: the student's, else 250 tokens (D2LLM's student; fewer when <c>max_position_embeddings</c> is
-///    smaller) and 1,000 / 4,000 characters for queries / passages, as <c>rerank model init</c>;
+///    IEM width 512 unless given; with the cosine term (<see cref="StudentSource.CosineTerm"/>; auto = the pooling of a
+///    BERT checkpoint's sentence-transformers files, none without them) the IEM's output layer <c>iem.head</c> starts
+///    at zero and <c>iem.cosine_scale</c> at 20, so the fresh student's logits are 20 * cosine: the encoder's ranking;
+/// 3. text limits: the student's, else for a BERT checkpoint with sentence-transformers files their token limit and
+///    query/passage prefixes, else 250 tokens (D2LLM's student; fewer when <c>max_position_embeddings</c> is smaller);
+///    1,000 / 4,000 characters for queries / passages, as <c>rerank model init</c>;
 /// 4. provenance: each input directory with a SHA-256 over its files.
 /// The LoRA adapter is checked when the backbone is loaded (<see cref="BackboneWeights"/>, <see cref="CreateTorchStudent"/>).
 /// </remarks>
@@ -71,6 +75,11 @@ internal sealed class StudentInputs : IDisposable
     public static StudentInputs Open(StudentSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (source.Student is not null && source.CosineTerm is { } term)
+        {
+            throw new ArgumentException($"--cosine-pooling {term.ToString().ToLowerInvariant()} sets the cosine term of random heads, but the student directory {source.Student} was given: its {StudentDirectory.Config} says whether the term is on (cosine_pooling).", nameof(source));
+        }
+
         if (source.Student is not null && (source.PmaHeads is not null || source.IemHidden is not null))
         {
             throw new ArgumentException($"PMA heads {source.PmaHeads?.ToString(CultureInfo.InvariantCulture) ?? "(default)"} and IEM width {source.IemHidden?.ToString(CultureInfo.InvariantCulture) ?? "(default)"} size random heads, but the student directory {source.Student} was given: its {StudentDirectory.Config} sets the sizes.", nameof(source));
@@ -83,6 +92,7 @@ internal sealed class StudentInputs : IDisposable
         {
             var tokenizer = HfTokenizerLoader.Load(checkpoint.Directory, checkpoint.Config, staging);
             var backbone = checkpoint.Config.Decoder;
+            var sentenceTransformer = ReadSentenceTransformerSettings(checkpoint.Directory, backbone);
 
             // Step 2.
             StudentHeadsConfig heads;
@@ -115,7 +125,14 @@ internal sealed class StudentInputs : IDisposable
             }
             else
             {
-                heads = new StudentHeadsConfig { Dim = backbone.HiddenSize, PmaHeads = source.PmaHeads ?? backbone.NumHeads, IemHidden = source.IemHidden ?? 512 };
+                var cosinePooling = source.CosineTerm switch
+                {
+                    CosineTermChoice.Mean => EmbeddingPooling.Mean,
+                    CosineTermChoice.Cls => EmbeddingPooling.Cls,
+                    CosineTermChoice.Auto => sentenceTransformer?.Pooling,
+                    _ => (EmbeddingPooling?)null,
+                };
+                heads = new StudentHeadsConfig { Dim = backbone.HiddenSize, PmaHeads = source.PmaHeads ?? backbone.NumHeads, IemHidden = source.IemHidden ?? 512, CosinePooling = cosinePooling };
                 var errors = heads.Validate();
                 if (errors.Count > 0)
                 {
@@ -123,12 +140,16 @@ internal sealed class StudentInputs : IDisposable
                 }
 
                 weights = StudentHeadWeights.CreateRandom(heads, source.Seed);
+                if (cosinePooling is not null)
+                {
+                    weights = StartFromCosine(weights);
+                }
             }
 
             // Step 3.
-            var maxTokens = Math.Min(DefaultMaxTokens, backbone.MaxPositionEmbeddings);
-            query ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 1000 };
-            passage ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 4000 };
+            var maxTokens = sentenceTransformer?.MaxTokens ?? Math.Min(DefaultMaxTokens, backbone.MaxPositionEmbeddings);
+            query ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 1000, Prefix = sentenceTransformer?.QueryPrefix };
+            passage ??= new TextLimits { MaxTokens = maxTokens, MaxChars = 4000, Prefix = sentenceTransformer?.PassagePrefix };
             var training = source.Student is { } trained ? TrainingProvenance.Read(trained) : null;
             if (training is { IsServable: false })
             {
@@ -202,6 +223,7 @@ internal sealed class StudentInputs : IDisposable
                 Losses = _training?.Losses,
                 Metrics = _training?.Metrics,
                 Notes = "PMA and IEM from " + Described(Path.GetFullPath(student), [StudentDirectory.Config, StudentDirectory.Weights]) + "."
+                    + CosineTermNote(Heads)
                     + (_training?.Notes is { } notes ? " " + notes : ""),
             }
             : new ModelProvenance
@@ -209,7 +231,7 @@ internal sealed class StudentInputs : IDisposable
                 CreatedBy = createdBy,
                 Backbone = backbone,
                 Seed = Source.Seed,
-                Notes = "PMA and IEM: seeded random initialisation (untrained heads; the scores carry no relevance signal).",
+                Notes = "PMA and IEM: seeded random initialisation (untrained heads; the scores carry no relevance signal)." + CosineTermNote(Heads),
             };
     }
 
@@ -274,6 +296,39 @@ internal sealed class StudentInputs : IDisposable
 
         return $"{directory} (sha256 {Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())))})";
     }
+
+    /// <summary>The sentence about the cosine term a bundle's provenance carries, with its leading space; empty when off.</summary>
+    internal static string CosineTermNote(StudentHeadsConfig heads) => heads.CosinePooling is { } pooling
+        ? $" Cosine term on (ours, beyond the paper): logit = a * cos({StudentDirectory.PoolingName(pooling)}-pooled, L2-normalised last hidden states) + IEM, a = iem.cosine_scale."
+        : "";
+
+    /// <summary>
+    /// The settings of a BERT checkpoint's sentence-transformers files (token limit capped at 512 as BERT's, as the cosine
+    /// baseline reads them), or null for a decoder or a checkpoint without any of those files.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A sentence-transformers file is malformed or unsupported; the message names it.</exception>
+    internal static SentenceTransformerSettings? ReadSentenceTransformerSettings(string directory, BackboneConfig backbone)
+    {
+        var files = new[]
+        {
+            SentenceTransformerSettings.ModulesFile,
+            Path.Combine(SentenceTransformerSettings.PoolingDirectory, CheckpointFiles.Config),
+            SentenceTransformerSettings.SentenceBertConfigFile,
+            SentenceTransformerSettings.SentenceTransformersConfigFile,
+        };
+        return backbone.IsEncoder && files.Any(f => File.Exists(Path.Combine(directory, f)))
+            ? SentenceTransformerSettings.Read(directory, Math.Min(512, backbone.MaxPositionEmbeddings))
+            : null;
+    }
+
+    /// <summary>Random heads with the IEM's output layer zero and the cosine scale 20: the first logits are 20 * cosine.</summary>
+    private static WeightSet StartFromCosine(WeightSet random) =>
+        new(random.Tensors.Select(t => t.Name switch
+        {
+            StudentHeadNames.CosineScale => new WeightTensor(t.Name, t.Shape, [StudentHeadNames.CosineScaleStart]),
+            _ when t.Name.StartsWith(StudentHeadNames.IemHead + ".", StringComparison.Ordinal) => new WeightTensor(t.Name, t.Shape, new float[t.Values.Length]),
+            _ => t,
+        }));
 
     private static void DeleteStaging(string staging)
     {

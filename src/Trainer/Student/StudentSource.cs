@@ -26,4 +26,10 @@ internal sealed record StudentSource
 
     /// <summary>IEM width of random heads; null (default) means 512. Not allowed with <see cref="Student"/>.</summary>
     public int? IemHidden { get; init; }
+
+    /// <summary>
+    /// The cosine term of random heads (<see cref="CosineTermChoice"/>); null (default) means none. Not allowed with
+    /// <see cref="Student"/>, whose config says.
+    /// </summary>
+    public CosineTermChoice? CosineTerm { get; init; }
 }

@@ -18,7 +18,9 @@ namespace Rerank.Trainer.Student;
 ///    <see cref="TextTokenizer"/>, the serving tokenizer (<c>TextLimits.Prepare</c>, as the bundle's encoder does);
 /// 2. texts are run in batches of <see cref="BatchSize"/> in input order, each right-padded to its longest text with
 ///    the pad id and mask 0;
-/// 3. the backbone's last hidden state goes through PMA in float32 (padded keys masked), giving y^agg <c>[n, d]</c>.
+/// 3. the backbone's last hidden state goes through PMA in float32 (padded keys masked), giving y^agg <c>[n, d]</c>;
+///    with the cosine term (<c>StudentHeadsConfig.CosinePooling</c>) followed by the same states pooled that way
+///    and L2-normalised, <c>[n, 2d]</c> (<see cref="StudentHeads.Embed"/>, the bundle's <c>embedding</c>).
 /// </remarks>
 internal sealed class TorchStudent : IDisposable
 {
@@ -54,13 +56,13 @@ internal sealed class TorchStudent : IDisposable
     /// <summary>Texts per backbone call (default 32).</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>Query embeddings, float32 <c>[n, d]</c>, under the query limits.</summary>
+    /// <summary>Query embeddings, float32 <c>[n, EmbeddingDim]</c>, under the query limits.</summary>
     public Tensor EncodeQueries(IReadOnlyList<string> texts) => Encode(texts, QueryLimits);
 
-    /// <summary>Passage embeddings, float32 <c>[n, d]</c>, under the passage limits.</summary>
+    /// <summary>Passage embeddings, float32 <c>[n, EmbeddingDim]</c>, under the passage limits.</summary>
     public Tensor EncodePassages(IReadOnlyList<string> texts) => Encode(texts, PassageLimits);
 
-    /// <summary>Embeddings y^agg of <paramref name="texts"/> (see the remarks), float32 <c>[n, d]</c>; gradients flow when enabled.</summary>
+    /// <summary>Embeddings of <paramref name="texts"/> (see the remarks), float32 <c>[n, EmbeddingDim]</c>; gradients flow when enabled.</summary>
     public Tensor Encode(IReadOnlyList<string> texts, TextLimits limits)
     {
         ArgumentNullException.ThrowIfNull(texts);
@@ -98,10 +100,10 @@ internal sealed class TorchStudent : IDisposable
             var maskTensor = tensor(mask, [batch.Length, length], device: device);
 
             // Step 3.
-            pooled.Add(Heads.Pool(Backbone.call(idsTensor, maskTensor), maskTensor));
+            pooled.Add(Heads.Embed(Backbone.call(idsTensor, maskTensor), maskTensor));
         }
 
-        var dim = Heads.Config.Dim;
+        var dim = Heads.Config.EmbeddingDim;
         return (pooled.Count == 0 ? zeros(0, dim, dtype: ScalarType.Float32, device: device) : cat(pooled, 0)).MoveToOuterDisposeScope();
     }
 

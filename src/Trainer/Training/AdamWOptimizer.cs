@@ -39,8 +39,12 @@ internal sealed class AdamWOptimizer : IDisposable
 
     public IEnumerable<TrainableParameter> Parameters => _state.Select(s => s.Parameter);
 
-    /// <summary>The code's rule (<c>no_decay = ['bias', ...]</c>): every parameter but biases decays, norm weights and the PMA seed included.</summary>
-    public static bool Decays(string name) => !name.EndsWith("bias", StringComparison.Ordinal);
+    /// <summary>
+    /// The code's rule (<c>no_decay = ['bias', ...]</c>): every parameter but biases decays, norm weights and the PMA seed
+    /// included; ours adds the cosine term's scale <c>iem.cosine_scale</c>, which decay would pull from the encoder's
+    /// ranking towards zero.
+    /// </summary>
+    public static bool Decays(string name) => !name.EndsWith("bias", StringComparison.Ordinal) && name != Rerank.Model.Architecture.StudentHeadNames.CosineScale;
 
     /// <summary>
     /// Scales every gradient by min(1, maxNorm / (norm + 1e-6)), norm the L2 norm over all of them (PyTorch's

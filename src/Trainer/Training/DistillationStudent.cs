@@ -39,7 +39,10 @@ internal sealed class DistillationStudent(
         Backbone.train(training && Cache is null);
     }
 
-    /// <summary>y^agg of the texts <paramref name="items"/> (key, text, limits), <c>[n, d]</c> float32, in input order; gradients flow where enabled.</summary>
+    /// <summary>
+    /// y^agg of the texts <paramref name="items"/> (key, text, limits), <c>[n, d]</c> float32 (with the cosine term
+    /// <c>[n, 2d]</c>: [y^agg ; unit], see <see cref="Pool"/>), in input order; gradients flow where enabled.
+    /// </summary>
     public Tensor Encode(IReadOnlyList<(string Key, string Text, TextLimits Limits)> items)
     {
         using var scope = NewDisposeScope();
@@ -78,7 +81,11 @@ internal sealed class DistillationStudent(
         return cat(pooled, 0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Pools <c>[n, seq, d]</c> float32 states with a right-padded mask <c>[n, seq]</c> to <c>[n, d]</c>.</summary>
+    /// <summary>
+    /// Pools <c>[n, seq, d]</c> float32 states with a right-padded mask <c>[n, seq]</c> to <c>[n, d]</c> (PMA, or the
+    /// mean / last-token ablation); with the cosine term the same states' <see cref="StudentHeads.CosineUnit"/> follows,
+    /// giving <c>[n, 2d]</c> (cached frozen states serve both halves).
+    /// </summary>
     public Tensor Pool(Tensor hidden, Tensor mask)
     {
         using var scope = NewDisposeScope();
@@ -92,6 +99,11 @@ internal sealed class DistillationStudent(
             StudentPooling.LastToken => hidden.gather(1, (weights.sum(1).to(ScalarType.Int64) - 1).clamp_min(0).view(n, 1, 1).expand(n, 1, d)).squeeze(1),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Pooling, null),
         };
+        if (Heads.Config.CosinePooling is not null)
+        {
+            pooled = cat([pooled, Heads.CosineUnit(hidden, mask)], 1);
+        }
+
         return pooled.MoveToOuterDisposeScope();
     }
 

@@ -93,7 +93,16 @@ internal static class DistillationTrainer
         using var inputs = StudentInputs.Open(source);
         options = options with { Lora = options.Lora.ResolvedFor(inputs.Backbone.Architecture) };
         var device = options.Device is { } name ? TorchSharp.torch.device(name) : CPU;
+        if (inputs.Heads.CosinePooling is { } cosinePooling && options.Interaction == StudentInteraction.Cosine)
+        {
+            throw new ArgumentException($"the cosine term (cosine_pooling {StudentDirectory.PoolingName(cosinePooling)}) cannot be combined with --interaction cosine: that ablation replaces the IEM the term is added to; use --cosine-pooling none for the ablation.");
+        }
+
         var settings = TrainingSettings.Describe(source, plan, teacher, options);
+        if (inputs.Heads.CosinePooling is { } termPooling)
+        {
+            settings["cosine_pooling"] = StudentDirectory.PoolingName(termPooling);
+        }
         var checkpoint = options.Resume ? TrainingCheckpoint.Find(trainDirectory) : null;
         if (checkpoint is not null)
         {
@@ -520,7 +529,7 @@ internal static class DistillationTrainer
                 Metrics = values,
                 Pooling = options.Pooling switch { StudentPooling.Mean => "mean", StudentPooling.LastToken => "last-token", _ => "pma" },
                 Interaction = options.Interaction == StudentInteraction.Cosine ? "cosine" : "iem",
-                Notes = $"Distilled by rerank-train train: {backbone}, RI_HI lambda {(loss.RiHiLambda == RiHiLambda.PaperRank ? "rank" : "code")}, bs {plan.BatchSize}, K {plan.HardNegatives}.",
+                Notes = $"Distilled by rerank-train train: {backbone}, RI_HI lambda {(loss.RiHiLambda == RiHiLambda.PaperRank ? "rank" : "code")}, bs {plan.BatchSize}, K {plan.HardNegatives}{(student.Heads.Config.CosinePooling is { } cosine ? $", cosine term on ({StudentDirectory.PoolingName(cosine)} pooling)" : "")}.",
             };
         }
 

@@ -38,6 +38,32 @@ public sealed class StudentDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void WriteThenRead_CosineTerm_RecordsThePoolingAndTheScaleTensor()
+    {
+        var heads = Heads with { CosinePooling = EmbeddingPooling.Cls };
+        var weights = StudentHeadWeights.CreateRandom(heads, seed: 4);
+
+        StudentDirectory.Write(_temp.Path, heads, weights);
+        var read = StudentDirectory.Read(_temp.Path);
+
+        Assert.Equal(heads, read.Config);
+        Assert.Equal(weights.Get("iem.cosine_scale", 1).Values, read.Weights.Get("iem.cosine_scale", 1).Values);
+        Assert.Contains("\n  \"cosine_pooling\": \"cls\",\n", File.ReadAllText(Path.Combine(_temp.Path, "student_config.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_CosinePoolingMax_IsRefusedNamingFileAndField()
+    {
+        var heads = Heads with { CosinePooling = EmbeddingPooling.Mean };
+        StudentDirectory.Write(_temp.Path, heads, StudentHeadWeights.CreateRandom(heads, 1));
+        _temp.WriteFile("student_config.json", "{\"format_version\": 1, \"dim\": 16, \"pma_heads\": 2, \"cosine_pooling\": \"max\"}");
+
+        var error = Assert.Throws<InvalidDataException>(() => StudentDirectory.Read(_temp.Path));
+
+        Assert.Contains($"{Path.Combine(_temp.Path, "student_config.json")}: cosine_pooling must be \"mean\" or \"cls\" (is \"max\")", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_ConfigWithoutLimits_HasNullLimitsAndDefaults()
     {
         StudentDirectory.Write(_temp.Path, Heads with { IemHidden = 512, LayerNormEps = 1e-5 }, StudentHeadWeights.CreateRandom(Heads with { IemHidden = 512 }, 1));
