@@ -133,7 +133,9 @@ internal static class BertTokenizerFiles
         _ => null,
     };
 
-    private static JsonObject? ReadObject(string path)
+    /// <summary>The JSON object in <paramref name="path"/>, or null when the file does not exist.</summary>
+    /// <exception cref="InvalidDataException">The file is not a JSON object; the message names it.</exception>
+    public static JsonObject? ReadObject(string path)
     {
         if (!File.Exists(path))
         {

@@ -394,20 +394,5 @@ internal static class HfTokenizerLoader
 
     private static string? TokenString(JsonNode? node) => BertTokenizerFiles.TokenString(node);
 
-    private static JsonObject? ReadObject(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON: {ex.Message}", ex);
-        }
-    }
+    private static JsonObject? ReadObject(string path) => BertTokenizerFiles.ReadObject(path);
 }

@@ -94,24 +94,7 @@ public sealed class TeacherFuseCommandTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
-    /// <summary>A BEIR folder of the first SciFact training queries with their positives, filled up to <paramref name="documents"/> documents.</summary>
-    private string SciFactSlice(int queries, int documents)
-    {
-        var scifact = RepositoryPaths.RequireSharedCollection("scifact");
-        var qrels = File.ReadLines(Path.Combine(scifact, "qrels", "train.tsv")).Skip(1).Select(l => l.Split('\t')).Where(c => c.Length == 3 && c[2].Trim() != "0").ToList();
-        var chosen = qrels.Select(c => c[0]).Distinct(StringComparer.Ordinal).Take(queries).ToHashSet(StringComparer.Ordinal);
-        var judgments = qrels.Where(c => chosen.Contains(c[0])).ToList();
-        var keep = judgments.Select(c => c[1]).ToHashSet(StringComparer.Ordinal);
-        var folder = Path.Combine(_temp.Path, "scifact-slice");
-        Directory.CreateDirectory(Path.Combine(folder, "qrels"));
-        var corpus = File.ReadLines(Path.Combine(scifact, "corpus.jsonl")).Where(l => l.Length > 0)
-            .Select(l => (Line: l, Id: JsonNode.Parse(l)!["_id"]!.ToString())).ToList();
-        var extra = corpus.Where(d => !keep.Contains(d.Id)).Take(Math.Max(0, documents - keep.Count)).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
-        File.WriteAllLines(Path.Combine(folder, "corpus.jsonl"), corpus.Where(d => keep.Contains(d.Id) || extra.Contains(d.Id)).Select(d => d.Line));
-        File.WriteAllLines(Path.Combine(folder, "queries.jsonl"), File.ReadLines(Path.Combine(scifact, "queries.jsonl")).Where(l => l.Length > 0 && chosen.Contains(JsonNode.Parse(l)!["_id"]!.ToString())));
-        File.WriteAllLines(Path.Combine(folder, "qrels", "train.tsv"), judgments.Select(c => string.Join('\t', c)).Prepend("query-id\tcorpus-id\tscore"));
-        return folder;
-    }
+    private string SciFactSlice(int queries, int documents) => SciFactSlices.Write(_temp.Path, queries, documents);
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
