@@ -37,9 +37,9 @@ public sealed class BertGraphTests(ITestOutputHelper output) : IDisposable
         long[] tokens = [2, 17, 42, 8, 25, 59, 1, 30, 12, 3];
         using var session = new InferenceSession(SaveModel(Tiny, weights));
 
-        var actual = Run(session, Tiny, [tokens], tokens.Length);
+        var actual = BackboneGraphRuns.Run(session, Tiny, [tokens], tokens.Length);
 
-        var maxDiff = MaxAbsDiff(actual, 0, ReferenceBert.Forward(Tiny, weights, tokens), tokens.Length, Tiny.HiddenSize);
+        var maxDiff = BackboneGraphRuns.MaxAbsDiff(actual, 0, ReferenceBert.Forward(Tiny, weights, tokens), tokens.Length, Tiny.HiddenSize);
         output.WriteLine($"max |graph - reference| = {maxDiff:E2} over {tokens.Length} tokens");
         Assert.True(maxDiff <= ReferenceTolerance, $"max abs diff {maxDiff:E2} > {ReferenceTolerance:E0}");
     }
@@ -53,7 +53,7 @@ public sealed class BertGraphTests(ITestOutputHelper output) : IDisposable
         long[][] sequences = [[2, 9, 14, 5, 33, 21, 40, 3], [2, 19, 3], [2, 48, 6, 27, 3]];
         using var session = new InferenceSession(SaveModel(Tiny, weights));
 
-        var batch = Run(session, Tiny, sequences, 8);
+        var batch = BackboneGraphRuns.Run(session, Tiny, sequences, 8);
 
         Assert.DoesNotContain(batch, value => !float.IsFinite(value));
         var d = Tiny.HiddenSize;
@@ -62,13 +62,13 @@ public sealed class BertGraphTests(ITestOutputHelper output) : IDisposable
         for (var b = 0; b < sequences.Length; b++)
         {
             var length = sequences[b].Length;
-            var alone = Run(session, Tiny, [sequences[b]], length);
+            var alone = BackboneGraphRuns.Run(session, Tiny, [sequences[b]], length);
             for (var i = 0; i < length * d; i++)
             {
                 maxAloneDiff = Math.Max(maxAloneDiff, Math.Abs(batch[(b * 8 * d) + i] - alone[i]));
             }
 
-            maxReferenceDiff = Math.Max(maxReferenceDiff, MaxAbsDiff(batch, b * 8 * d, ReferenceBert.Forward(Tiny, weights, sequences[b]), length, d));
+            maxReferenceDiff = Math.Max(maxReferenceDiff, BackboneGraphRuns.MaxAbsDiff(batch, b * 8 * d, ReferenceBert.Forward(Tiny, weights, sequences[b]), length, d));
         }
 
         var unmasked = ReferenceBert.Forward(Tiny, weights, [2, 19, 3, 0, 0, 0, 0, 0]);
@@ -87,9 +87,9 @@ public sealed class BertGraphTests(ITestOutputHelper output) : IDisposable
         long[] mask = [1, 1, 0, 1, 1, 1, 1];
         using var session = new InferenceSession(SaveModel(Tiny, weights));
 
-        var actual = Run(session, Tiny, [tokens], tokens.Length, [mask]);
+        var actual = BackboneGraphRuns.Run(session, Tiny, [tokens], tokens.Length, [mask]);
 
-        var maxDiff = MaxAbsDiff(actual, 0, ReferenceBert.Forward(Tiny, weights, tokens, mask), tokens.Length, Tiny.HiddenSize);
+        var maxDiff = BackboneGraphRuns.MaxAbsDiff(actual, 0, ReferenceBert.Forward(Tiny, weights, tokens, mask), tokens.Length, Tiny.HiddenSize);
         output.WriteLine($"mask with a hole: max |graph - reference| = {maxDiff:E2}");
         Assert.True(maxDiff <= ReferenceTolerance, $"max abs diff {maxDiff:E2} > {ReferenceTolerance:E0}");
     }
@@ -101,10 +101,10 @@ public sealed class BertGraphTests(ITestOutputHelper output) : IDisposable
         long[] tokens = [2, 31, 27, 3];
         using var session = new InferenceSession(SaveModel(Tiny, weights));
 
-        var batch = Run(session, Tiny, [tokens, []], 4);
+        var batch = BackboneGraphRuns.Run(session, Tiny, [tokens, []], 4);
 
         Assert.DoesNotContain(batch, value => !float.IsFinite(value));
-        Assert.True(MaxAbsDiff(batch, 0, ReferenceBert.Forward(Tiny, weights, tokens), 4, Tiny.HiddenSize) <= ReferenceTolerance);
+        Assert.True(BackboneGraphRuns.MaxAbsDiff(batch, 0, ReferenceBert.Forward(Tiny, weights, tokens), 4, Tiny.HiddenSize) <= ReferenceTolerance);
     }
 
     [Fact]
@@ -114,12 +114,12 @@ public sealed class BertGraphTests(ITestOutputHelper output) : IDisposable
         var tokens = Enumerable.Range(0, 17).Select(i => (long)((i * 7) + 3) % Tiny.VocabSize).ToArray();
         using var session = new InferenceSession(SaveModel(Tiny, weights));
 
-        var actual = Run(session, Tiny, [tokens[..16]], 16);
+        var actual = BackboneGraphRuns.Run(session, Tiny, [tokens[..16]], 16);
 
-        var maxDiff = MaxAbsDiff(actual, 0, ReferenceBert.Forward(Tiny, weights, tokens[..16]), 16, Tiny.HiddenSize);
+        var maxDiff = BackboneGraphRuns.MaxAbsDiff(actual, 0, ReferenceBert.Forward(Tiny, weights, tokens[..16]), 16, Tiny.HiddenSize);
         output.WriteLine($"16 of 16 positions: max |graph - reference| = {maxDiff:E2}");
         Assert.True(maxDiff <= ReferenceTolerance, $"max abs diff {maxDiff:E2} > {ReferenceTolerance:E0}");
-        Assert.Throws<OnnxRuntimeException>(() => Run(session, Tiny, [tokens], 17));
+        Assert.Throws<OnnxRuntimeException>(() => BackboneGraphRuns.Run(session, Tiny, [tokens], 17));
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public sealed class BertGraphTests(ITestOutputHelper output) : IDisposable
     private float[] RunOnce(WeightSet weights, long[] tokens)
     {
         using var session = new InferenceSession(SaveModel(Tiny, weights));
-        return Run(session, Tiny, [tokens], tokens.Length);
+        return BackboneGraphRuns.Run(session, Tiny, [tokens], tokens.Length);
     }
 
     private string SaveModel(BackboneConfig config, WeightSet weights)
@@ -244,45 +244,5 @@ public sealed class BertGraphTests(ITestOutputHelper output) : IDisposable
         var path = Path.Combine(_temp.Path, $"bert-{Guid.NewGuid():N}.onnx");
         OnnxModelFile.Save(AddBackbone(config, weights).Build("rerank-tests"), path);
         return path;
-    }
-
-    /// <summary>
-    /// Runs the sequences right-padded with id 0 to <paramref name="seq"/>, masks 1 for real tokens unless given;
-    /// returns the hidden states [batch, seq, hidden] flat.
-    /// </summary>
-    private static float[] Run(InferenceSession session, BackboneConfig config, long[][] sequences, int seq, long[][]? masks = null)
-    {
-        var ids = new long[sequences.Length * seq];
-        var mask = new long[sequences.Length * seq];
-        for (var b = 0; b < sequences.Length; b++)
-        {
-            sequences[b].CopyTo(ids, b * seq);
-            for (var t = 0; t < sequences[b].Length; t++)
-            {
-                mask[(b * seq) + t] = masks?[b][t] ?? 1;
-            }
-        }
-
-        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [sequences.Length, seq]);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [sequences.Length, seq]);
-        using var outputs = session.Run(new RunOptions(), ["input_ids", "attention_mask"], [idsValue, maskValue], [BertGraph.LastHiddenState]);
-        Assert.Equal([sequences.Length, seq, config.HiddenSize], outputs[0].GetTensorTypeAndShape().Shape);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-    }
-
-    /// <summary>max |actual[offset + t * hidden + c] - expected[t][c]| over the first <paramref name="length"/> tokens.</summary>
-    internal static double MaxAbsDiff(float[] actual, int offset, double[][] expected, int length, int hidden)
-    {
-        var max = 0.0;
-        for (var t = 0; t < length; t++)
-        {
-            for (var c = 0; c < hidden; c++)
-            {
-                var diff = Math.Abs(actual[offset + (t * hidden) + c] - expected[t][c]);
-                max = double.IsNaN(diff) ? double.PositiveInfinity : Math.Max(max, diff);
-            }
-        }
-
-        return max;
     }
 }

@@ -73,10 +73,10 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         var tokens = Tokens.Select(t => t % config.VocabSize).ToArray();
         using var session = new InferenceSession(SaveModel(config, weights));
 
-        var actual = Run(session, config, [tokens], tokens.Length);
+        var actual = BackboneGraphRuns.Run(session, config, [tokens], tokens.Length);
 
         var expected = ReferenceDecoder.Forward(config, weights, tokens);
-        var maxDiff = MaxAbsDiff(actual, 0, expected, tokens.Length, config.HiddenSize);
+        var maxDiff = BackboneGraphRuns.MaxAbsDiff(actual, 0, expected, tokens.Length, config.HiddenSize);
         output.WriteLine($"{configName}: max |graph - reference| = {maxDiff:E2} over {tokens.Length} tokens");
         Assert.True(maxDiff <= ReferenceTolerance, $"{configName}: max abs diff {maxDiff:E2} > {ReferenceTolerance:E0}");
     }
@@ -89,7 +89,7 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         long[][] sequences = [[5, 9, 14, 2, 33, 21, 40], [7, 19, 4], [12, 48, 6, 27, 3]];
         using var session = new InferenceSession(SaveModel(config, weights));
 
-        var batch = Run(session, config, sequences, 7);
+        var batch = BackboneGraphRuns.Run(session, config, sequences, 7);
 
         Assert.DoesNotContain(batch, value => !float.IsFinite(value));
         var d = config.HiddenSize;
@@ -98,14 +98,14 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         for (var b = 0; b < sequences.Length; b++)
         {
             var length = sequences[b].Length;
-            var alone = Run(session, config, [sequences[b]], length);
+            var alone = BackboneGraphRuns.Run(session, config, [sequences[b]], length);
             for (var i = 0; i < length * d; i++)
             {
                 maxAloneDiff = Math.Max(maxAloneDiff, Math.Abs(batch[(b * 7 * d) + i] - alone[i]));
             }
 
             var reference = ReferenceDecoder.Forward(config, weights, sequences[b]);
-            maxReferenceDiff = Math.Max(maxReferenceDiff, MaxAbsDiff(batch, b * 7 * d, reference, length, d));
+            maxReferenceDiff = Math.Max(maxReferenceDiff, BackboneGraphRuns.MaxAbsDiff(batch, b * 7 * d, reference, length, d));
         }
 
         output.WriteLine($"padded batch: max |batch - alone| = {maxAloneDiff:E2}, max |batch - reference| = {maxReferenceDiff:E2}");
@@ -123,10 +123,10 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         long[][] sequences = [[5, 9, 14, 2, 33, 21, 40], [7, 19, 4]];
         using var session = new InferenceSession(SaveModel(config, weights));
 
-        var batch = Run(session, config, sequences, 7);
+        var batch = BackboneGraphRuns.Run(session, config, sequences, 7);
 
         var expected = ReferenceDecoder.Forward(config, weights, [7, 19, 4, 0, 0, 0, 0], [1, 1, 1, 0, 0, 0, 0]);
-        var maxDiff = MaxAbsDiff(batch, 7 * config.HiddenSize, expected, 7, config.HiddenSize);
+        var maxDiff = BackboneGraphRuns.MaxAbsDiff(batch, 7 * config.HiddenSize, expected, 7, config.HiddenSize);
         output.WriteLine($"padded rows: max |graph - masked reference| = {maxDiff:E2}");
         Assert.True(maxDiff <= ReferenceTolerance, $"max abs diff {maxDiff:E2} > {ReferenceTolerance:E0}");
     }
@@ -142,12 +142,12 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         long[] mask = [1, 1, 0, 1, 1, 1];
         using var session = new InferenceSession(SaveModel(config, weights));
 
-        var actual = Run(session, config, [tokens], tokens.Length, [mask]);
+        var actual = BackboneGraphRuns.Run(session, config, [tokens], tokens.Length, [mask]);
 
         var expected = ReferenceDecoder.Forward(config, weights, tokens, mask);
         var unmasked = ReferenceDecoder.Forward(config, weights, tokens);
         Assert.True(Math.Abs(expected[5][0] - unmasked[5][0]) > 1e-3, "the hole must change the reference, or this test proves nothing");
-        var maxDiff = MaxAbsDiff(actual, 0, expected, tokens.Length, config.HiddenSize);
+        var maxDiff = BackboneGraphRuns.MaxAbsDiff(actual, 0, expected, tokens.Length, config.HiddenSize);
         output.WriteLine($"mask with a hole: max |graph - reference| = {maxDiff:E2}");
         Assert.True(maxDiff <= ReferenceTolerance, $"max abs diff {maxDiff:E2} > {ReferenceTolerance:E0}");
     }
@@ -160,11 +160,11 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         long[] tokens = [9, 3, 27, 31];
         using var session = new InferenceSession(SaveModel(config, weights));
 
-        var batch = Run(session, config, [tokens, []], 4);
+        var batch = BackboneGraphRuns.Run(session, config, [tokens, []], 4);
 
         Assert.DoesNotContain(batch, value => !float.IsFinite(value));
         var expected = ReferenceDecoder.Forward(config, weights, tokens);
-        Assert.True(MaxAbsDiff(batch, 0, expected, 4, config.HiddenSize) <= ReferenceTolerance);
+        Assert.True(BackboneGraphRuns.MaxAbsDiff(batch, 0, expected, 4, config.HiddenSize) <= ReferenceTolerance);
     }
 
     [Fact]
@@ -175,12 +175,12 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         var tokens = Enumerable.Range(0, 25).Select(i => (long)((i * 7) + 3) % config.VocabSize).ToArray();
         using var session = new InferenceSession(SaveModel(config, weights));
 
-        var actual = Run(session, config, [tokens[..24]], 24);
+        var actual = BackboneGraphRuns.Run(session, config, [tokens[..24]], 24);
 
-        var maxDiff = MaxAbsDiff(actual, 0, ReferenceDecoder.Forward(config, weights, tokens[..24]), 24, config.HiddenSize);
+        var maxDiff = BackboneGraphRuns.MaxAbsDiff(actual, 0, ReferenceDecoder.Forward(config, weights, tokens[..24]), 24, config.HiddenSize);
         output.WriteLine($"24 of 24 positions: max |graph - reference| = {maxDiff:E2}");
         Assert.True(maxDiff <= ReferenceTolerance, $"max abs diff {maxDiff:E2} > {ReferenceTolerance:E0}");
-        Assert.Throws<OnnxRuntimeException>(() => Run(session, config, [tokens], 25));
+        Assert.Throws<OnnxRuntimeException>(() => BackboneGraphRuns.Run(session, config, [tokens], 25));
     }
 
     [Fact]
@@ -358,46 +358,6 @@ public sealed class DecoderGraphTests(ITestOutputHelper output) : IDisposable
         var path = Path.Combine(_temp.Path, $"decoder-{Guid.NewGuid():N}.onnx");
         OnnxModelFile.Save(graph.Build("rerank-tests"), path);
         return path;
-    }
-
-    /// <summary>
-    /// Runs the sequences right-padded with id 0 to <paramref name="seq"/>, masks 1 for real tokens unless given;
-    /// returns the hidden states [batch, seq, hidden] flat.
-    /// </summary>
-    private static float[] Run(InferenceSession session, BackboneConfig config, long[][] sequences, int seq, long[][]? masks = null)
-    {
-        var ids = new long[sequences.Length * seq];
-        var mask = new long[sequences.Length * seq];
-        for (var b = 0; b < sequences.Length; b++)
-        {
-            sequences[b].CopyTo(ids, b * seq);
-            for (var t = 0; t < sequences[b].Length; t++)
-            {
-                mask[(b * seq) + t] = masks?[b][t] ?? 1;
-            }
-        }
-
-        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [sequences.Length, seq]);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [sequences.Length, seq]);
-        using var outputs = session.Run(new RunOptions(), ["input_ids", "attention_mask"], [idsValue, maskValue], [DecoderGraph.LastHiddenState]);
-        Assert.Equal([sequences.Length, seq, config.HiddenSize], outputs[0].GetTensorTypeAndShape().Shape);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-    }
-
-    /// <summary>max |actual[offset + t * hidden + c] - expected[t][c]| over the first <paramref name="length"/> tokens.</summary>
-    private static double MaxAbsDiff(float[] actual, int offset, double[][] expected, int length, int hidden)
-    {
-        var max = 0.0;
-        for (var t = 0; t < length; t++)
-        {
-            for (var c = 0; c < hidden; c++)
-            {
-                var diff = Math.Abs(actual[offset + (t * hidden) + c] - expected[t][c]);
-                max = double.IsNaN(diff) ? double.PositiveInfinity : Math.Max(max, diff);
-            }
-        }
-
-        return max;
     }
 
     private static (double Mean, double Std) MeanStd(float[] values)
