@@ -1,13 +1,11 @@
-using System.CommandLine;
-using Rerank.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Rerank.Model.Bundle;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Backbones;
-using Rerank.Trainer.Cli;
 using Rerank.Trainer.Lora;
 using static TorchSharp.torch;
+using static Rerank.Trainer.Tests.CommandRuns;
 
 namespace Rerank.Trainer.Tests.Export;
 
@@ -43,7 +41,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         Assert.True(export.ExitCode == 0, export.Error);
         Assert.StartsWith("model ", export.Output, StringComparison.Ordinal);
         var torch = Logits(Train(["score", .. source, "--query", Query, "--passages", passages, "--branch", branch, "--json"]));
-        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--branch", branch, "--json"]));
+        var onnx = Logits(RerankCli(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--branch", branch, "--json"]));
 
         var diff = MaxDiff(torch, onnx);
         output.WriteLine($"{arch} {dtype} lora={lora} {branch}: {torch.Length} passages, TorchSharp vs ONNX Runtime max abs diff {diff:E2}");
@@ -75,7 +73,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(0, Train(["export", .. source, "--out", bundle]).ExitCode);
         var torch = Logits(Train(["score", .. source, "--query", Query, "--passages", passages, "--json"]));
-        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
+        var onnx = Logits(RerankCli(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
 
         var diff = MaxDiff(torch, onnx);
         output.WriteLine($"qwen2 with --lora and --student (PMA 2 heads, IEM 48, 12/40 tokens): max abs diff {diff:E2}");
@@ -150,7 +148,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         var exported = Path.Combine(_temp.Path, "exported");
         Assert.Equal(0, Train(["export", "--checkpoint", checkpoint, "--seed", "5", "--iem-hidden", "64", "--out", exported]).ExitCode);
         var initialised = Path.Combine(_temp.Path, "initialised");
-        Assert.Equal(0, Rerank(["model", "init", "--out", initialised, "--hidden", "32", "--heads", "4", "--kv-heads", "2", "--iem-hidden", "64", "--seed", "5"]).ExitCode);
+        Assert.Equal(0, RerankCli(["model", "init", "--out", initialised, "--hidden", "32", "--heads", "4", "--kv-heads", "2", "--iem-hidden", "64", "--seed", "5"]).ExitCode);
 
         foreach (var file in new[] { "encoder.onnx", "passage_projection.onnx", "scorer.onnx" })
         {
@@ -341,24 +339,6 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         return _temp.WriteFile("passages.txt", string.Join('\n', lines) + "\n");
     }
 
-    private static (int ExitCode, string Output, string Error) Train(string[] args) => Invoke(TrainCommand.Create(), args);
-
-    private static (int ExitCode, string Output, string Error) Rerank(string[] args) => Invoke(global::Rerank.Cli.RerankCommand.Create(), args);
-
-    private static (int ExitCode, string Output, string Error) Invoke(RootCommand root, string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = CommandLineHost.Invoke(root, args, output, error, TrainCommand.IsUserError);
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
-    private static float[] Logits((int ExitCode, string Output, string Error) result)
-    {
-        Assert.True(result.ExitCode == 0, result.Error);
-        using var document = JsonDocument.Parse(result.Output);
-        return [.. document.RootElement.GetProperty("logits").EnumerateArray().Select(e => e.GetSingle())];
-    }
 
     private static int[] Ranking(float[] logits) => [.. Enumerable.Range(0, logits.Length).OrderByDescending(i => logits[i]).ThenBy(i => i)];
 

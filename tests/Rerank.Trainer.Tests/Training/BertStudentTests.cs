@@ -1,18 +1,16 @@
-using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.CommandLine;
 using Rerank.Model.Bundle;
 using Rerank.Model.Checkpoints;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Backbones;
-using Rerank.Trainer.Cli;
 using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Student;
 using Rerank.Trainer.Teacher;
 using Rerank.Trainer.Tests.Backbones;
 using Rerank.Trainer.Tokenization;
 using Rerank.Trainer.Training;
+using static Rerank.Trainer.Tests.CommandRuns;
 
 namespace Rerank.Trainer.Tests.Training;
 
@@ -79,7 +77,7 @@ public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
         var export = Train(["export", .. source, "--out", bundle]);
         Assert.True(export.ExitCode == 0, export.Error);
         var torch = Logits(Train(["score", .. source, "--query", Query, "--passages", passages, "--json"]));
-        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
+        var onnx = Logits(RerankCli(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
         var withoutLora = Logits(Train(["score", "--checkpoint", checkpoint, "--student", lora.BestStudent, "--query", Query, "--passages", passages, "--json"]));
 
         var diff = MaxDiff(torch, onnx);
@@ -113,7 +111,7 @@ public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
         var export = Train(["export", .. source, "--out", bundle]);
         Assert.True(export.ExitCode == 0, export.Error);
         var torch = Logits(Train(["score", .. source, "--query", "what binds quarks together?", "--passages", passages, "--json"]));
-        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", "what binds quarks together?", "--passages", passages, "--json"]));
+        var onnx = Logits(RerankCli(["model", "score", "--model", bundle, "--query", "what binds quarks together?", "--passages", passages, "--json"]));
 
         var diff = MaxDiff(torch, onnx);
         output.WriteLine($"imported all-MiniLM-L6-v2 + random heads (12 PMA heads, IEM 64): {torch.Length} passages, TorchSharp vs ONNX Runtime max abs diff {diff:E2}");
@@ -140,7 +138,7 @@ public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(0, Train(["export", "--checkpoint", checkpoint, "--student", prefixed, "--out", bundle]).ExitCode);
         var torch = Logits(Train(["score", "--checkpoint", checkpoint, "--student", prefixed, "--query", Query, "--passages", passages, "--json"]));
-        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
+        var onnx = Logits(RerankCli(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
         var unprefixed = Logits(Train(["score", "--checkpoint", checkpoint, "--student", plain, "--query", Query, "--passages", passages, "--json"]));
 
         var diff = MaxDiff(torch, onnx);
@@ -194,24 +192,6 @@ public sealed class BertStudentTests(ITestOutputHelper output) : IDisposable
         Assert.True(worst <= 1e-5, $"cached vs alone max abs diff {worst:E2}");
     }
 
-    private static (int ExitCode, string Output, string Error) Train(string[] args) => Invoke(TrainCommand.Create(), args);
-
-    private static (int ExitCode, string Output, string Error) Rerank(string[] args) => Invoke(global::Rerank.Cli.RerankCommand.Create(), args);
-
-    private static (int ExitCode, string Output, string Error) Invoke(RootCommand root, string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = CommandLineHost.Invoke(root, args, output, error, TrainCommand.IsUserError);
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
-    private static float[] Logits((int ExitCode, string Output, string Error) result)
-    {
-        Assert.True(result.ExitCode == 0, result.Error);
-        using var document = JsonDocument.Parse(result.Output);
-        return [.. document.RootElement.GetProperty("logits").EnumerateArray().Select(e => e.GetSingle())];
-    }
 
     private static double MaxDiff(float[] a, float[] b)
     {

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Rerank.CommandLine;
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.Model.Checkpoints;
@@ -9,7 +6,6 @@ using Rerank.Model.Runtime;
 using Rerank.TestUtilities;
 using Rerank.TestUtilities.Model;
 using Rerank.Trainer.Backbones;
-using Rerank.Trainer.Cli;
 using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Student;
 using Rerank.Trainer.Tests.Backbones;
@@ -17,6 +13,7 @@ using Rerank.Trainer.Tests.Student;
 using Rerank.Trainer.Tokenization;
 using Rerank.Trainer.Training;
 using static TorchSharp.torch;
+using static Rerank.Trainer.Tests.CommandRuns;
 
 namespace Rerank.Trainer.Tests.Training;
 
@@ -167,7 +164,7 @@ public sealed class CosineTermTests(ITestOutputHelper output) : IDisposable
         var export = Train(["export", .. source, "--out", bundle]);
         Assert.True(export.ExitCode == 0, export.Error);
         var torch = Logits(Train(["score", .. source, "--query", Query, "--passages", passages, "--json"]));
-        var onnx = Logits(Rerank(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
+        var onnx = Logits(RerankCli(["model", "score", "--model", bundle, "--query", Query, "--passages", passages, "--json"]));
 
         var diff = torch.Select((v, i) => Math.Abs((double)v - onnx[i])).Max();
         output.WriteLine($"cosine-term student (frozen 4 steps): {torch.Length} passages, logits {torch.Min():F3}..{torch.Max():F3}, TorchSharp vs ONNX Runtime max abs diff {diff:E2}");
@@ -275,23 +272,4 @@ public sealed class CosineTermTests(ITestOutputHelper output) : IDisposable
     }
 
     private static double Dot(double[] a, double[] b) => a.Select((v, i) => v * b[i]).Sum();
-
-    private static (int ExitCode, string Output, string Error) Train(string[] args) => Invoke(TrainCommand.Create(), args);
-
-    private static (int ExitCode, string Output, string Error) Rerank(string[] args) => Invoke(global::Rerank.Cli.RerankCommand.Create(), args);
-
-    private static (int ExitCode, string Output, string Error) Invoke(RootCommand root, string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = CommandLineHost.Invoke(root, args, output, error, TrainCommand.IsUserError);
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
-    private static float[] Logits((int ExitCode, string Output, string Error) result)
-    {
-        Assert.True(result.ExitCode == 0, result.Error);
-        using var document = JsonDocument.Parse(result.Output);
-        return [.. document.RootElement.GetProperty("logits").EnumerateArray().Select(e => e.GetSingle())];
-    }
 }

@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
-using Rerank.CommandLine;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Indexing;
 using Rerank.Model.Pretrained;
 using Rerank.Model.Runtime;
 using Rerank.TestUtilities;
-using Rerank.Trainer.Cli;
 using Rerank.Trainer.Data;
 using Rerank.Trainer.Planning;
 using Rerank.Trainer.Teacher;
@@ -96,11 +94,5 @@ public sealed class TeacherFuseCommandTests : IDisposable
 
     private string SciFactSlice(int queries, int documents) => SciFactSlices.Write(_temp.Path, queries, documents);
 
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = CommandLineHost.Invoke(TrainCommand.Create(), args, output, error, TrainCommand.IsUserError);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static (int ExitCode, string Output, string Error) Run(params string[] args) => CommandRuns.Train(args);
 }
