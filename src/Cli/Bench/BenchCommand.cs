@@ -16,6 +16,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateEngine());
         bench.Subcommands.Add(IngestBenchCommand.Create());
         bench.Subcommands.Add(SearchBenchCommand.Create());
+        bench.Subcommands.Add(ModelBenchCommand.Create());
         return bench;
     }
 

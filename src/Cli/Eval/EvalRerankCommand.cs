@@ -27,7 +27,7 @@ internal static class EvalRerankCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "BEIR folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv.", Required = true };
         var split = new Option<string>("--split") { Description = "Qrels split to evaluate.", DefaultValueFactory = _ => "test" };
         var window = new Option<int>("--window") { Description = "First-stage candidates reranked per query (also the first stage's depth).", DefaultValueFactory = _ => RerankIndexConfig.DefaultWindow };
-        var scoreMode = new Option<string>("--score-mode") { Description = "model: sigmoid of the logit; linear: weighted min-max fusion with the first stage; rrf: reciprocal rank fusion.", DefaultValueFactory = _ => ScoreModeNames.Model };
+        var scoreMode = new Option<string>("--score-mode") { Description = "model: sigmoid of the logit; linear: weighted min-max fusion with the first stage; rrf: reciprocal rank fusion.", DefaultValueFactory = _ => ScoreModeNames.ToName(RerankIndexConfig.DefaultScoreMode) };
         var linearWeight = new Option<double>("--linear-weight") { Description = "The model's weight in --score-mode linear (0 to 1).", DefaultValueFactory = _ => RerankIndexConfig.DefaultLinearWeight };
         var rrfK = new Option<int>("--rrf-k") { Description = "The rank constant of --score-mode rrf.", DefaultValueFactory = _ => RerankIndexConfig.DefaultRrfK }.AtLeast(1);
         var branch = new Option<string>("--branch") { Description = "IEM branch: asym (retrieval) or sym (NLI/STS).", DefaultValueFactory = _ => StudentBranchNames.Asymmetric };

@@ -9,6 +9,7 @@ internal static class ModelCommand
     {
         var model = new Command("model", "Create, inspect and run D2LLM student model bundles (docs/model-bundle.md).");
         model.Subcommands.Add(ModelInitCommand.Create());
+        model.Subcommands.Add(ModelStarterCommand.Create());
         model.Subcommands.Add(ModelInspectCommand.Create());
         model.Subcommands.Add(ModelScoreCommand.Create());
         model.Subcommands.Add(ModelEncodeCommand.Create());

@@ -13,6 +13,7 @@ using Rerank.IngestPipeline.MappingBootstrap;
 using Rerank.LuceneBaseline.Beir;
 using Rerank.LuceneBaseline.Engine.Http;
 using Rerank.Model.Bundle;
+using Rerank.Model.Pretrained;
 using Rerank.Sidecar.Hosting;
 
 namespace Rerank.Cli.Quickstart;
@@ -47,21 +48,19 @@ internal sealed class QuickstartStack : IAsyncDisposable
         var collection = Collection.Open(settings.DataDirectory);
         output.WriteLine($"quickstart: collection [{collection.Index}], {collection.Documents.Count:N0} documents ({collection.Source})");
 
-        var bundleDirectory = Path.Combine(settings.WorkDirectory, "models", collection.Index + "-" + collection.Fingerprint);
+        // One starter bundle for every collection: its weights do not depend on the corpus. Kept under the heads' version,
+        // so a rerank with other starter heads builds a new one.
+        var bundleDirectory = Path.Combine(settings.WorkDirectory, "models", "starter-" + StarterModel.Version);
         if (!File.Exists(Path.Combine(bundleDirectory, ModelManifest.FileName)))
         {
-            output.WriteLine($"quickstart: building a model bundle (a tiny random student with a vocabulary from the corpus) in {bundleDirectory}");
+            output.WriteLine($"quickstart: building the starter model ({StarterModel.Encoder.ModelName} with trained heads) in {bundleDirectory}");
             var stopwatch = Stopwatch.StartNew();
-            RandomBundle.Write(bundleDirectory, new RandomBundleSettings
-            {
-                VocabularyTexts = collection.Documents.Select(d => d.Title + " " + d.Text),
-                CreatedBy = "rerank quickstart",
-            });
+            StarterModel.Write(bundleDirectory);
             output.WriteLine($"quickstart: bundle written in {stopwatch.Elapsed.TotalSeconds:F0} s");
         }
 
         var bundle = ModelBundle.Load(bundleDirectory);
-        output.WriteLine($"quickstart: model {bundle.ModelId} (random weights: its order shows the machinery, not relevance; a trained bundle replaces it)");
+        output.WriteLine($"quickstart: model {bundle.ModelId} (rerank model starter: docs/starter-model.md)");
 
         EngineHost? engine = null;
         SidecarHost? sidecar = null;

@@ -20,7 +20,9 @@ public sealed record RerankIndexConfig
     public const int WindowLimit = 1000;
     public const int DefaultBudgetMilliseconds = 200;
     public const int BudgetLimitMilliseconds = 60_000;
-    public const ScoreMode DefaultScoreMode = ScoreMode.Model;
+    // Fusion with the first stage, the model weighted as chosen on a dev slice of the starter model's training data
+    // (docs/search.md, "Which score mode is the default"): every score mode was measured with the trained starter.
+    public const ScoreMode DefaultScoreMode = ScoreMode.Linear;
     public const double DefaultLinearWeight = 0.5;
     public const int DefaultRrfK = 60;
     public const double DefaultMaxMissingFraction = 0.5;

@@ -61,6 +61,21 @@ internal static class StudentGraphs
         return graph.Build(Producer);
     }
 
+    /// <summary>
+    /// The backbone alone (LoRA already merged): <c>input_ids [batch, seq], attention_mask [batch, seq] ->
+    /// last_hidden_state [batch, seq, hidden]</c>. Not part of a bundle: a frozen student's training caches these states
+    /// once, from the same graph the bundle's encoder runs.
+    /// </summary>
+    public static ModelProto BuildBackbone(BackboneConfig backbone, WeightSet backboneWeights)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        var graph = new OnnxGraphBuilder("backbone");
+        var ids = graph.Input(InputIds, OnnxElementType.Int64, "batch", "seq");
+        var mask = graph.Input(AttentionMask, OnnxElementType.Int64, "batch", "seq");
+        graph.Output(AddBackbone(graph, backbone, backboneWeights, ids, mask), OnnxElementType.Float, "batch", "seq", backbone.HiddenSize);
+        return graph.Build(Producer);
+    }
+
     /// <summary>Passage embeddings to projections: <c>embedding [n, d] -> projection [n, H]</c>.</summary>
     public static ModelProto BuildPassageProjection(StudentHeadsConfig heads, WeightSet weights)
     {

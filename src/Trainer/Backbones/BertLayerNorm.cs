@@ -31,7 +31,7 @@ internal sealed class BertLayerNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float32);
         var centered = x - x.mean([-1L], keepdim: true);
-        var normalized = centered * (centered.pow(2).mean([-1L], keepdim: true) + _eps).rsqrt();
+        var normalized = centered * (centered.square().mean([-1L], keepdim: true) + _eps).rsqrt();
         var result = (normalized * _weight.to(ScalarType.Float32)) + _bias.to(ScalarType.Float32);
         return result.to(input.dtype).MoveToOuterDisposeScope();
     }

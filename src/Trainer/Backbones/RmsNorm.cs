@@ -28,7 +28,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var normalized = x * (x.pow(2).mean([-1L], keepdim: true) + _eps).rsqrt();
+        var normalized = x * (x.square().mean([-1L], keepdim: true) + _eps).rsqrt();
         return (_weight * normalized.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }

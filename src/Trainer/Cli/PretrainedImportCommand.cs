@@ -16,6 +16,7 @@ internal static class PretrainedImportCommand
     {
         var group = new Command("pretrained", "Real pretrained encoders: import them as Hugging Face checkpoints.");
         group.Subcommands.Add(Create());
+        group.Subcommands.Add(PackHeadsCommand.Create());
         return group;
     }
 
@@ -53,50 +54,36 @@ internal static class PretrainedImportCommand
                 throw new ArgumentException(fromFile is null ? "pretrained import: --vocab goes with --from (a packaged encoder brings its own vocabulary)." : "pretrained import: --from needs --vocab <vocab.txt>.");
             }
 
-            byte[] onnx;
-            string vocabulary, modelSource, vocabularySource, source;
+            var directory = parse.GetRequiredValue(outDir).FullName;
+            SentenceTransformerSettings Overridden(SentenceTransformerSettings settings, int positions) => settings with
+            {
+                Pooling = parse.GetValue(pooling) is { } p ? (p == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean) : settings.Pooling,
+                QueryPrefix = parse.GetValue(queryPrefix) ?? settings.QueryPrefix,
+                MaxTokens = parse.GetValue(maxTokens) ?? (settings.MaxTokens > 0 ? settings.MaxTokens : positions),
+            };
+
+            ImportedBert model;
             SentenceTransformerSettings settings;
+            string modelSource;
             if (name is not null)
             {
                 var known = PretrainedEncoders.Find(name)
                     ?? throw new ArgumentException($"pretrained import: unknown encoder '{name}' (known: {PretrainedEncoders.Names}).");
-                onnx = PretrainedPackages.ReadResource(known, known.ModelResource);
-                vocabulary = Encoding.UTF8.GetString(PretrainedPackages.ReadResource(known, known.VocabularyResource));
-                (modelSource, vocabularySource) = (known.ModelResource, known.VocabularyResource);
-                source = $"NuGet package {known.PackageId} {known.PackageVersion} (resources {known.ModelResource}, {known.VocabularyResource})";
-                settings = new SentenceTransformerSettings
-                {
-                    Pooling = known.Pooling,
-                    QueryPrefix = known.QueryPrefix,
-                    MaxTokens = known.MaxTokens,
-                    License = known.License,
-                    SourceModel = known.ModelName,
-                };
+                modelSource = known.ModelResource;
+                settings = Overridden(PackagedImport.Settings(known), positions: 0);
+                model = PackagedImport.Write(known, directory, settings);
             }
             else
             {
-                (modelSource, vocabularySource) = (fromFile!.FullName, vocabFile!.FullName);
-                onnx = File.ReadAllBytes(modelSource);
-                vocabulary = File.ReadAllText(vocabularySource, Encoding.UTF8);
-                source = $"ONNX file {Path.GetFileName(modelSource)}";
-                settings = new SentenceTransformerSettings { MaxTokens = 0, License = parse.GetValue(license) };
+                modelSource = fromFile!.FullName;
+                var vocabularySource = vocabFile!.FullName;
+                var vocabulary = File.ReadAllText(vocabularySource, Encoding.UTF8);
+                model = BertOnnxImport.Recover(File.ReadAllBytes(modelSource), modelSource);
+                settings = Overridden(new SentenceTransformerSettings { MaxTokens = 0, License = parse.GetValue(license) }, model.Config.MaxPositionEmbeddings);
+                PretrainedCheckpointWriter.Write(directory, model, vocabulary, vocabularySource, settings, $"ONNX file {Path.GetFileName(modelSource)}");
             }
 
-            var model = BertOnnxImport.Recover(onnx, modelSource);
             var config = model.Config;
-            settings = settings with
-            {
-                Pooling = parse.GetValue(pooling) is { } p ? (p == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean) : settings.Pooling,
-                QueryPrefix = parse.GetValue(queryPrefix) ?? settings.QueryPrefix,
-                MaxTokens = parse.GetValue(maxTokens) ?? (settings.MaxTokens > 0 ? settings.MaxTokens : config.MaxPositionEmbeddings),
-            };
-            if (settings.MaxTokens > config.MaxPositionEmbeddings)
-            {
-                throw new ArgumentException($"--max-tokens {settings.MaxTokens} exceeds the model's {config.MaxPositionEmbeddings} positions.");
-            }
-
-            var directory = parse.GetRequiredValue(outDir).FullName;
-            PretrainedCheckpointWriter.Write(directory, model, vocabulary, vocabularySource, settings, source);
             output.WriteLine($"{settings.SourceModel ?? Path.GetFileName(modelSource)} imported to {directory}");
             output.WriteLine($"  {config.NumLayers} layers, hidden {config.HiddenSize}, heads {config.NumHeads}, intermediate {config.IntermediateSize}, vocabulary {config.VocabSize}, {config.MaxPositionEmbeddings} positions, layer_norm_eps {config.LayerNormEps}");
             output.WriteLine($"  {(settings.Pooling == EmbeddingPooling.Cls ? "cls" : "mean")} pooling, {settings.MaxTokens} tokens{(settings.QueryPrefix is { } q ? $", query prefix \"{q}\"" : "")}; licences: {settings.License ?? "not recorded"}");

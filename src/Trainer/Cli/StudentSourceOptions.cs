@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rerank.CommandLine;
+using Rerank.Model.Heads;
 using Rerank.Trainer.Student;
 
 namespace Rerank.Trainer.Cli;

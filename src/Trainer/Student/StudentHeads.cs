@@ -1,4 +1,5 @@
 using Rerank.Model.Architecture;
+using Rerank.Model.Heads;
 using Rerank.Model.Runtime;
 using Rerank.Model.Weights;
 using Rerank.Trainer.Native;

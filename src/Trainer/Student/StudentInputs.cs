@@ -3,10 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
+using Rerank.Model.Checkpoints;
+using Rerank.Model.Heads;
+using Rerank.Model.Pretrained;
 using Rerank.Model.Weights;
 using Rerank.Trainer.Backbones;
-using Rerank.Model.Checkpoints;
-using Rerank.Model.Pretrained;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Lora;
 using Rerank.Trainer.Tokenization;
@@ -223,7 +224,7 @@ internal sealed class StudentInputs : IDisposable
                 Losses = _training?.Losses,
                 Metrics = _training?.Metrics,
                 Notes = "PMA and IEM from " + Described(Path.GetFullPath(student), [StudentDirectory.Config, StudentDirectory.Weights]) + "."
-                    + CosineTermNote(Heads)
+                    + StudentDirectory.CosineTermNote(Heads)
                     + (_training?.Notes is { } notes ? " " + notes : ""),
             }
             : new ModelProvenance
@@ -231,7 +232,7 @@ internal sealed class StudentInputs : IDisposable
                 CreatedBy = createdBy,
                 Backbone = backbone,
                 Seed = Source.Seed,
-                Notes = "PMA and IEM: seeded random initialisation (untrained heads; the scores carry no relevance signal)." + CosineTermNote(Heads),
+                Notes = "PMA and IEM: seeded random initialisation (untrained heads; the scores carry no relevance signal)." + StudentDirectory.CosineTermNote(Heads),
             };
     }
 
@@ -296,11 +297,6 @@ internal sealed class StudentInputs : IDisposable
 
         return $"{directory} (sha256 {Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())))})";
     }
-
-    /// <summary>The sentence about the cosine term a bundle's provenance carries, with its leading space; empty when off.</summary>
-    internal static string CosineTermNote(StudentHeadsConfig heads) => heads.CosinePooling is { } pooling
-        ? $" Cosine term on (ours, beyond the paper): logit = a * cos({StudentDirectory.PoolingName(pooling)}-pooled, L2-normalised last hidden states) + IEM, a = iem.cosine_scale."
-        : "";
 
     /// <summary>
     /// The settings of a BERT checkpoint's sentence-transformers files (token limit capped at 512 as BERT's, as the cosine

@@ -1,3 +1,5 @@
+using Rerank.Model.Heads;
+
 namespace Rerank.Trainer.Student;
 
 /// <summary>

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Rerank.Model.Bundle;
+using Rerank.Model.Heads;
 using Rerank.Trainer.Backbones;
 using Rerank.Trainer.Data;
-using Rerank.Trainer.Losses;
 using Rerank.Trainer.Lora;
+using Rerank.Trainer.Losses;
 using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Planning;
 using Rerank.Trainer.Student;
@@ -155,7 +156,7 @@ internal static class DistillationTrainer
                     ["passage_limits"] = $"{inputs.Passage.MaxTokens}/{inputs.Passage.MaxChars}" + (inputs.Passage.Prefix is { } passagePrefix ? "/" + passagePrefix : ""),
                     ["text_batch"] = options.TextBatch.ToString(CultureInfo.InvariantCulture),
                 };
-                cache = FrozenStateCache.LoadOrCompute(Path.Combine(trainDirectory, "frozen-states.safetensors"), fingerprint, backbone, inputs.Tokenizer.Tokenizer, texts, options.TextBatch, output);
+                cache = FrozenStateCache.LoadOrCompute(Path.Combine(trainDirectory, "frozen-states.safetensors"), fingerprint, inputs.Backbone, inputs.BackboneWeights, inputs.Tokenizer.Tokenizer, texts, options.TextBatch, output);
             }
 
             var student = new DistillationStudent(backbone, adapter, heads, inputs.Tokenizer.Tokenizer, cache, options);

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Rerank.Model.Checkpoints;
+using Rerank.Model.Heads;
 using Rerank.Trainer.Lora;
-using Rerank.Trainer.Student;
 
 namespace Rerank.Trainer.Training;
 

@@ -49,7 +49,7 @@ public sealed class EvalRerankCosineTests(PretrainedCheckpointsFixture checkpoin
         var jsonPath = Path.Combine(_temp.Path, "cosine.json");
 
         var result = CliRunner.Run(
-            "eval", "rerank", "--baseline", "cosine", "--checkpoint", checkpoint, "--data", data, "--candidates", candidates,
+            "eval", "rerank", "--baseline", "cosine", "--score-mode", "model", "--checkpoint", checkpoint, "--data", data, "--candidates", candidates,
             "--run", runPath, "--json", jsonPath);
 
         Assert.True(result.ExitCode == 0, result.Error);
@@ -86,7 +86,7 @@ public sealed class EvalRerankCosineTests(PretrainedCheckpointsFixture checkpoin
         var runPath = Path.Combine(_temp.Path, "cls.run");
 
         var result = CliRunner.Run(
-            "eval", "rerank", "--baseline", "cosine", "--checkpoint", checkpoint, "--pooling", "cls", "--data", WriteCollection(),
+            "eval", "rerank", "--baseline", "cosine", "--score-mode", "model", "--checkpoint", checkpoint, "--pooling", "cls", "--data", WriteCollection(),
             "--candidates", WriteCandidates(), "--run", runPath);
 
         Assert.True(result.ExitCode == 0, result.Error);

@@ -21,7 +21,7 @@ public sealed class IngestInitCommandTests(IngestEngine engine) : IClassFixture<
               "separator": " ", "projection_encoding": "float16",
               "fields": {"projection": "rerank.projection", "model": "rerank.model", "text_hash": "rerank.text_hash",
                          "stale": "rerank.stale", "embedding": "rerank.embedding"},
-              "window": 100, "max_window": 1000, "budget_ms": 200, "score_mode": "model", "linear_weight": 0.5,
+              "window": 100, "max_window": 1000, "budget_ms": 200, "score_mode": "linear", "linear_weight": 0.5,
               "rrf_k": 60, "max_missing_fraction": 0.5}}
             """);
         // The default encoding, float16, is a binary field with doc values. The engine echoes the default

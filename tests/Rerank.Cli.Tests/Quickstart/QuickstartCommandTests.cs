@@ -36,7 +36,7 @@ public sealed partial class QuickstartCommandTests
         var second = CliRunner.Run("quickstart", "--data", data, "--work-dir", work, "--urls", "http://127.0.0.1:0", "--exit");
 
         Assert.True(second.ExitCode == 0, second.Error + second.Output);
-        Assert.DoesNotContain("building a model bundle", second.Output);
+        Assert.DoesNotContain("building the starter model", second.Output);
         Assert.Contains("quickstart: index [tiny-collection] already holds the collection with this model's vectors", second.Output);
         Assert.Contains("X-Rerank: applied", second.Output);
     }

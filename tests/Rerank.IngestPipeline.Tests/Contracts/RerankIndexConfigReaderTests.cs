@@ -27,7 +27,7 @@ public sealed class RerankIndexConfigReaderTests
         Assert.Equal("rerank.stale", config.Fields.Stale);
         Assert.Equal(1000, config.MaxWindow);
         Assert.Equal(200, config.BudgetMilliseconds);
-        Assert.Equal(ScoreMode.Model, config.ScoreMode);
+        Assert.Equal(ScoreMode.Linear, config.ScoreMode);
         Assert.Equal(0.5, config.LinearWeight);
         Assert.Equal(60, config.RrfK);
         Assert.Equal(0.5, config.MaxMissingFraction);

@@ -246,7 +246,7 @@ public sealed class AdminEndpointsTests : IAsyncLifetime
             {"version":1,"enabled":true,"model":"m1","text_fields":["title","text"],"separator":" ",
              "projection_encoding":"float16",
              "fields":{"projection":"rerank.projection","model":"rerank.model","text_hash":"rerank.text_hash","stale":"rerank.stale"},
-             "window":50,"max_window":1000,"budget_ms":200,"score_mode":"model","linear_weight":0.5,"rrf_k":60,"max_missing_fraction":0.5}
+             "window":50,"max_window":1000,"budget_ms":200,"score_mode":"linear","linear_weight":0.5,"rrf_k":60,"max_missing_fraction":0.5}
             """)!;
         Assert.True(JsonNode.DeepEquals(expected, body["rerank"]), body["rerank"]!.ToJsonString());
     }

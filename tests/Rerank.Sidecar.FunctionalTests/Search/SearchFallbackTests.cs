@@ -122,7 +122,7 @@ public sealed class SearchFallbackTests
     [Fact]
     public async Task Search_SinglePhase_RerankedPageHasTheUsersFetchOptionsOnly_AndAFallbackIsTheEnginesAnswer()
     {
-        await using var stack = await StartAsync(new SearchOptions { SinglePhaseMaxWindow = 10 }, ""","window":10""");
+        await using var stack = await StartAsync(new SearchOptions { SinglePhaseMaxWindow = 10 }, ",\"window\":10,\"score_mode\":\"model\"");
         var first = await SearchStack.OkAsync(stack.Engine, HttpMethod.Post, "/books/_search", """{"query":{"match":{"text":"river"}},"size":10,"_source":false}""");
         var firstIds = SearchStack.Ids(first);
         var passages = SearchStack.Passages(20);

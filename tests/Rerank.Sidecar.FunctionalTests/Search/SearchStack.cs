@@ -92,10 +92,15 @@ internal sealed class SearchStack : IAsyncDisposable
         }
     }
 
-    /// <summary>The mapping of an enabled index: title and text make the passage, genre a keyword to aggregate on.</summary>
+    /// <summary>
+    /// The mapping of an enabled index: title and text make the passage, genre a keyword to aggregate on. Score mode
+    /// <c>model</c> unless <paramref name="extraMeta"/> names one: these tests check the order against the model's
+    /// independent logits (the default, <c>linear</c>, fuses them with the first stage).
+    /// </summary>
     public string Mapping(string extraMeta = "", string? modelId = null) =>
         """{"mappings":{"_meta":{"rerank":{"version":1,"model":""" + "\"" + (modelId ?? ModelId) + "\""
-        + ""","text_fields":["title","text"]""" + extraMeta + "}},"
+        + ""","text_fields":["title","text"]""" + (extraMeta.Contains("\"score_mode\"", StringComparison.Ordinal) ? "" : ",\"score_mode\":\"model\"")
+        + extraMeta + "}},"
         + """
             "properties":{"title":{"type":"text"},"text":{"type":"text"},"genre":{"type":"keyword"},
              "rerank":{"properties":{"projection":{"type":"binary","doc_values":true},"model":{"type":"keyword"},

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Rerank.Model.Bundle;
+using Rerank.Model.Heads;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Backbones;
 using Rerank.Trainer.Lora;
-using static TorchSharp.torch;
 using static Rerank.Trainer.Tests.CommandRuns;
+using static TorchSharp.torch;
 
 namespace Rerank.Trainer.Tests.Export;
 
@@ -66,7 +67,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         var passages = WritePassages();
         var student = Path.Combine(_temp.Path, "student");
         var heads = new Model.Architecture.StudentHeadsConfig { Dim = 32, PmaHeads = 2, IemHidden = 48 };
-        Trainer.Student.StudentDirectory.Write(
+        StudentDirectory.Write(
             student, heads, Model.Architecture.StudentHeadWeights.CreateRandom(heads, seed: 9), new TextLimits { MaxTokens = 12, MaxChars = 0 }, new TextLimits { MaxTokens = 40, MaxChars = 60 });
         string[] source = ["--checkpoint", checkpoint, "--lora", WriteLora(checkpoint, seed: 4), "--student", student];
         var bundle = Path.Combine(_temp.Path, "bundle");
@@ -98,7 +99,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         var checkpoint = InitCheckpoint("llama", "f32");
         var student = Path.Combine(_temp.Path, "student");
         var heads = new Model.Architecture.StudentHeadsConfig { Dim = 32, PmaHeads = 2, IemHidden = 8 };
-        Trainer.Student.StudentDirectory.Write(student, heads, Model.Architecture.StudentHeadWeights.CreateRandom(heads, 1));
+        StudentDirectory.Write(student, heads, Model.Architecture.StudentHeadWeights.CreateRandom(heads, 1));
         File.WriteAllText(Path.Combine(student, "training.json"), """
             {"format_version": 1, "teacher": "teacher-ckpt (sha256 ab)", "training_data": "scifact, train split",
              "losses": {"ci": 1, "ri_hi": 0.01}, "metrics": {"heldout_spearman": 0.625}, "notes": "frozen backbone, 200 steps"}
@@ -203,7 +204,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         var checkpoint = InitCheckpoint("llama", "f32");
         var student = Path.Combine(_temp.Path, "student");
         var heads = new Model.Architecture.StudentHeadsConfig { Dim = 16, PmaHeads = 2, IemHidden = 8 };
-        Trainer.Student.StudentDirectory.Write(student, heads, Model.Architecture.StudentHeadWeights.CreateRandom(heads, 1));
+        StudentDirectory.Write(student, heads, Model.Architecture.StudentHeadWeights.CreateRandom(heads, 1));
 
         var result = Train(["export", "--checkpoint", checkpoint, "--student", student, "--out", Path.Combine(_temp.Path, "bundle")]);
 
@@ -217,9 +218,9 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         var checkpoint = InitCheckpoint("llama", "f32");
         var student = Path.Combine(_temp.Path, "student");
         var heads = new Model.Architecture.StudentHeadsConfig { Dim = 32, PmaHeads = 2, IemHidden = 8 };
-        Trainer.Student.StudentDirectory.Write(student, heads, Model.Architecture.StudentHeadWeights.CreateRandom(heads, 1));
+        StudentDirectory.Write(student, heads, Model.Architecture.StudentHeadWeights.CreateRandom(heads, 1));
         var other = Path.Combine(_temp.Path, "other");
-        Trainer.Student.StudentDirectory.Write(other, heads with { PmaHeads = 4, IemHidden = 10 }, Model.Architecture.StudentHeadWeights.CreateRandom(heads with { IemHidden = 10 }, 1));
+        StudentDirectory.Write(other, heads with { PmaHeads = 4, IemHidden = 10 }, Model.Architecture.StudentHeadWeights.CreateRandom(heads with { IemHidden = 10 }, 1));
         File.Copy(Path.Combine(other, "student_heads.safetensors"), Path.Combine(student, "student_heads.safetensors"), overwrite: true);
 
         var result = Train(["score", "--checkpoint", checkpoint, "--student", student, "--query", Query, "--passages", WritePassages()]);

@@ -1,7 +1,8 @@
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
-using Rerank.TestUtilities;
 using Rerank.Model.Checkpoints;
+using Rerank.Model.Heads;
+using Rerank.TestUtilities;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Student;
 

@@ -1,3 +1,4 @@
+using Rerank.Model.Heads;
 using Rerank.Trainer.Student;
 
 namespace Rerank.Trainer.Tests.Student;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Rerank.CommandLine;
 using Rerank.Model.Bundle;
 using Rerank.Model.Checkpoints;
+using Rerank.Model.Heads;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Backbones;
 using Rerank.Trainer.Pipeline;

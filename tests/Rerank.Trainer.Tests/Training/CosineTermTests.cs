@@ -2,9 +2,10 @@ using System.Text.Json.Nodes;
 using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.Model.Checkpoints;
+using Rerank.Model.Heads;
 using Rerank.Model.Runtime;
-using Rerank.TestUtilities;
 using Rerank.TestUtilities.Model;
+using Rerank.TestUtilities;
 using Rerank.Trainer.Backbones;
 using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Student;
@@ -12,8 +13,8 @@ using Rerank.Trainer.Tests.Backbones;
 using Rerank.Trainer.Tests.Student;
 using Rerank.Trainer.Tokenization;
 using Rerank.Trainer.Training;
-using static TorchSharp.torch;
 using static Rerank.Trainer.Tests.CommandRuns;
+using static TorchSharp.torch;
 
 namespace Rerank.Trainer.Tests.Training;
 

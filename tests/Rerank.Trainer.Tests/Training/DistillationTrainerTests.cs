@@ -1,3 +1,4 @@
+using Rerank.Model.Heads;
 using Rerank.TestUtilities;
 using Rerank.Trainer.Pipeline;
 using Rerank.Trainer.Student;

@@ -1,7 +1,8 @@
 using Rerank.Model.Architecture;
+using Rerank.Model.Checkpoints;
+using Rerank.Model.Heads;
 using Rerank.Model.Weights;
 using Rerank.TestUtilities;
-using Rerank.Model.Checkpoints;
 using Rerank.Trainer.Checkpoints;
 using Rerank.Trainer.Lora;
 using Rerank.Trainer.Pipeline;

@@ -2,7 +2,7 @@ using Rerank.Model.Architecture;
 using Rerank.Model.Bundle;
 using Rerank.Model.Weights;
 
-namespace Rerank.Trainer.Student;
+namespace Rerank.Model.Heads;
 
 /// <summary>A student directory as <see cref="StudentDirectory.Read"/> found it.</summary>
 /// <param name="Directory">The full path of the directory.</param>

@@ -6,7 +6,7 @@ using Rerank.Model.Bundle;
 using Rerank.Model.Weights;
 using Rerank.Model.Checkpoints;
 
-namespace Rerank.Trainer.Student;
+namespace Rerank.Model.Heads;
 
 /// <summary>
 /// A trained student's heads on disk (<c>--student &lt;dir&gt;</c>): <c>student_heads.safetensors</c> (every
@@ -30,14 +30,20 @@ internal static class StudentDirectory
     public const int FormatVersion = 1;
 
     /// <summary>Writes the heads' config and weights into <paramref name="directory"/> (created; the two files are replaced).</summary>
-    public static void Write(string directory, StudentHeadsConfig config, WeightSet weights, TextLimits? query = null, TextLimits? passage = null)
+    /// <param name="directory">The student directory.</param>
+    /// <param name="config">The heads' shape.</param>
+    /// <param name="weights">Every head parameter.</param>
+    /// <param name="query">The query limits the heads were trained under, or null.</param>
+    /// <param name="passage">The passage limits, or null.</param>
+    /// <param name="dtype">How the weights are stored: float32 (training's), or float16 for a student kept in the repository.</param>
+    public static void Write(string directory, StudentHeadsConfig config, WeightSet weights, TextLimits? query = null, TextLimits? passage = null, SafetensorsDtype dtype = SafetensorsDtype.F32)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(weights);
         Directory.CreateDirectory(directory);
         var entries = StudentHeadWeights.ParameterShapes(config)
-            .Select(p => SafetensorsWriteEntry.FromSingles(p.Name, SafetensorsDtype.F32, p.Shape, weights.Get(p.Name, p.Shape).Values))
+            .Select(p => SafetensorsWriteEntry.FromSingles(p.Name, dtype, p.Shape, weights.Get(p.Name, p.Shape).Values))
             .ToList();
         SafetensorsWriter.Write(Path.Combine(directory, Weights), entries, new Dictionary<string, string> { ["format"] = "pt" });
 
@@ -271,6 +277,11 @@ internal static class StudentDirectory
     }
 
     /// <summary><c>mean</c> or <c>cls</c>, as <c>cosine_pooling</c> and <c>--cosine-pooling</c> write it.</summary>
+    /// <summary>The sentence about the cosine term a bundle's provenance carries, with its leading space; empty when off.</summary>
+    public static string CosineTermNote(StudentHeadsConfig heads) => heads.CosinePooling is { } pooling
+        ? $" Cosine term on (ours, beyond the paper): logit = a * cos({PoolingName(pooling)}-pooled, L2-normalised last hidden states) + IEM, a = iem.cosine_scale."
+        : "";
+
     public static string PoolingName(EmbeddingPooling pooling) => pooling == EmbeddingPooling.Cls ? "cls" : "mean";
 
     private static InvalidDataException Problems(IReadOnlyList<string> problems) =>

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rerank.Model.Checkpoints;
 
-namespace Rerank.Trainer.Student;
+namespace Rerank.Model.Heads;
 
 /// <summary>
 /// How a trained student came to be, saved beside its heads as <c>training.json</c> in the student directory by
