@@ -22,11 +22,12 @@ internal static class ModelBenchCommand
         var passages = new Option<int>("--passages") { Description = "Passages (the corpus's first) encoded per round.", DefaultValueFactory = _ => 320 }.AtLeast(1);
         var window = new Option<int>("--window") { Description = "Stored candidates scored per query.", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var rounds = new Option<int>("--rounds") { Description = "Measured rounds, each running the student and the export in turn (after one warm-up round).", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime's threads per operator for both sides (default 0: ONNX Runtime's choice).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
         json.OutputFile();
         var command = new Command("model", "Query latency and passage throughput of a bundle against its packaged encoder's own ONNX export, as ratios.")
         {
-            model, encoderName, data, split, queries, passages, window, rounds, json,
+            model, encoderName, data, split, queries, passages, window, rounds, threads, json,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -36,7 +37,7 @@ internal static class ModelBenchCommand
             var dataset = BeirDataset.Open(parse.GetRequiredValue(data).FullName, parse.GetRequiredValue(split));
             var queryTexts = dataset.Queries.Take(parse.GetValue(queries)).Select(q => q.Text).ToList();
             var passageTexts = BeirReader.ReadCorpus(dataset.CorpusPath).Take(parse.GetValue(passages)).Select(BeirBulkBody.Contents).ToList();
-            var options = new StudentModelOptions();
+            var options = new StudentModelOptions { IntraOpThreads = parse.GetValue(threads) };
             using var student = StudentModel.Load(parse.GetRequiredValue(model).FullName, options);
             using var bench = new ModelBenchmark(student, encoder, options);
 
@@ -71,7 +72,7 @@ internal static class ModelBenchCommand
             static double P99(List<double> values) => new LatencyStats(values.Count, TimeSpan.Zero, values).P99Ms;
             var studentRate = studentRates.Sum() / studentRates.Count;
             var rawRate = rawRates.Sum() / rawRates.Count;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {student.ModelId} against {encoder.PackageId} {encoder.PackageVersion}'s model.onnx; {queryTexts.Count} queries x {roundCount} rounds, {passageTexts.Count} passages x {roundCount} rounds, provider {student.Provider}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {student.ModelId} against {encoder.PackageId} {encoder.PackageVersion}'s model.onnx; {queryTexts.Count} queries x {roundCount} rounds, {passageTexts.Count} passages x {roundCount} rounds, provider {student.Provider}, threads {(options.IntraOpThreads == 0 ? "default" : options.IntraOpThreads.ToString(CultureInfo.InvariantCulture))}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"query encode            p50 {P50(studentEncode),7:F2} ms  p99 {P99(studentEncode),7:F2} ms   export p50 {P50(rawEncode):F2} ms  ratio {P50(studentEncode) / P50(rawEncode):F2}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"query + score {windowSize,3}       p50 {P50(studentQuery),7:F2} ms  p99 {P99(studentQuery),7:F2} ms   cosine p50 {P50(cosineQuery):F2} ms  ratio {P50(studentQuery) / P50(cosineQuery):F2}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"passage encode          {studentRate,7:F1} passages/s (embedding and projection)   export {rawRate:F1}/s  ratio {studentRate / rawRate:F2}"));
@@ -85,6 +86,7 @@ internal static class ModelBenchCommand
                     ["passages"] = passageTexts.Count,
                     ["rounds"] = roundCount,
                     ["window"] = windowSize,
+                    ["threads"] = options.IntraOpThreads,
                     ["query_encode_p50_ms"] = P50(studentEncode),
                     ["query_encode_p99_ms"] = P99(studentEncode),
                     ["export_query_encode_p50_ms"] = P50(rawEncode),

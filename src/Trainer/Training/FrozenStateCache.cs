@@ -2,9 +2,9 @@ using Rerank.Model.Bundle;
 using Rerank.Model.Tokenization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
-using Google.Protobuf;
 using Rerank.Model.Architecture;
 using Rerank.Model.Graphs;
+using Rerank.Model.Onnx;
 using Rerank.Model.Runtime;
 using Rerank.Model.Weights;
 using Rerank.Model.Checkpoints;
@@ -103,7 +103,34 @@ internal sealed class FrozenStateCache : IDisposable
         // states the bundle's encoder computes at serving time (the graph is the one export writes). Every logical core:
         // the trainer does nothing else meanwhile.
         var factory = new OnnxSessionFactory(new StudentModelOptions { IntraOpThreads = Environment.ProcessorCount }, NullLogger.Instance);
-        using var session = factory.Open(StudentGraphs.BuildBackbone(backbone, weights).ToByteArray(), "the frozen backbone's graph");
+
+        // Saved to a file (weights external past 1 GiB, as export writes them) so a backbone over protobuf's 2 GB limit
+        // loads; the folder goes when the states are computed (ONNX Runtime may map the weights file).
+        var staging = Directory.CreateTempSubdirectory("rerank-frozen-");
+        try
+        {
+            var graphPath = Path.Combine(staging.FullName, "backbone.onnx");
+            OnnxModelFile.Save(StudentGraphs.BuildBackbone(backbone, weights), graphPath);
+            using var session = factory.Open(graphPath);
+            RunBatches(session, tokenizer, distinct, textBatch, hiddenSize, states, progress);
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+
+        return states;
+    }
+
+    private static void RunBatches(
+        InferenceSession session,
+        TextTokenizer tokenizer,
+        List<(string Key, int[] Tokens)> distinct,
+        int textBatch,
+        int hiddenSize,
+        Dictionary<string, Tensor> states,
+        StageProgress progress)
+    {
         using var runOptions = new RunOptions();
         for (var start = 0; start < distinct.Count; start += textBatch)
         {
@@ -134,8 +161,6 @@ internal sealed class FrozenStateCache : IDisposable
 
             progress.Report(start + batch.Count);
         }
-
-        return states;
     }
 
     private void Write(string path, IReadOnlyDictionary<string, string> fingerprint)
