@@ -24,7 +24,7 @@ train teacher fuse --data "$data" --out "$work/run" --encoder "$work/minilm" --e
 # 4. The student: frozen MiniLM (hidden states cached once), PMA + IEM + the cosine term, D2LLM losses, early-stopped on
 #    the held-out slice's MRR.
 train train --data "$data" --out "$work/run" --student "$work/minilm" --frozen-backbone \
-  --lr 1e-4 --warmup 25 --max-steps 1000 --eval-every 50 --patience 6 --metric mrr
+  --lr 1e-3 --warmup 25 --max-steps 500 --eval-every 25 --patience 6 --metric mrr
 
 # 5. The heads in float16, where the build embeds them.
 train pretrained pack-heads --student "$work/run/train/best" --out src/Model/Pretrained/Starter
