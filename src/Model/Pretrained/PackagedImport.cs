@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Rerank.Model.Pretrained;
@@ -35,10 +36,10 @@ internal static class PackagedImport
     /// <param name="encoder">The packaged encoder.</param>
     /// <param name="directory">The checkpoint directory (created).</param>
     /// <param name="settings">The settings to write; null for <see cref="Settings"/>.</param>
-    /// <returns>The recovered model.</returns>
+    /// <returns>The recovered model, and the SHA-256 (lower-case hex) of the package's model.onnx it came from.</returns>
     /// <exception cref="FileNotFoundException">The package is not restored (the message says where it was looked for).</exception>
     /// <exception cref="OnnxImportException">The export cannot be mapped to BERT's parameters; every problem is listed.</exception>
-    public static ImportedBert Write(PretrainedEncoder encoder, string directory, SentenceTransformerSettings? settings = null)
+    public static (ImportedBert Model, string OnnxSha256) Write(PretrainedEncoder encoder, string directory, SentenceTransformerSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(directory);
@@ -46,6 +47,6 @@ internal static class PackagedImport
         var vocabulary = Encoding.UTF8.GetString(PretrainedPackages.ReadResource(encoder, encoder.VocabularyResource));
         var model = BertOnnxImport.Recover(onnx, encoder.ModelResource);
         PretrainedCheckpointWriter.Write(directory, model, vocabulary, encoder.VocabularyResource, settings ?? Settings(encoder), Describe(encoder));
-        return model;
+        return (model, Convert.ToHexStringLower(SHA256.HashData(onnx)));
     }
 }

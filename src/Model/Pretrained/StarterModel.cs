@@ -23,11 +23,15 @@ internal static class StarterModel
 
     private const string ResourcePrefix = "Rerank.Model.Starter.";
 
+    // Hashing the heads reads 3 MB: done when a caller asks, not whenever the type is touched (command descriptions
+    // name Encoder at every start of rerank).
+    private static readonly Lazy<string> s_version = new(ComputeVersion);
+
     /// <summary>
     /// The first 16 hex digits of the SHA-256 of the shipped heads' three files: names a built bundle's folder so that a
     /// cache holds one per version of the heads.
     /// </summary>
-    public static string Version { get; } = ComputeVersion();
+    public static string Version => s_version.Value;
 
     /// <summary>The encoder the heads were trained on.</summary>
     public static PretrainedEncoder Encoder => PretrainedEncoders.MiniLm;
@@ -42,9 +46,8 @@ internal static class StarterModel
         try
         {
             var checkpoint = Path.Combine(staging.FullName, "encoder");
-            var onnxSha256 = Convert.ToHexStringLower(SHA256.HashData(PretrainedPackages.ReadResource(Encoder, Encoder.ModelResource)));
             var settings = PackagedImport.Settings(Encoder);
-            PackagedImport.Write(Encoder, checkpoint, settings);
+            var (_, onnxSha256) = PackagedImport.Write(Encoder, checkpoint, settings);
 
             var headsDirectory = Path.Combine(staging.FullName, "heads");
             ExtractHeads(headsDirectory);
@@ -89,12 +92,15 @@ internal static class StarterModel
     private static string ComputeVersion()
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
         foreach (var file in HeadFiles)
         {
             using var resource = OpenResource(file);
-            using var buffer = new MemoryStream();
-            resource.CopyTo(buffer);
-            hash.AppendData(buffer.GetBuffer(), 0, (int)buffer.Length);
+            int read;
+            while ((read = resource.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];

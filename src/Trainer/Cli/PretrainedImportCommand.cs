@@ -71,7 +71,7 @@ internal static class PretrainedImportCommand
                     ?? throw new ArgumentException($"pretrained import: unknown encoder '{name}' (known: {PretrainedEncoders.Names}).");
                 modelSource = known.ModelResource;
                 settings = Overridden(PackagedImport.Settings(known), positions: 0);
-                model = PackagedImport.Write(known, directory, settings);
+                model = PackagedImport.Write(known, directory, settings).Model;
             }
             else
             {
